@@ -1,0 +1,69 @@
+import type { Icon, ICredentialType, INodeProperties } from 'n8n-workflow';
+
+/**
+ * What verifies the platform's requests (its public keys) and what seals the school's secrets.
+ * No API is called with it: the Test button is a local check (see the trigger's credentialTest).
+ */
+export class UntisPlatformApi implements ICredentialType {
+	name = 'untisPlatformApi';
+
+	displayName = 'Untis Platform API';
+
+	icon: Icon = {
+		light: 'file:../nodes/UntisPlatform/untisPlatform.svg',
+		dark: 'file:../nodes/UntisPlatform/untisPlatform.dark.svg',
+	};
+
+	documentationUrl =
+		'https://github.com/n8n-nodes-untis-platform/n8n-nodes-untis-platform#credentials';
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'Environment',
+			name: 'environment',
+			type: 'options',
+			options: [
+				{
+					name: 'Production',
+					value: 'production',
+					description: 'Untis Platform production, verified with its published key',
+				},
+				{
+					name: 'Integration',
+					value: 'integration',
+					description: 'Untis integration (test) environment, verified with both published keys',
+				},
+				{
+					name: 'Custom',
+					value: 'custom',
+					description: 'Only the keys pasted below, e.g. a dev key from untis-platform-sim keygen',
+				},
+			],
+			default: 'production',
+			description:
+				'Which Untis Platform signs the requests. Production and Integration carry the keys Untis publishes.',
+		},
+		{
+			displayName: 'Public Keys',
+			name: 'publicKeys',
+			type: 'string',
+			typeOptions: { rows: 6 },
+			default: '',
+			placeholder: 'MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA...',
+			description:
+				'Extra RSA public keys, one per block, separated by blank lines: bare base64 (as Untis publishes them) or PEM (BEGIN PUBLIC KEY / BEGIN RSA PUBLIC KEY). Required for Custom; with a preset, add the new key here during a key rotation.',
+		},
+		// A symmetric key that opens every sealed school secret: it must be masked.
+		// eslint-disable-next-line @n8n/community-nodes/credential-unnecessary-password
+		{
+			displayName: 'Encryption Key',
+			name: 'encryptionKey',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			required: true,
+			description:
+				"Seals each school's secret and password (AES-256-GCM) before they reach the workflow. 32 random bytes as base64 or hex: generate one with `openssl rand -base64 32` and keep a copy in your secrets store, since the same key opens the sealed values.",
+		},
+	];
+}

@@ -1,0 +1,285 @@
+import {
+	NodeConnectionTypes,
+	NodeOperationError,
+	type ICredentialsDecrypted,
+	type ICredentialTestFunctions,
+	type IDataObject,
+	type IHookFunctions,
+	type INodeCredentialTestResult,
+	type INodeType,
+	type INodeTypeDescription,
+	type IWebhookFunctions,
+	type IWebhookResponseData,
+} from 'n8n-workflow';
+
+import { checkCredential, type CredentialData } from './core/credentialCheck';
+import {
+	receiveDelivery,
+	type Delivery,
+	type ReceiveOptions,
+	type SecretsMode,
+} from './core/delivery';
+import {
+	CREDENTIALS_EVENT_TYPES,
+	DEACTIVATION_EVENT_TYPES,
+	V1_EVENT_TYPE,
+} from './core/events';
+import { keyRingFor } from './core/keys';
+import { Rejection } from './core/rejections';
+import { sealerFor } from './core/sealing';
+import { DEFAULT_ALGORITHM, type AlgorithmName } from './core/signature';
+
+const ALL_EVENTS = [
+	...CREDENTIALS_EVENT_TYPES,
+	V1_EVENT_TYPE,
+	...DEACTIVATION_EVENT_TYPES,
+	'OTHER',
+] as const;
+
+interface TriggerSettings extends ReceiveOptions {
+	events: readonly string[];
+}
+
+/** Reads credential and parameters into what the core needs; keys and sealer come from caches. */
+async function triggerSettings(context: IWebhookFunctions | IHookFunctions): Promise<TriggerSettings> {
+	const credential = (await context.getCredentials('untisPlatformApi')) as unknown as CredentialData;
+	const mode = context.getNodeParameter('secrets', 'seal') as SecretsMode;
+	const options = context.getNodeParameter('options', {}) as IDataObject;
+	return {
+		keys: keyRingFor(credential),
+		algorithms: [
+			DEFAULT_ALGORITHM,
+			...((options.additionalAlgorithms as AlgorithmName[] | undefined) ?? []),
+		],
+		secrets:
+			mode === 'seal'
+				? { mode, sealer: sealerFor(credential.encryptionKey) }
+				: { mode: mode === 'plain' ? 'plain' : 'omit' },
+		includePayload: options.includePayload === true,
+		events: (options.events as string[] | undefined) ?? ALL_EVENTS,
+	};
+}
+
+function answer(context: IWebhookFunctions, status: number, body: IDataObject): IWebhookResponseData {
+	context.getResponseObject().status(status).json(body);
+	// The node answered itself: n8n sends nothing more and starts no execution.
+	return { noWebhookResponse: true };
+}
+
+export class UntisPlatformTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Untis Platform Trigger',
+		name: 'untisPlatformTrigger',
+		icon: { light: 'file:untisPlatform.svg', dark: 'file:untisPlatform.dark.svg' },
+		group: ['trigger'],
+		version: 1,
+		subtitle: '={{"Secrets: " + $parameter["secrets"]}}',
+		description:
+			'Starts the workflow when a school activates or deactivates your Untis Platform (WebUntis) app, after verifying the RSA signature',
+		defaults: { name: 'Untis Platform Trigger' },
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main, NodeConnectionTypes.Main],
+		outputNames: ['Credentials', 'Deactivation'],
+		credentials: [{ name: 'untisPlatformApi', required: true, testedBy: 'untisPlatformApiTest' }],
+		webhooks: [
+			{
+				name: 'default',
+				httpMethod: 'POST',
+				responseMode: 'onReceived',
+				path: 'webhook',
+			},
+		],
+		properties: [
+			{
+				displayName:
+					'Enter the Production URL above in PAM (the Untis platform application manager) as the webhook for both credentials and deactivation. PAM needs a public HTTPS address, and any proxy in front of n8n must pass the Authorization header and the body unchanged.',
+				name: 'pamNotice',
+				type: 'notice',
+				default: '',
+			},
+			{
+				displayName: 'Secrets',
+				name: 'secrets',
+				type: 'options',
+				options: [
+					{
+						name: 'Seal (Recommended)',
+						value: 'seal',
+						description:
+							"Secret and password leave the trigger AES-256-GCM encrypted with the credential's Encryption Key",
+					},
+					{
+						name: 'Plain',
+						value: 'plain',
+						description: 'Secret and password in plain text, stored so in the execution history',
+					},
+					{
+						name: 'Omit',
+						value: 'omit',
+						description: 'Secret and password are set to null',
+					},
+				],
+				default: 'seal',
+				description:
+					"How the school's secret and password appear in the output. n8n stores every execution's data, so plain output means plain storage.",
+			},
+			{
+				displayName:
+					"Plain secrets are stored unencrypted in n8n's execution history and shown to everyone who can open this workflow's executions",
+				name: 'plainNotice',
+				type: 'notice',
+				default: '',
+				displayOptions: { show: { secrets: ['plain'] } },
+			},
+			{
+				displayName: 'Options',
+				name: 'options',
+				type: 'collection',
+				placeholder: 'Add Option',
+				default: {},
+				options: [
+					{
+						displayName: 'Additional Algorithms',
+						name: 'additionalAlgorithms',
+						type: 'multiOptions',
+						options: [
+							{ name: 'SHA384withRSA', value: 'SHA384withRSA' },
+							{ name: 'SHA512withRSA', value: 'SHA512withRSA' },
+						],
+						default: [],
+						description:
+							'Algorithm header values accepted besides SHA256withRSA, the only one Untis uses. Enable only if Untis tells you to: each extra value widens what a request may claim.',
+					},
+					{
+						displayName: 'Events',
+						name: 'events',
+						type: 'multiOptions',
+						options: [
+							{ name: 'Created', value: 'CREATED', description: 'A school activated the app' },
+							{
+								name: 'Deactivation',
+								value: 'DEACTIVATION',
+								description: 'A school deactivated the app',
+							},
+							{ name: 'Deletion', value: 'DELETION', description: 'A school deleted the app' },
+							{
+								name: 'Other (Unknown Event Types)',
+								value: 'OTHER',
+								description: 'Event types newer than this node, passed through as given',
+							},
+							{
+								name: 'Reactivated',
+								value: 'REACTIVATED',
+								description: 'A school activated the app again, with new credentials',
+							},
+							{
+								name: 'Reset',
+								value: 'RESET',
+								description: 'The platform issued new credentials after a password reset',
+							},
+							{
+								name: 'V1 Credentials (Legacy)',
+								value: 'V1',
+								description: 'A credentials body of the deprecated v1 spec, without eventType',
+							},
+						],
+						default: [...ALL_EVENTS],
+						description:
+							'Event types that start the workflow. Others are acknowledged with 200 and start nothing.',
+					},
+					{
+						displayName: 'Include Raw Payload',
+						name: 'includePayload',
+						type: 'boolean',
+						default: false,
+						description:
+							'Whether to add the body as received under "payload" (secret and password in it follow the Secrets setting)',
+					},
+				],
+			},
+		],
+	};
+
+	methods = {
+		credentialTest: {
+			async untisPlatformApiTest(
+				this: ICredentialTestFunctions,
+				credential: ICredentialsDecrypted,
+			): Promise<INodeCredentialTestResult> {
+				const check = checkCredential((credential.data ?? {}) as unknown as CredentialData);
+				return { status: check.ok ? 'OK' : 'Error', message: check.message };
+			},
+		},
+	};
+
+	// The platform has no API to register webhooks: the URL is entered in PAM by hand. Activation
+	// still checks the configuration, so a broken key list fails here and not on the first delivery.
+	webhookMethods = {
+		default: {
+			async checkExists(this: IHookFunctions): Promise<boolean> {
+				return false;
+			},
+			async create(this: IHookFunctions): Promise<boolean> {
+				try {
+					await triggerSettings(this);
+				} catch (error) {
+					throw new NodeOperationError(this.getNode(), (error as Error).message, {
+						description: 'Fix the Untis Platform credential, then activate the workflow again.',
+					});
+				}
+				return true;
+			},
+			async delete(this: IHookFunctions): Promise<boolean> {
+				return true;
+			},
+		},
+	};
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		const req = this.getRequestObject();
+		if (!req.rawBody) await req.readRawBody();
+
+		let settings: TriggerSettings;
+		try {
+			settings = await triggerSettings(this);
+		} catch (error) {
+			this.logger.error(`Untis Platform Trigger is misconfigured: ${(error as Error).message}`);
+			return answer(this, 500, { error: 'Untis Platform Trigger is misconfigured; see the n8n log' });
+		}
+
+		let delivery: Delivery | Rejection;
+		try {
+			delivery = receiveDelivery(
+				{
+					body: req.rawBody ?? Buffer.alloc(0),
+					authorization: req.headers.authorization,
+					algorithm: req.headers.algorithm,
+				},
+				settings,
+			);
+		} catch (error) {
+			if (!(error instanceof Rejection)) {
+				throw new NodeOperationError(this.getNode(), error as Error);
+			}
+			delivery = error;
+		}
+		if (delivery instanceof Rejection) {
+			// The reason only: never the body, and header values are quoted shortened.
+			this.logger.warn(
+				`Untis Platform Trigger rejected a request with ${delivery.status} (${delivery.code}): ${delivery.message}`,
+			);
+			return answer(this, delivery.status, { error: delivery.message });
+		}
+
+		if (!settings.events.includes(delivery.filterKey)) {
+			return answer(this, 200, {
+				received: true,
+				started: false,
+				reason: `${delivery.filterKey} is not selected in the trigger's Events option`,
+			});
+		}
+		const outputs: IDataObject[][] = [[], []];
+		outputs[delivery.output].push(delivery.json as IDataObject);
+		return { workflowData: outputs.map((items) => items.map((json) => ({ json }))) };
+	}
+}

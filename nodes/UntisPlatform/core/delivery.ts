@@ -1,0 +1,102 @@
+import { createHash } from 'node:crypto';
+
+import {
+	filterKeyOf,
+	parseEvent,
+	SECRET_FIELDS,
+	type JsonObject,
+	type PlatformEvent,
+} from './events';
+import type { VerificationKey } from './keys';
+import type { Sealer } from './sealing';
+import { verifySignature, type AlgorithmName, type SignedRequest, type Verified } from './signature';
+
+/**
+ * A delivery: one signed request turned into the trigger's output item — the event contract
+ * that workflows build on. Order matters: the signature is verified before any field is read.
+ */
+export type SecretsMode = 'seal' | 'plain' | 'omit';
+
+export type SecretsPolicy =
+	| { mode: 'seal'; sealer: Sealer }
+	| { mode: 'plain' }
+	| { mode: 'omit' };
+
+export interface ReceiveOptions {
+	keys: readonly VerificationKey[];
+	algorithms: readonly AlgorithmName[];
+	secrets: SecretsPolicy;
+	/** Adds `payload`: the body as parsed, with secrets treated like the top-level fields. */
+	includePayload?: boolean;
+	now?: Date;
+}
+
+export interface Delivery {
+	/** 0 = Credentials, 1 = Deactivation. */
+	output: 0 | 1;
+	/** What the Events filter matches: the event type, V1, or OTHER. */
+	filterKey: string;
+	json: JsonObject;
+}
+
+/** Same body, same id: redeliveries and replays can be recognised downstream. */
+export function deliveryIdOf(body: Buffer): string {
+	return createHash('sha256').update(body).digest('hex');
+}
+
+function protectSecrets(target: JsonObject, policy: SecretsPolicy): void {
+	for (const field of SECRET_FIELDS) {
+		const value = target[field];
+		if (typeof value !== 'string') continue;
+		if (policy.mode === 'seal') target[field] = policy.sealer.seal(value);
+		else if (policy.mode === 'omit') target[field] = null;
+	}
+}
+
+function toItem(
+	event: PlatformEvent,
+	body: Buffer,
+	verification: Verified,
+	options: ReceiveOptions,
+): JsonObject {
+	const { extra, ...fields } = event;
+	const { event: kind, eventType, tenantId, tenantStatus, ...rest } = fields;
+	const json: JsonObject = {
+		event: kind,
+		eventType,
+		tenantId,
+		tenantStatus,
+		deliveryId: deliveryIdOf(body),
+		receivedAt: (options.now ?? new Date()).toISOString(),
+		verification: { algorithm: verification.algorithm, key: verification.key },
+		...rest,
+	};
+	// Unknown fields are kept; the contract's own fields win a name clash.
+	for (const [key, value] of Object.entries(extra)) {
+		if (!Object.prototype.hasOwnProperty.call(json, key)) json[key] = value;
+	}
+	if (kind === 'credentials') {
+		protectSecrets(json, options.secrets);
+		json.secrets = { seal: 'sealed', plain: 'plain', omit: 'omitted' }[options.secrets.mode];
+	}
+	if (options.includePayload) {
+		const payload = JSON.parse(body.toString('utf8').replace(/^\uFEFF/, '')) as JsonObject;
+		protectSecrets(payload, options.secrets);
+		json.payload = payload;
+	}
+	return json;
+}
+
+/**
+ * Verifies, parses and shapes one request. Throws a Rejection (401 before verification,
+ * 400 after it) that names the problem without quoting the body.
+ */
+export function receiveDelivery(request: SignedRequest, options: ReceiveOptions): Delivery {
+	const verification = verifySignature(request, options.keys, options.algorithms);
+	const event = parseEvent(request.body);
+	return {
+		output: event.event === 'credentials' ? 0 : 1,
+		filterKey: filterKeyOf(event),
+		json: toItem(event, request.body, verification, options),
+	};
+}

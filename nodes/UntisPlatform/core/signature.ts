@@ -1,0 +1,128 @@
+import { verify as rsaVerify } from 'node:crypto';
+
+import type { VerificationKey } from './keys';
+import { Rejection } from './rejections';
+
+/**
+ * The allow-list: Java algorithm names the platform may send, mapped to the digest that
+ * RSASSA-PKCS1-v1_5 uses. Nothing weaker (SHA1withRSA, MD5withRSA, NONEwithRSA) can ever be
+ * enabled, and the header never chooses anything outside the list the user configured.
+ */
+export const ALGORITHMS = {
+	SHA256withRSA: 'sha256',
+	SHA384withRSA: 'sha384',
+	SHA512withRSA: 'sha512',
+} as const;
+
+export type AlgorithmName = keyof typeof ALGORITHMS;
+export const DEFAULT_ALGORITHM: AlgorithmName = 'SHA256withRSA';
+
+export interface SignedRequest {
+	/** The raw body bytes exactly as received: never a re-serialisation. */
+	body: Buffer;
+	/** Header values as Node hands them over (a repeated header may arrive as an array). */
+	authorization: string | string[] | undefined;
+	algorithm: string | string[] | undefined;
+}
+
+export interface Verified {
+	algorithm: AlgorithmName;
+	/** Label of the key that matched: `production`, `integration` or `custom #n`. */
+	key: string;
+}
+
+// RSA-16384 signatures are 2,732 base64 characters; anything longer is not a signature.
+const MAX_AUTHORIZATION_LENGTH = 2800;
+const STRICT_BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
+
+/** Header values can be anything; quote at most a short, printable excerpt in messages. */
+export function quoteHeader(value: string): string {
+	const printable = value.replace(/[^\x20-\x7e]/g, '?');
+	return printable.length > 40 ? `${printable.slice(0, 40)}...` : printable;
+}
+
+function singleHeader(name: string, value: string | string[] | undefined): string {
+	if (Array.isArray(value)) {
+		if (value.length > 1) {
+			throw new Rejection('duplicate_header', `${name} header was sent ${value.length} times; send it once`);
+		}
+		value = value[0];
+	}
+	if (value === undefined || value.trim() === '') {
+		throw new Rejection(
+			name === 'Authorization' ? 'missing_signature' : 'missing_algorithm',
+			`Missing ${name} header: every Untis Platform request carries ${
+				name === 'Authorization' ? 'its base64 RSA signature in Authorization' : 'Algorithm: SHA256withRSA'
+			}`,
+		);
+	}
+	return value.trim();
+}
+
+function allowedAlgorithm(header: string, allowed: readonly AlgorithmName[]): AlgorithmName {
+	const match = allowed.find((name) => name.toLowerCase() === header.toLowerCase());
+	if (!match) {
+		throw new Rejection(
+			'algorithm_not_allowed',
+			`Algorithm header '${quoteHeader(header)}' is not allowed (allowed: ${allowed.join(', ')})`,
+		);
+	}
+	return match;
+}
+
+function decodeSignature(header: string, keys: readonly VerificationKey[]): Buffer {
+	const scheme = /^(Bearer|Basic|Signature|RSA)\s/i.exec(header)?.[1];
+	if (scheme) {
+		throw new Rejection(
+			'bad_signature_encoding',
+			`Authorization header must be the bare base64 signature, without a '${quoteHeader(scheme)}' prefix`,
+		);
+	}
+	if (
+		header.length > MAX_AUTHORIZATION_LENGTH ||
+		header.length % 4 !== 0 ||
+		!STRICT_BASE64.test(header)
+	) {
+		throw new Rejection('bad_signature_encoding', 'Authorization header is not strict base64');
+	}
+	const signature = Buffer.from(header, 'base64');
+	// Non-canonical padding bits decode silently; strict means the encoding round-trips.
+	if (signature.toString('base64') !== header) {
+		throw new Rejection('bad_signature_encoding', 'Authorization header is not canonical base64');
+	}
+	if (!keys.some((key) => key.signatureBytes === signature.length)) {
+		const expected = [...new Set(keys.map((key) => key.signatureBytes))].join(' or ');
+		throw new Rejection(
+			'bad_signature_encoding',
+			`Authorization header decodes to ${signature.length} bytes; an RSA signature from the configured keys has ${expected}`,
+		);
+	}
+	return signature;
+}
+
+/**
+ * Verifies the platform's signature over the raw body. Throws a Rejection naming what is wrong;
+ * returns which algorithm and key matched. Every key is tried, so a rotated key can sit last.
+ */
+export function verifySignature(
+	request: SignedRequest,
+	keys: readonly VerificationKey[],
+	allowed: readonly AlgorithmName[] = [DEFAULT_ALGORITHM],
+): Verified {
+	const authorization = singleHeader('Authorization', request.authorization);
+	const algorithm = allowedAlgorithm(singleHeader('Algorithm', request.algorithm), allowed);
+	const signature = decodeSignature(authorization, keys);
+	const digest = ALGORITHMS[algorithm];
+	for (const candidate of keys) {
+		if (
+			candidate.signatureBytes === signature.length &&
+			rsaVerify(digest, request.body, candidate.key, signature)
+		) {
+			return { algorithm, key: candidate.label };
+		}
+	}
+	throw new Rejection(
+		'signature_mismatch',
+		`Signature does not match the body under any of the ${keys.length} configured public key(s): check the credential's environment and keys`,
+	);
+}

