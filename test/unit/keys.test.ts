@@ -1,0 +1,144 @@
+import { generateKeyPairSync } from 'node:crypto';
+
+import { checkCredential } from '../../nodes/UntisPlatform/core/credentialCheck';
+import {
+	buildKeyRing,
+	KeyConfigError,
+	keyRingFor,
+	parsePublicKeys,
+} from '../../nodes/UntisPlatform/core/keys';
+import { PUBLISHED_KEYS } from '../../nodes/UntisPlatform/core/publishedKeys';
+import { ENCRYPTION_KEY, keyPair } from '../helpers/platform';
+
+const a = keyPair('a');
+const b = keyPair('b');
+
+describe('the published Untis keys', () => {
+	it('are RSA-2048 SubjectPublicKeyInfo and parse', () => {
+		expect(buildKeyRing({ environment: 'production' }).map((key) => [key.label, key.signatureBytes])).toEqual([
+			['production', 256],
+		]);
+	});
+
+	it('integration carries both integration keys', () => {
+		const ring = buildKeyRing({ environment: 'integration' });
+		expect(ring).toHaveLength(2);
+		expect(ring.map((key) => key.label)).toEqual(['integration', 'integration']);
+		expect(PUBLISHED_KEYS.integration).toHaveLength(2);
+	});
+
+	it('presets and custom keys add up, presets first', () => {
+		const ring = buildKeyRing({ environment: 'integration', publicKeys: a.spki });
+		expect(ring.map((key) => key.label)).toEqual(['integration', 'integration', 'custom #1']);
+	});
+});
+
+describe('parsePublicKeys: the Public Keys field', () => {
+	it('reads bare base64, PEM and PKCS#1 PEM, separated by blank lines', () => {
+		const text = [a.spki, b.pem, keyPair('c').pkcs1Pem].join('\n\n');
+		const parsed = parsePublicKeys(text);
+		expect(parsed.errors).toEqual([]);
+		expect(parsed.keys.map((key) => key.label)).toEqual(['custom #1', 'custom #2', 'custom #3']);
+	});
+
+	it('reads a bare key wrapped over several lines, CRLF line ends and surrounding space', () => {
+		const wrapped = a.spki.match(/.{1,64}/g)!.join('\r\n');
+		expect(parsePublicKeys(`\r\n  ${wrapped}  \r\n\r\n\r\n${b.spki}\n`).keys).toHaveLength(2);
+	});
+
+	it('reads PEM blocks that follow each other without a blank line', () => {
+		expect(parsePublicKeys(`${a.pem.trim()}\n${b.pem.trim()}`).keys).toHaveLength(2);
+	});
+
+	it('an empty field has no keys and no errors', () => {
+		expect(parsePublicKeys('  \n\n ')).toEqual({ keys: [], errors: [] });
+	});
+
+	const badCases: Array<[string, string, RegExp]> = [
+		['junk', 'hello world', /^Public key #2 is neither PEM nor bare base64/],
+		['base64 that is no key', Buffer.from('not a key').toString('base64'), /^Public key #2 is not an RSA SubjectPublicKeyInfo$/],
+		['a private key', a.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), /^Public key #2 is a PEM 'PRIVATE KEY' block/],
+		['a certificate header', '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----', /PEM 'CERTIFICATE' block/],
+		['a broken PEM', '-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----', /PEM block that does not parse/],
+		[
+			'an EC key',
+			generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ type: 'spki', format: 'der' }).toString('base64'),
+			/^Public key #2 is a ec key, not an RSA key$/,
+		],
+		[
+			'an RSA-1024 key',
+			generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey.export({ type: 'spki', format: 'der' }).toString('base64'),
+			/^Public key #2 is RSA-1024; at least RSA-2048 is required$/,
+		],
+	];
+	it.each(badCases)('names the key that fails: %s', (_name, bad, message) => {
+		const parsed = parsePublicKeys(`${a.spki}\n\n${bad}`);
+		expect(parsed.keys).toHaveLength(1);
+		expect(parsed.errors).toHaveLength(1);
+		expect(parsed.errors[0]).toMatch(message);
+	});
+});
+
+describe('buildKeyRing: invalid configuration fails loudly', () => {
+	it('custom without keys', () => {
+		expect(() => buildKeyRing({ environment: 'custom', publicKeys: '' })).toThrow(
+			new KeyConfigError(
+				"No public key configured: the 'custom' environment needs at least one key in Public Keys",
+			),
+		);
+	});
+
+	it('one bad key among good ones fails the whole list', () => {
+		expect(() => buildKeyRing({ environment: 'production', publicKeys: `${a.spki}\n\nxyz` })).toThrow(
+			/Public key #2 is neither PEM nor bare base64.*Fix the credential's Public Keys field/,
+		);
+	});
+
+	it('an unknown environment', () => {
+		expect(() => buildKeyRing({ environment: 'staging' as never })).toThrow(/Environment 'staging' is unknown/);
+	});
+});
+
+describe('keyRingFor: keys are parsed once per distinct credential value', () => {
+	it('returns the same KeyObjects for the same value', () => {
+		const config = { environment: 'custom' as const, publicKeys: a.spki };
+		expect(keyRingFor(config)).toBe(keyRingFor({ ...config }));
+	});
+
+	it('a changed value is parsed anew (rotation needs no restart)', () => {
+		const before = keyRingFor({ environment: 'custom', publicKeys: a.spki });
+		const after = keyRingFor({ environment: 'custom', publicKeys: b.spki });
+		expect(after).not.toBe(before);
+		expect(after[0].key.equals(b.publicKey)).toBe(true);
+	});
+
+	it('a failing configuration is not cached as good', () => {
+		expect(() => keyRingFor({ environment: 'custom', publicKeys: 'bad' })).toThrow(KeyConfigError);
+		expect(() => keyRingFor({ environment: 'custom', publicKeys: 'bad' })).toThrow(KeyConfigError);
+	});
+});
+
+describe('checkCredential: the Test button, without any network call', () => {
+	it('reports how many keys parsed', () => {
+		expect(
+			checkCredential({ environment: 'integration', publicKeys: a.spki, encryptionKey: ENCRYPTION_KEY }),
+		).toEqual({
+			ok: true,
+			message:
+				'3 public keys parsed: integration (RSA-2048), integration (RSA-2048), custom #1 (RSA-2048); Encryption Key is valid',
+		});
+	});
+
+	it('names the key that failed and why', () => {
+		const check = checkCredential({ environment: 'custom', publicKeys: `${a.spki}\n\nxyz`, encryptionKey: ENCRYPTION_KEY });
+		expect(check.ok).toBe(false);
+		expect(check.message).toMatch(/^Public key #2 is neither PEM nor bare base64/);
+	});
+
+	it('reports a bad encryption key after the keys that did parse', () => {
+		const check = checkCredential({ environment: 'production', encryptionKey: 'hunter2' });
+		expect(check.ok).toBe(false);
+		expect(check.message).toMatch(/^1 public key parsed: production \(RSA-2048\), but The Encryption Key is not 32 bytes/);
+		expect(check.message).not.toContain('hunter2');
+	});
+});

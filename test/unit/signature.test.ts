@@ -1,0 +1,153 @@
+import { buildKeyRing } from '../../nodes/UntisPlatform/core/keys';
+import { Rejection } from '../../nodes/UntisPlatform/core/rejections';
+import { verifySignature, type SignedRequest } from '../../nodes/UntisPlatform/core/signature';
+import { createdPayload, keyPair, signBody, signedRequest } from '../helpers/platform';
+
+const platform = keyPair('platform');
+const other = keyPair('other');
+const customRing = (...spkis: string[]) =>
+	buildKeyRing({ environment: 'custom', publicKeys: spkis.join('\n\n') });
+
+function request(fixture = signedRequest(createdPayload())): SignedRequest {
+	return {
+		body: fixture.body,
+		authorization: fixture.headers.authorization,
+		algorithm: fixture.headers.algorithm,
+	};
+}
+
+function rejectionOf(fn: () => unknown): Rejection {
+	try {
+		fn();
+	} catch (error) {
+		if (error instanceof Rejection) return error;
+		throw error;
+	}
+	throw new Error('expected a Rejection, but the request was accepted');
+}
+
+describe('verifySignature: RSASSA-PKCS1-v1_5 over the raw body bytes', () => {
+	it('accepts a body signed with SHA256withRSA and names the matching key', () => {
+		expect(verifySignature(request(), customRing(platform.spki))).toEqual({
+			algorithm: 'SHA256withRSA',
+			key: 'custom #1',
+		});
+	});
+
+	it('tries every key: a rotated key standing last still matches', () => {
+		const ring = customRing(other.spki, keyPair('third').spki, platform.spki);
+		expect(verifySignature(request(), ring).key).toBe('custom #3');
+	});
+
+	it('reports a published preset key by its environment label', () => {
+		const ring = buildKeyRing({ environment: 'production', publicKeys: platform.spki });
+		expect(ring.map((key) => key.label)).toEqual(['production', 'custom #1']);
+		expect(verifySignature(request(), ring).key).toBe('custom #1');
+	});
+
+	it('compares the Algorithm header case-insensitively and reports the canonical name', () => {
+		const fixture = signedRequest(createdPayload());
+		const result = verifySignature(
+			{ ...request(fixture), algorithm: 'sha256WITHrsa' },
+			customRing(platform.spki),
+		);
+		expect(result.algorithm).toBe('SHA256withRSA');
+	});
+
+	it('accepts SHA384withRSA and SHA512withRSA only when enabled', () => {
+		const ring = customRing(platform.spki);
+		for (const algorithm of ['SHA384withRSA', 'SHA512withRSA'] as const) {
+			const req = request(signedRequest(createdPayload(), platform, algorithm));
+			expect(rejectionOf(() => verifySignature(req, ring)).code).toBe('algorithm_not_allowed');
+			expect(verifySignature(req, ring, ['SHA256withRSA', algorithm]).algorithm).toBe(algorithm);
+		}
+	});
+
+	it('accepts a 4096-bit key next to 2048-bit ones', () => {
+		const big = keyPair('big', 4096);
+		const ring = customRing(platform.spki, big.spki);
+		expect(verifySignature(request(signedRequest(createdPayload(), big)), ring).key).toBe('custom #2');
+	});
+});
+
+describe('verifySignature: every rejection names its reason', () => {
+	const ring = customRing(platform.spki);
+	const cases: Array<[string, Partial<SignedRequest>, string, RegExp]> = [
+		['no Authorization header', { authorization: undefined }, 'missing_signature', /Missing Authorization header/],
+		['an empty Authorization header', { authorization: '  ' }, 'missing_signature', /Missing Authorization/],
+		['no Algorithm header', { algorithm: undefined }, 'missing_algorithm', /Missing Algorithm header/],
+		['Authorization sent twice', { authorization: ['a', 'b'] }, 'duplicate_header', /sent 2 times/],
+		['Algorithm sent twice', { algorithm: ['SHA256withRSA', 'SHA256withRSA'] }, 'duplicate_header', /Algorithm header was sent 2 times/],
+		['SHA1withRSA', { algorithm: 'SHA1withRSA' }, 'algorithm_not_allowed', /^Algorithm header 'SHA1withRSA' is not allowed \(allowed: SHA256withRSA\)$/],
+		['MD5withRSA', { algorithm: 'MD5withRSA' }, 'algorithm_not_allowed', /not allowed/],
+		['NONEwithRSA', { algorithm: 'NONEwithRSA' }, 'algorithm_not_allowed', /not allowed/],
+		['an OpenSSL digest name', { algorithm: 'sha256' }, 'algorithm_not_allowed', /not allowed/],
+		['a joined duplicate', { algorithm: 'SHA256withRSA, SHA256withRSA' }, 'algorithm_not_allowed', /not allowed/],
+		['a Bearer prefix', { authorization: 'Bearer abc=' }, 'bad_signature_encoding', /without a 'Bearer' prefix/],
+		['a Basic prefix', { authorization: 'Basic dXNlcjpwYXNz' }, 'bad_signature_encoding', /without a 'Basic' prefix/],
+		['junk', { authorization: 'not a signature!' }, 'bad_signature_encoding', /not strict base64/],
+		['base64url', { authorization: '-_-_' }, 'bad_signature_encoding', /not strict base64/],
+		['missing padding', { authorization: 'YWJj' + 'ZA' }, 'bad_signature_encoding', /not strict base64/],
+		['a too short signature', { authorization: Buffer.alloc(255, 1).toString('base64') }, 'bad_signature_encoding', /decodes to 255 bytes; .* has 256/],
+		['a too long signature', { authorization: Buffer.alloc(257, 1).toString('base64') }, 'bad_signature_encoding', /decodes to 257 bytes/],
+		['an oversized header', { authorization: 'A'.repeat(10000) }, 'bad_signature_encoding', /not strict base64/],
+		['a zero signature', { authorization: Buffer.alloc(256).toString('base64') }, 'signature_mismatch', /does not match/],
+	];
+	it.each(cases)('rejects %s', (_name, change, code, message) => {
+		const rejection = rejectionOf(() => verifySignature({ ...request(), ...change }, ring));
+		expect(rejection.code).toBe(code);
+		expect(rejection.status).toBe(401);
+		expect(rejection.message).toMatch(message);
+	});
+
+	it('rejects non-canonical base64 (padding bits set)', () => {
+		const good = request().authorization as string;
+		// 256 bytes encode to 344 chars ending in '=='; the last data char carries 4 padding bits.
+		const last = good[good.length - 3];
+		const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+		const tweaked = alphabet[alphabet.indexOf(last) ^ 1];
+		const mangled = `${good.slice(0, -3)}${tweaked}==`;
+		expect(rejectionOf(() => verifySignature({ ...request(), authorization: mangled }, ring)).message).toMatch(
+			/not canonical base64/,
+		);
+	});
+
+	it('rejects a body changed by one byte', () => {
+		const req = request();
+		const body = Buffer.from(req.body);
+		body[10] ^= 1;
+		expect(rejectionOf(() => verifySignature({ ...req, body }, ring)).code).toBe('signature_mismatch');
+	});
+
+	it('rejects the same JSON re-serialised with other whitespace', () => {
+		const req = request();
+		const reserialised = Buffer.from(JSON.stringify(JSON.parse(req.body.toString()), null, 1));
+		expect(rejectionOf(() => verifySignature({ ...req, body: reserialised }, ring)).code).toBe(
+			'signature_mismatch',
+		);
+	});
+
+	it('rejects a signature made with a key that is not configured', () => {
+		const req = request(signedRequest(createdPayload(), other));
+		const rejection = rejectionOf(() => verifySignature(req, ring));
+		expect(rejection.code).toBe('signature_mismatch');
+		expect(rejection.message).toMatch(/any of the 1 configured public key/);
+	});
+
+	it('rejects a signature over the body with a different digest than the header claims', () => {
+		const req = request();
+		const sha512 = signBody(req.body, platform.privateKey, 'sha512');
+		const rejection = rejectionOf(() =>
+			verifySignature({ ...req, authorization: sha512 }, ring, ['SHA256withRSA', 'SHA512withRSA']),
+		);
+		expect(rejection.code).toBe('signature_mismatch');
+	});
+
+	it('quotes a hostile Algorithm header only shortened and printable', () => {
+		const hostile = `SHA1withRSA\u0000\u001b[31m${'x'.repeat(200)}`;
+		const message = rejectionOf(() => verifySignature({ ...request(), algorithm: hostile }, ring)).message;
+		expect(message).not.toContain('\u0000');
+		expect(message).not.toContain('\u001b');
+		expect(message.length).toBeLessThan(120);
+	});
+});
