@@ -25,9 +25,13 @@ function createExecutionsReader(dbPath, { describeFailure = () => '' } = {}) {
   function readExecutions(filter = {}) {
     const where = [];
     const params = [];
-    if (filter.workflowId !== undefined) where.push('workflowId = ?') && params.push(String(filter.workflowId));
-    if (filter.mode !== undefined) where.push('mode = ?') && params.push(filter.mode);
-    if (filter.sinceId !== undefined) where.push('id > ?') && params.push(Number(filter.sinceId));
+    const add = (clause, value) => {
+      where.push(clause);
+      params.push(value);
+    };
+    if (filter.workflowId !== undefined) add('workflowId = ?', String(filter.workflowId));
+    if (filter.mode !== undefined) add('mode = ?', filter.mode);
+    if (filter.sinceId !== undefined) add('id > ?', Number(filter.sinceId));
     const statuses = filter.done ? FINAL : filter.status === undefined ? null : [].concat(filter.status);
     if (statuses) {
       where.push(`status IN (${statuses.map(() => '?').join(',')})`);

@@ -1,0 +1,75 @@
+import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+
+import { ENCRYPTION_KEY, keyPair, type SignedRequestFixture } from './platform';
+
+/**
+ * A mocked IWebhookFunctions, as thin as n8n's own: a request with headers and raw body, a
+ * response that records what the node answered, credentials, parameters, and a logger.
+ * Only for fast tests: the real proof is the end-to-end suite on a real n8n.
+ */
+export interface WebhookCall {
+	result: IWebhookResponseData;
+	status: number | undefined;
+	body: unknown;
+	logs: Array<{ level: string; message: string }>;
+	/** Items per output when the node started the workflow, else undefined. */
+	outputs: IDataObject[][] | undefined;
+}
+
+export interface CallOptions {
+	credential?: IDataObject;
+	parameters?: IDataObject;
+	/** Leave rawBody unset, as n8n does for some content types, so the node must read it. */
+	rawBodyUnread?: boolean;
+}
+
+export function customCredential(overrides: IDataObject = {}): IDataObject {
+	return { environment: 'custom', publicKeys: keyPair().spki, encryptionKey: ENCRYPTION_KEY, ...overrides };
+}
+
+type WebhookNode = { webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> };
+
+export async function callWebhook(
+	node: WebhookNode,
+	request: SignedRequestFixture,
+	options: CallOptions = {},
+): Promise<WebhookCall> {
+	const logs: WebhookCall['logs'] = [];
+	const response = { statusCode: undefined as number | undefined, body: undefined as unknown };
+	const res = {
+		status(code: number) {
+			response.statusCode = code;
+			return res;
+		},
+		json(body: unknown) {
+			response.body = body;
+			return res;
+		},
+	};
+	const req: { headers: IDataObject; rawBody?: Buffer; readRawBody(): Promise<void> } = {
+		headers: request.headers,
+		rawBody: options.rawBodyUnread ? undefined : request.body,
+		async readRawBody() {
+			req.rawBody = request.body;
+		},
+	};
+	const parameters: IDataObject = { secrets: 'seal', options: {}, ...options.parameters };
+	const log = (level: string) => (message: string) => logs.push({ level, message });
+	const context = {
+		getRequestObject: () => req,
+		getResponseObject: () => res,
+		getCredentials: async () => options.credential ?? customCredential(),
+		getNodeParameter: (name: string, fallback?: unknown) => (name in parameters ? parameters[name] : fallback),
+		getNode: () => ({ name: 'Untis Platform Trigger', type: 'untisPlatformTrigger', typeVersion: 1, parameters }),
+		logger: { warn: log('warn'), error: log('error'), info: log('info'), debug: log('debug') },
+	} as unknown as IWebhookFunctions;
+
+	const result = await node.webhook.call(context);
+	return {
+		result,
+		status: response.statusCode,
+		body: response.body,
+		logs,
+		outputs: result.workflowData?.map((items) => items.map((item) => item.json)),
+	};
+}

@@ -1,0 +1,66 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { PackageDirectoryLoader } from 'n8n-core';
+
+/**
+ * Loads the built package with n8n's own loader, exactly as n8n does at start-up, so a broken
+ * description, a missing icon or codex, or a wrong path in package.json fails here, long before
+ * an end-to-end run.
+ */
+const root = join(__dirname, '../..');
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+
+describe('the package as n8n loads it', () => {
+	let loader: PackageDirectoryLoader;
+
+	beforeAll(async () => {
+		loader = new PackageDirectoryLoader(root);
+		await loader.loadAll();
+	});
+
+	it('registers the trigger and the credential under the package name', () => {
+		expect(loader.packageName).toBe('n8n-nodes-untis-platform');
+		expect(Object.keys(loader.nodeTypes)).toEqual(['untisPlatformTrigger']);
+		expect(Object.keys(loader.credentialTypes)).toEqual(['untisPlatformApi']);
+		expect(loader.known.nodes.untisPlatformTrigger.className).toBe('UntisPlatformTrigger');
+	});
+
+	it('describes the trigger as the conventions ask', () => {
+		const { description } = loader.nodeTypes.untisPlatformTrigger.type as unknown as {
+			description: Record<string, unknown> & { properties: Array<Record<string, unknown>> };
+		};
+		expect(description.name).toBe('untisPlatformTrigger');
+		// n8n prefixes it with the package name: n8n-nodes-untis-platform.untisPlatformTrigger.
+		expect(description.displayName).toBe('Untis Platform Trigger');
+		expect(description.inputs).toEqual([]);
+		expect(description.outputs).toEqual(['main', 'main']);
+		expect(description.outputNames).toEqual(['Credentials', 'Deactivation']);
+		expect(description.webhooks).toEqual([
+			expect.objectContaining({ httpMethod: 'POST', responseMode: 'onReceived', path: 'webhook' }),
+		]);
+		// Every parameter (and every option in a collection) carries help text.
+		const parameters = description.properties.flatMap((p) =>
+			p.type === 'collection' ? (p.options as Array<Record<string, unknown>>) : [p],
+		);
+		for (const parameter of parameters.filter((p) => p.type !== 'notice')) {
+			expect(typeof parameter.description).toBe('string');
+		}
+	});
+
+	it('resolves the light and dark icons and the codex', () => {
+		const { description } = loader.nodeTypes.untisPlatformTrigger.type as unknown as { description: Record<string, unknown> };
+		expect(description.iconUrl).toEqual({
+			light: 'icons/n8n-nodes-untis-platform/dist/nodes/UntisPlatform/untisPlatform.svg',
+			dark: 'icons/n8n-nodes-untis-platform/dist/nodes/UntisPlatform/untisPlatform.dark.svg',
+		});
+		expect(description.codex).toMatchObject({ alias: expect.arrayContaining(['webuntis', 'school', 'webhook']) });
+	});
+
+	it('follows the community-package rules in package.json', () => {
+		expect(pkg.keywords).toContain('n8n-community-node-package');
+		expect(pkg.n8n.strict).toBe(true);
+		expect(pkg.dependencies ?? {}).toEqual({});
+		expect(Object.keys(pkg.peerDependencies)).toEqual(['n8n-workflow']);
+	});
+});
