@@ -1,6 +1,6 @@
 import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
-import { ENCRYPTION_KEY, keyPair, type SignedRequestFixture } from './platform';
+import { ENCRYPTION_KEY, keyPair, type SignedRequestFixture } from '../helpers/platform.cjs';
 
 /**
  * A mocked IWebhookFunctions, as thin as n8n's own: a request with headers and raw body, a

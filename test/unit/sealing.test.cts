@@ -9,7 +9,7 @@ import {
 	sealerFor,
 	SEAL_PREFIX,
 } from '../../nodes/UntisPlatform/core/sealing';
-import { ENCRYPTION_KEY } from '../helpers/platform';
+import { ENCRYPTION_KEY } from '../helpers/platform.cjs';
 
 const sealer = sealerFor(ENCRYPTION_KEY);
 

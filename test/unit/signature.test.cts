@@ -1,7 +1,7 @@
 import { buildKeyRing } from '../../nodes/UntisPlatform/core/keys';
 import { Rejection } from '../../nodes/UntisPlatform/core/rejections';
 import { verifySignature, type SignedRequest } from '../../nodes/UntisPlatform/core/signature';
-import { createdPayload, keyPair, signBody, signedRequest } from '../helpers/platform';
+import { createdPayload, keyPair, signBody, signedRequest } from '../helpers/platform.cjs';
 
 const platform = keyPair('platform');
 const other = keyPair('other');

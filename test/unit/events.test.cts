@@ -1,6 +1,6 @@
 import { filterKeyOf, parseEvent } from '../../nodes/UntisPlatform/core/events';
 import { Rejection } from '../../nodes/UntisPlatform/core/rejections';
-import { createdPayload, deactivationPayload, v1Payload } from '../helpers/platform';
+import { createdPayload, deactivationPayload, v1Payload } from '../helpers/platform.cjs';
 
 const parse = (payload: unknown) =>
 	parseEvent(Buffer.from(typeof payload === 'string' ? payload : JSON.stringify(payload)));
@@ -45,7 +45,9 @@ describe('credentials webhook (spec v2)', () => {
 	});
 
 	it('missing optional fields become null', () => {
-		const { country: _c, schoolEmail: _s, ...rest } = createdPayload();
+		const rest: Record<string, unknown> = createdPayload();
+		delete rest.country;
+		delete rest.schoolEmail;
 		expect(parse(rest)).toMatchObject({ country: null, schoolEmail: null });
 	});
 

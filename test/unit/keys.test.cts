@@ -8,7 +8,7 @@ import {
 	parsePublicKeys,
 } from '../../nodes/UntisPlatform/core/keys';
 import { PUBLISHED_KEYS } from '../../nodes/UntisPlatform/core/publishedKeys';
-import { ENCRYPTION_KEY, keyPair } from '../helpers/platform';
+import { ENCRYPTION_KEY, keyPair } from '../helpers/platform.cjs';
 
 const a = keyPair('a');
 const b = keyPair('b');

@@ -14,8 +14,8 @@ import {
 	signedRequest,
 	v1Payload,
 	type SignedRequestFixture,
-} from '../helpers/platform';
-import { callWebhook, customCredential, type CallOptions } from '../helpers/webhookContext';
+} from '../helpers/platform.cjs';
+import { callWebhook, customCredential, type CallOptions } from '../helpers/webhookContext.cjs';
 
 const trigger = new UntisPlatformTrigger();
 const platform = keyPair();
