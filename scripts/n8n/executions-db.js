@@ -10,7 +10,8 @@ const { query, tableExists } = require('./sqlite-read');
 const { parseFlatted } = require('./flatted');
 
 const FINAL = ['success', 'error', 'canceled', 'crashed'];
-const COLUMNS = 'id, workflowId, status, finished, mode, startedAt, stoppedAt, createdAt, storedAt, retryOf';
+// storedAt exists from 2.x on (1.x keeps all execution data in the DB).
+const WANTED = ['id', 'workflowId', 'status', 'finished', 'mode', 'startedAt', 'stoppedAt', 'createdAt', 'storedAt', 'retryOf'];
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function toExecution(row) {
@@ -18,6 +19,16 @@ function toExecution(row) {
 }
 
 function createExecutionsReader(dbPath, { describeFailure = () => '' } = {}) {
+  let columns = null;
+  function cols() {
+    if (!columns) {
+      const present = new Set(query(dbPath, "SELECT name FROM pragma_table_info('execution_entity')").map((r) => r.name));
+      if (!present.size) throw new Error(`${dbPath}: no execution_entity table (n8n never started on it?)`);
+      columns = WANTED.filter((c) => present.has(c));
+    }
+    return columns;
+  }
+
   /**
    * Execution rows, oldest first.
    * filter: { workflowId, status (string or array), mode, sinceId (id > sinceId), done (final status only) }
@@ -37,7 +48,7 @@ function createExecutionsReader(dbPath, { describeFailure = () => '' } = {}) {
       where.push(`status IN (${statuses.map(() => '?').join(',')})`);
       params.push(...statuses);
     }
-    const sql = `SELECT ${COLUMNS} FROM execution_entity ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY id`;
+    const sql = `SELECT ${cols().join(', ')} FROM execution_entity ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY id`;
     return query(dbPath, sql, params).map(toExecution);
   }
 
@@ -45,7 +56,7 @@ function createExecutionsReader(dbPath, { describeFailure = () => '' } = {}) {
   function executionRecord(executionId) {
     const rows = query(
       dbPath,
-      `SELECT e.${COLUMNS.split(', ').join(', e.')}, d.data AS data, d.workflowData AS workflowData
+      `SELECT ${cols().map((c) => `e.${c}`).join(', ')}, d.data AS data, d.workflowData AS workflowData
        FROM execution_entity e LEFT JOIN execution_data d ON d.executionId = e.id WHERE e.id = ?`,
       [Number(executionId)],
     );

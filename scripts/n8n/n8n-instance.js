@@ -12,12 +12,15 @@
  *     env: {},                    // extra/overriding env for every n8n command
  *     logFile,                    // default <userFolder>/n8n.log (all n8n output, CLI steps included)
  *     waitForWebhooks: [],        // extra production paths to wait for (after /webhook/)
- *     startTimeoutMs: 120000, keepUserFolder: false,
+ *     startTimeoutMs: 120000, keepUserFolder: false (or env N8N_E2E_KEEP=1),
+ *     installDir,                 // use this n8n install instead of scripts/install-n8n.sh <version>
+ *     tmpDir: os.tmpdir(),        // where the user folder n8n-e2e-XXXXXX is created
+ *     encryptionKey,              // default: random per run
  *   });
  *
  * Returns (all DB readers are synchronous, read-only, and need Node >= 22.5 or python3):
  *   baseUrl, port, userFolder, dbPath, logFile, pid (= process group id), installDir, version,
- *   startSeconds                      seconds from `n8n start` to webhooks live
+ *   startSeconds, readinessSeconds    seconds from `n8n start` to webhooks live / to /healthz/readiness
  *   installedPackage                  { name, version, installDir } | null
  *   webhookUrl(path) / testWebhookUrl(path)   `${baseUrl}/webhook/${path}` / `/webhook-test/`
  *   request(method, pathOrUrl, { headers, body, timeoutMs })
@@ -84,7 +87,10 @@ function n8nPaths(installDir) {
 }
 
 // Inherited settings that would leak a developer's or CI's n8n configuration into the run.
-const INHERITED_DROP = /^(N8N_|DB_|EXECUTIONS_|QUEUE_|WEBHOOK_URL$|GENERIC_TIMEZONE$|NODES_|CREDENTIALS_|EXTERNAL_HOOK)/;
+// NODE_ENV above all: jest sets NODE_ENV=test, and n8n in "test" mode logs nothing and
+// `n8n start` dies at once (LoadNodesAndCredentials: "Not available in tests").
+const INHERITED_DROP =
+  /^(N8N_|DB_|EXECUTIONS_|QUEUE_|WEBHOOK_URL$|GENERIC_TIMEZONE$|NODES_|CREDENTIALS_|EXTERNAL_HOOK|NODE_ENV$|E2E_TESTS$)/;
 
 function buildEnv({ userFolder, port, brokerPort, encryptionKey, major, nodeBinDir, extra }) {
   const env = {};
@@ -121,12 +127,20 @@ function buildEnv({ userFolder, port, brokerPort, encryptionKey, major, nodeBinD
     GENERIC_TIMEZONE: 'UTC',
     NO_COLOR: '1',
   });
+  if (major >= 2) {
+    Object.assign(env, {
+      N8N_UNVERIFIED_PACKAGES_ENABLED: 'true', // the current default, set to silence its deprecation notice
+      // The MCP server registry fetches api.n8n.io at every start (stack traces offline).
+      // Only names n8n knows are accepted here: an unknown module name aborts the start.
+      N8N_DISABLED_MODULES: 'mcp-registry',
+    });
+  }
   if (major < 2) {
     // 1.x: use task runners (the 2.x default) and silence the deprecation warnings that are on by default.
     Object.assign(env, {
       N8N_RUNNERS_ENABLED: 'true',
       DB_SQLITE_POOL_SIZE: '2',
-      N8N_BLOCK_ENV_ACCESS_IN_NODE: 'false',
+      N8N_BLOCK_ENV_ACCESS_IN_NODE: 'true', // the 2.x default
       N8N_GIT_NODE_DISABLE_BARE_REPOS: 'true',
     });
   }
@@ -205,9 +219,9 @@ async function startN8n(options = {}) {
     }
   }
   const toActivate =
-    activate === true ? workflows.map((w) => w.id) : activate === false ? [] : activate.map(String);
+    activate === true ? workflows.map((w) => String(w.id)) : activate === false ? [] : activate.map(String);
 
-  const userFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-e2e-'));
+  const userFolder = fs.mkdtempSync(path.join(options.tmpDir || os.tmpdir(), 'n8n-e2e-'));
   const n8nDir = path.join(userFolder, '.n8n');
   fs.mkdirSync(n8nDir, { recursive: true });
   const logFile = options.logFile ? path.resolve(options.logFile) : path.join(userFolder, 'n8n.log');
@@ -225,10 +239,8 @@ async function startN8n(options = {}) {
     extra: extraEnv,
   });
   const log = (line) => fs.appendFileSync(logFile, `\n=== [harness ${new Date().toISOString()}] ${line}\n`);
-  const fail = (message) => {
-    const err = new Error(`${message}\n--- user folder: ${userFolder}\n--- last lines of ${logFile}:\n${tailOf(logFile)}`);
-    return err;
-  };
+  const fail = (message) =>
+    new Error(`${message}\n--- user folder (kept): ${userFolder}\n--- last lines of ${logFile}:\n${tailOf(logFile)}`);
   const reader = createExecutionsReader(dbPath, {
     describeFailure: () => `\n--- last lines of ${logFile}:\n${tailOf(logFile, 40)}`,
   });
@@ -278,7 +290,15 @@ async function startN8n(options = {}) {
   let child = null;
   let exitInfo = null;
   let onProcessExit = null;
-  let startSeconds = null;
+  let startSeconds = null; // spawn -> all webhooks answering
+  let readinessSeconds = null; // spawn -> /healthz/readiness 200
+  let spawnedAt = 0;
+
+  let watchdog = null;
+  function stopWatchdog() {
+    if (watchdog && watchdog.exitCode === null && watchdog.signalCode === null) watchdog.kill('SIGKILL');
+    watchdog = null;
+  }
 
   function groupMembers() {
     return child ? processGroupMembers(child.pid) : [];
@@ -299,15 +319,22 @@ async function startN8n(options = {}) {
     log('n8n start');
     const fd = fs.openSync(logFile, 'a');
     const t0 = Date.now();
+    spawnedAt = t0;
     exitInfo = null;
     child = spawn(node, [n8nBin, 'start'], { env, stdio: ['ignore', fd, fd], detached: true, cwd: userFolder });
     fs.closeSync(fd);
     child.on('exit', (code, signal) => {
       exitInfo = { code, signal };
     });
-    // If the test process dies, take n8n with it (synchronous: 'exit' handlers cannot wait).
+    // If the test process exits without stop(), take n8n with it ('exit' handlers cannot wait).
     onProcessExit = () => signalGroup('SIGKILL');
     process.on('exit', onProcessExit);
+    // If it is killed outright (no 'exit' event), a detached watchdog ends the group.
+    watchdog = spawn(process.execPath, [path.join(__dirname, 'watchdog.js'), String(process.pid), String(child.pid)], {
+      detached: true,
+      stdio: 'ignore',
+    });
+    watchdog.unref();
     try {
       await waitUntilReady();
     } catch (e) {
@@ -315,7 +342,7 @@ async function startN8n(options = {}) {
       throw e;
     }
     startSeconds = (Date.now() - t0) / 1000;
-    log(`ready after ${startSeconds.toFixed(1)} s`);
+    log(`ready after ${startSeconds.toFixed(1)} s (healthz/readiness after ${readinessSeconds.toFixed(1)} s)`);
   }
 
   async function waitUntilReady() {
@@ -331,7 +358,11 @@ async function startN8n(options = {}) {
       if (res && res.status === 200) break;
       await sleep(200);
     }
-    // b) Every activated workflow's webhooks registered (readiness answers before that).
+    readinessSeconds = (Date.now() - spawnedAt) / 1000;
+    // b) Every activated workflow activated, and its webhooks registered (readiness answers
+    //    before that). 2.x: the latest workflow_publication_outbox row of each workflow must be
+    //    "completed". While a trigger's activation fails and is retried (~15 s), its webhook
+    //    rows come and go, so rows alone are not enough. 1.x has no outbox: rows only.
     const expected = [];
     for (const wf of workflows.filter((w) => toActivate.includes(String(w.id)))) {
       for (const n of wf.nodes || []) {
@@ -341,20 +372,29 @@ async function startN8n(options = {}) {
     let rows = [];
     for (;;) {
       check();
-      const failed = reader.publications().filter((p) => ['failed', 'partial_success'].includes(p.status));
+      const latest = new Map();
+      for (const p of reader.publications()) latest.set(p.workflowId, p); // ordered by id
+      const failed = [...latest.values()].filter((p) => toActivate.includes(p.workflowId) && ['failed', 'partial_success'].includes(p.status));
       if (failed.length) {
-        throw fail(`workflow publication failed: ${failed.map((p) => `${p.workflowId}: ${p.status} ${p.errorMessage || ''}`).join('; ')}`);
+        throw fail(`workflow activation failed: ${failed.map((p) => `${p.workflowId}: ${p.status}: ${p.errorMessage || ''}`).join('; ')}`);
       }
+      const pending = major >= 2 ? toActivate.filter((id) => !latest.has(id) || latest.get(id).status !== 'completed') : [];
       rows = reader.registeredWebhooks();
       const missing = expected.filter((e) => !rows.some((r) => r.workflowId === e.workflowId && r.node === e.node));
-      if (!missing.length) break;
+      if (!missing.length && !pending.length) break;
       if (Date.now() + 1000 > deadline) {
-        throw fail(`webhooks not registered: ${missing.map((m) => `${m.workflowId}/"${m.node}"`).join(', ')}`);
+        const what = [
+          ...pending.map((id) => `workflow ${id} publication ${latest.has(id) ? latest.get(id).status : 'not started'}`),
+          ...missing.map((m) => `webhook of ${m.workflowId}/"${m.node}" not registered`),
+        ];
+        throw fail(`n8n not ready: ${what.join('; ')}`);
       }
       await sleep(200);
     }
-    // c) ...and answering. A CORS preflight (OPTIONS with Origin) is answered 204 for a
-    //    registered path and 404 otherwise, without running the node or creating an execution.
+    // c) ...and answering. A CORS preflight (OPTIONS with an Origin header) is answered 204 for
+    //    a registered path+method, without running the node or creating an execution; for an
+    //    unknown one n8n 2.41 answers 500 (WebhookNotFoundError thrown in its CORS setup), older
+    //    versions 404. A POST probe would start an execution of the built-in Webhook node.
     const probes = [
       ...rows.filter((r) => toActivate.includes(r.workflowId)).map((r) => ({ p: r.webhookPath, m: r.method })),
       ...waitForWebhooks.map((p) => ({ p: String(p).replace(/^\//, ''), m: 'POST' })),
@@ -395,6 +435,7 @@ async function startN8n(options = {}) {
       }
     }
     process.removeListener('exit', onProcessExit);
+    stopWatchdog();
     log(`stopped (${forced ? 'SIGKILL after timeout' : 'SIGTERM'}) in ${Date.now() - t0} ms`);
     return { forced, ms: Date.now() - t0 };
   }
@@ -415,6 +456,9 @@ async function startN8n(options = {}) {
     },
     get startSeconds() {
       return startSeconds;
+    },
+    get readinessSeconds() {
+      return readinessSeconds;
     },
     webhookUrl: (p) => `${baseUrl}/webhook/${String(p).replace(/^\//, '')}`,
     testWebhookUrl: (p) => `${baseUrl}/webhook-test/${String(p).replace(/^\//, '')}`,
@@ -446,7 +490,10 @@ async function startN8n(options = {}) {
     async kill(signal = 'SIGKILL', { timeoutMs = 10000 } = {}) {
       signalGroup(signal);
       const gone = await waitGone(timeoutMs);
-      if (gone) process.removeListener('exit', onProcessExit);
+      if (gone) {
+        process.removeListener('exit', onProcessExit);
+        stopWatchdog();
+      }
       return { gone };
     },
     async restart({ env: moreEnv } = {}) {

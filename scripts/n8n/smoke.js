@@ -1,9 +1,9 @@
 'use strict';
 // Proves the harness end to end on a real n8n:
-//   <node24> scripts/n8n/smoke.js [--version=2.41.1] [--package=<dir>] [--keep]
-// Without --package it installs a throwaway community package (n8n-nodes-harness-probe, written
-// to a temp dir) so that package install, credential import and community node types are
-// exercised too. Workflows:
+//   <node24> scripts/n8n/smoke.js [--version=2.41.1] [--install-dir=<n8n install>] [--keep]
+// It installs a throwaway community package (n8n-nodes-harness-probe, written to a temp dir) so
+// that package install, credential import and community node types are exercised too.
+// Workflows:
 //   A: built-in Webhook (POST /webhook/harness-smoke, onReceived) -> Harness Probe (community node)
 //   B: Harness Probe Trigger (community webhook trigger: 401 without the right token)
 // Steps: start, 3 POSTs to A, wait for 3 executions and print their items from n8n's DB,
@@ -68,11 +68,12 @@ const WF_B = {
 };
 
 async function main() {
-  const probeDir = arg('package') ? null : createProbePackage();
+  const probeDir = createProbePackage();
   const t0 = Date.now();
   const n8n = await startN8n({
     version,
-    packageDir: arg('package') || probeDir,
+    installDir: arg('install-dir'),
+    packageDir: probeDir,
     credentials: [CRED],
     workflows: [WF_A, WF_B],
     keepUserFolder: keep,
@@ -139,7 +140,7 @@ async function main() {
       console.error(`--- log tail (${n8n.logFile}):\n${n8n.logTail(60)}`);
       await n8n.stop({ keepUserFolder: true }).catch((e) => console.error(e));
     }
-    if (probeDir) fs.rmSync(probeDir, { recursive: true, force: true });
+    fs.rmSync(probeDir, { recursive: true, force: true });
   }
 }
 
