@@ -12,6 +12,7 @@
  *     env: {},                    // extra/overriding env for every n8n command
  *     logFile,                    // default <userFolder>/n8n.log (all n8n output, CLI steps included)
  *     waitForWebhooks: [],        // extra production paths to wait for (after /webhook/)
+ *     beforeStart: [],            // more n8n CLI steps after import/publish, e.g. [['execute', '--id=x']]
  *     startTimeoutMs: 120000, keepUserFolder: false (or env N8N_E2E_KEEP=1),
  *     installDir,                 // use this n8n install instead of scripts/install-n8n.sh <version>
  *     tmpDir: os.tmpdir(),        // where the user folder n8n-e2e-XXXXXX is created
@@ -285,6 +286,8 @@ async function startN8n(options = {}) {
   for (const id of toActivate) {
     await cli(major >= 2 ? ['publish:workflow', `--id=${id}`] : ['update:workflow', `--id=${id}`, '--active=true']);
   }
+  // Other CLI steps before the server starts, e.g. ['execute', '--id=<setup workflow>'].
+  for (const args of options.beforeStart || []) await cli(args);
 
   // 3. The server, in its own session and process group.
   let child = null;
