@@ -86,6 +86,9 @@ export class UntisPlatformTrigger implements INodeType {
 				name: 'default',
 				httpMethod: 'POST',
 				responseMode: 'onReceived',
+				// Empty, so n8n acknowledges with the node's webhookResponse (n8n 2.x otherwise
+				// sends its default response-data name, 'firstEntryJson', as the body).
+				responseData: '',
 				path: 'webhook',
 			},
 		],
@@ -280,6 +283,10 @@ export class UntisPlatformTrigger implements INodeType {
 		}
 		const outputs: IDataObject[][] = [[], []];
 		outputs[delivery.output].push(delivery.json as IDataObject);
-		return { workflowData: outputs.map((items) => items.map((json) => ({ json }))) };
+		return {
+			workflowData: outputs.map((items) => items.map((json) => ({ json }))),
+			// n8n sends this 200 as soon as the execution is queued, before any downstream node runs.
+			webhookResponse: { received: true, started: true, deliveryId: delivery.json.deliveryId },
+		};
 	}
 }

@@ -103,6 +103,11 @@ export function suite(version: string, { full }: { full: boolean }) {
 			const d = delivery(kind, `tenant-${kind}`);
 			const answer = await post(d.body, d.headers);
 			expect(answer.status).toBe(200);
+			expect(JSON.parse(answer.body)).toEqual({
+				received: true,
+				started: true,
+				deliveryId: createHash('sha256').update(d.body).digest('hex'),
+			});
 
 			const [execution] = await n8n.waitForExecutions({ workflowId: WORKFLOW.id, count: 1, sinceId: before });
 			expect(execution.status).toBe('success');

@@ -53,6 +53,7 @@ describe('accepted deliveries start the workflow on the right output', () => {
 		const { result, status, outputs } = await call(request);
 		expect(status).toBeUndefined(); // n8n answers 200 itself (responseMode onReceived)
 		expect(result.noWebhookResponse).toBeUndefined();
+		expect(result.webhookResponse).toEqual({ received: true, started: true, deliveryId: expect.stringMatching(/^[0-9a-f]{64}$/) });
 		expect(outputs).toHaveLength(2);
 		expect(outputs![1 - output]).toEqual([]);
 		expect(outputs![output]).toHaveLength(1);

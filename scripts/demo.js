@@ -1,0 +1,133 @@
+'use strict';
+/**
+ * The demo's steps 3-8 (scripts/demo.sh does 1-2). Runs on Node 24 beside n8n.
+ *   --install-dir DIR   the n8n install (from scripts/install-n8n.sh)
+ *   --exit              stop n8n after the events instead of waiting for Ctrl-C (CI does this)
+ */
+const crypto = require('node:crypto');
+const fs = require('node:fs');
+const path = require('node:path');
+
+const { startN8n } = require('./n8n/n8n-instance');
+const { query: readRows } = require('./n8n/sqlite-read');
+const sim = require('../tools/untis-platform-sim/sim.js');
+
+const ROOT = path.join(__dirname, '..');
+const SIM_DIR = path.join(ROOT, '.untis-sim');
+const arg = (name) => {
+	const i = process.argv.indexOf(`--${name}`);
+	return i > 0 ? process.argv[i + 1] : undefined;
+};
+const exitAfter = process.argv.includes('--exit') || !process.stdin.isTTY;
+const readJson = (file) => JSON.parse(fs.readFileSync(path.join(ROOT, file), 'utf8'));
+const OWNER = { email: 'demo@example.com', firstName: 'Demo', lastName: 'Vendor', password: 'Untis-demo-2026' };
+
+let n8n;
+
+async function main() {
+	console.log('[3/8] Dev signing key and encryption key (.untis-sim/, reused on re-runs)');
+	let publicKeyBase64;
+	const privatePath = path.join(SIM_DIR, 'untis-dev-private.pem');
+	if (fs.existsSync(privatePath)) {
+		publicKeyBase64 = crypto.createPublicKey(fs.readFileSync(privatePath)).export({ type: 'spki', format: 'der' }).toString('base64');
+	} else {
+		publicKeyBase64 = sim.keygen(SIM_DIR).publicKeyBase64;
+	}
+	const encryptionKeyFile = path.join(SIM_DIR, 'encryption-key');
+	if (!fs.existsSync(encryptionKeyFile)) {
+		fs.writeFileSync(encryptionKeyFile, crypto.randomBytes(32).toString('base64'), { mode: 0o600 });
+	}
+	const encryptionKey = fs.readFileSync(encryptionKeyFile, 'utf8').trim();
+
+	const lifecycle = readJson('examples/tenant-lifecycle.workflow.json');
+	const setup = readJson('examples/create-tenants-table.workflow.json');
+	const credentialRef = lifecycle.nodes[0].credentials.untisPlatformApi;
+	console.log('[4/8] Starting n8n on SQLite: package installed as a community package, credential and');
+	console.log('      workflows imported, tenants table created, lifecycle workflow published');
+	n8n = await startN8n({
+		installDir: arg('install-dir'),
+		packageDir: ROOT,
+		credentials: [
+			{ ...credentialRef, type: 'untisPlatformApi', data: { environment: 'custom', publicKeys: publicKeyBase64, encryptionKey } },
+		],
+		workflows: [setup, lifecycle],
+	});
+	let stopping = false;
+	const stop = async () => {
+		if (stopping) return;
+		stopping = true;
+		console.log('\nStopping n8n (only the processes this demo started)...');
+		await n8n.stop();
+		process.exit(0);
+	};
+	process.on('SIGINT', stop);
+	process.on('SIGTERM', stop);
+
+	// Data Tables live in n8n's server (the CLI's `execute` has no Data Table module), so the
+	// table is created by the setup workflow's webhook once n8n runs.
+	const created = await n8n.post('untis-create-tenants-table', {});
+	if (created.status !== 200) throw new Error(`creating the tenants table failed: HTTP ${created.status} ${created.text}`);
+	const owner = await n8n.request('POST', '/rest/owner/setup', {
+		headers: { 'Content-Type': 'application/json' },
+		body: JSON.stringify(OWNER),
+	});
+	const webhookUrl = n8n.webhookUrl(`${lifecycle.nodes[0].webhookId}/webhook`);
+	console.log(`[5/8] n8n ${n8n.version} is up (webhook live ${n8n.startSeconds.toFixed(1)} s after start)`);
+	console.log(`      Editor:          ${n8n.baseUrl}  (login ${OWNER.email} / ${OWNER.password}${owner.status === 200 ? '' : `; owner setup answered ${owner.status}`})`);
+	console.log(`      Production URL:  ${webhookUrl}`);
+	console.log('      (in PAM you would enter the public HTTPS form of that URL)');
+
+	console.log('[6/8] Sending one signed event of each type with untis-platform-sim');
+	const before = n8n.lastExecutionId();
+	const events = [
+		['created', 'school-1001'],
+		['created', 'school-1002'],
+		['reset', 'school-1001'],
+		['v1', 'school-1003'],
+		['deactivation', 'school-1002'],
+		['reactivated', 'school-1002'],
+		['deletion', 'school-1003'],
+		['legacy', 'school-1004'],
+	];
+	const privateKey = fs.readFileSync(privatePath, 'utf8');
+	for (const [kind, tenant] of events) {
+		const body = JSON.stringify(sim.buildPayload(kind, { tenant }));
+		const answer = await sim.post(webhookUrl, body, sim.signRequest(body, privateKey));
+		console.log(`      ${kind.padEnd(13)} ${tenant}  -> HTTP ${answer.status} ${answer.body}`);
+	}
+	const forged = JSON.stringify(sim.buildPayload('created', { tenant: 'school-evil' }));
+	const forgedAnswer = await sim.post(webhookUrl, forged, { ...sim.signRequest(forged, privateKey), Algorithm: 'SHA1withRSA' });
+	console.log(`      forged        school-evil  -> HTTP ${forgedAnswer.status} ${forgedAnswer.body}`);
+
+	console.log('[7/8] Executions n8n recorded');
+	const executions = await n8n.waitForExecutions({ workflowId: lifecycle.id, count: events.length, sinceId: before, timeoutMs: 60000 });
+	for (const execution of executions) {
+		const runs = n8n.executionJson(execution.id);
+		const [credentials = [], deactivation = []] = runs['Untis Platform Trigger'];
+		const item = credentials[0] ?? deactivation[0];
+		const output = credentials.length ? 'Credentials ' : 'Deactivation';
+		const alert = runs['Alert: tenant deactivated'] ? '  -> alert step ran' : '';
+		console.log(`      #${execution.id} ${execution.status.padEnd(7)} ${output} ${item.eventType.padEnd(12)} ${item.tenantId}${alert}`);
+	}
+	console.log(`      (${executions.length} executions for ${events.length} genuine events; the forged one started none)`);
+
+	console.log('[8/8] The untis_tenants Data Table (secrets are sealed, never plain text)');
+	const [table] = readRows(n8n.dbPath, "SELECT id FROM data_table WHERE name = 'untis_tenants'");
+	const rows = readRows(n8n.dbPath, `SELECT tenantId, status, eventType, secret FROM data_table_user_${table.id} ORDER BY tenantId`);
+	for (const row of rows) {
+		const secret = row.secret ? `${String(row.secret).slice(0, 28)}...` : '';
+		console.log(`      ${String(row.tenantId).padEnd(12)} ${String(row.status).padEnd(12)} ${String(row.eventType).padEnd(12)} ${secret}`);
+	}
+
+	if (exitAfter) return stop();
+	console.log('\nn8n keeps running: open the editor, or send more events, e.g.');
+	console.log(`  npm run sim -- send created --url ${webhookUrl} --tenant school-2001`);
+	console.log('Press Ctrl-C to stop.');
+}
+
+main().catch(async (error) => {
+	console.error(`demo failed: ${error.message}`);
+	if (n8n) console.error(`n8n log: ${n8n.logFile}\n${n8n.logTail(15)}`);
+	if (n8n) await n8n.stop({ keepUserFolder: true });
+	process.exit(1);
+});
