@@ -13,15 +13,23 @@ export type RejectionCode =
 	// 400: genuinely signed, but not an event we can deliver
 	| 'invalid_body';
 
-export class Rejection extends Error {
+/**
+ * Thrown by the core and answered by the node. Deliberately not an Error: a rejection is an
+ * expected outcome, not a bug, and capturing a stack trace would cost a forged request about
+ * 7 µs on top of the ~50 µs RSA verification that is all it should cost.
+ */
+export class Rejection {
+	readonly name = 'Rejection';
 	readonly status: 400 | 401;
 
 	constructor(
 		readonly code: RejectionCode,
-		message: string,
+		readonly message: string,
 	) {
-		super(message);
-		this.name = 'Rejection';
 		this.status = code === 'invalid_body' ? 400 : 401;
+	}
+
+	toString(): string {
+		return `Rejection (${this.status} ${this.code}): ${this.message}`;
 	}
 }

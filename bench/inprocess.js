@@ -1,0 +1,132 @@
+'use strict';
+/**
+ * In-process benchmark: requests/s through the built trigger's webhook() (mocked n8n context,
+ * real signed requests) next to the crypto that path cannot avoid, on the same bodies, in the
+ * same run, interleaved. Prints ratios; asserts nothing. Writes bench/results/inprocess.json.
+ *
+ *   node bench/inprocess.js [--seconds 0.4] [--rounds 7]
+ */
+const crypto = require('node:crypto');
+const fs = require('node:fs');
+const path = require('node:path');
+
+const ROOT = path.join(__dirname, '..');
+const { UntisPlatformTrigger } = require(path.join(ROOT, 'dist/nodes/UntisPlatform/UntisPlatformTrigger.node.js'));
+const { buildKeyRing } = require(path.join(ROOT, 'dist/nodes/UntisPlatform/core/keys.js'));
+const { Sealer } = require(path.join(ROOT, 'dist/nodes/UntisPlatform/core/sealing.js'));
+const sim = require(path.join(ROOT, 'tools/untis-platform-sim/sim.js'));
+
+const arg = (name, fallback) => {
+	const i = process.argv.indexOf(`--${name}`);
+	return i > 0 ? Number(process.argv[i + 1]) : fallback;
+};
+const SECONDS = arg('seconds', 0.4);
+const ROUNDS = arg('rounds', 7);
+
+const pairs = Array.from({ length: 3 }, () => crypto.generateKeyPairSync('rsa', { modulusLength: 2048 }));
+const spki = (pair) => pair.publicKey.export({ type: 'spki', format: 'der' }).toString('base64');
+const intruder = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
+const encryptionKey = crypto.randomBytes(32).toString('base64');
+const credential1 = { environment: 'custom', publicKeys: spki(pairs[0]), encryptionKey };
+// Three keys with the signing key last: the rotation case, every key is tried.
+const credential3 = { environment: 'custom', publicKeys: [pairs[1], pairs[2], pairs[0]].map(spki).join('\n\n'), encryptionKey };
+const signer = pairs[0].privateKey.export({ type: 'pkcs8', format: 'pem' });
+const intruderPem = intruder.privateKey.export({ type: 'pkcs8', format: 'pem' });
+
+function request(kind, { pad = 0, key = signer } = {}) {
+	const fields = pad ? { notes: 'n'.repeat(pad) } : {};
+	const body = Buffer.from(JSON.stringify(sim.buildPayload(kind, { tenant: 'bench', fields })));
+	const headers = sim.signRequest(body, key);
+	return { body, headers: { authorization: headers.Authorization, algorithm: headers.Algorithm } };
+}
+
+const trigger = new UntisPlatformTrigger();
+const response = { status: () => response, json: () => response };
+const logger = { warn() {}, error() {}, info() {}, debug() {} };
+function context(req, credential) {
+	const rawReq = { headers: req.headers, rawBody: req.body, readRawBody: async () => {} };
+	const params = { secrets: 'seal', options: {} };
+	return {
+		getRequestObject: () => rawReq,
+		getResponseObject: () => response,
+		getCredentials: async () => credential,
+		getNodeParameter: (name, fallback) => (name in params ? params[name] : fallback),
+		getNode: () => ({ name: 'Untis Platform Trigger' }),
+		logger,
+	};
+}
+
+/** Runs fn repeatedly for about SECONDS; returns operations per second. */
+async function measure(fn) {
+	const deadline = process.hrtime.bigint() + BigInt(Math.round(SECONDS * 1e9));
+	let ops = 0;
+	const start = process.hrtime.bigint();
+	let now = start;
+	while (now < deadline) {
+		for (let i = 0; i < 50; i++) await fn();
+		ops += 50;
+		now = process.hrtime.bigint();
+	}
+	return ops / (Number(now - start) / 1e9);
+}
+
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+/** Interleaves A and B for ROUNDS rounds; the medians make one noisy round harmless. */
+async function compare(name, ours, baseline, note) {
+	const a = [];
+	const b = [];
+	await ours(); // warm caches, as a running n8n has them
+	await baseline();
+	for (let round = 0; round < ROUNDS; round++) {
+		a.push(await measure(ours));
+		b.push(await measure(baseline));
+	}
+	const row = { path: name, oursPerSec: median(a), baselinePerSec: median(b), ratio: median(a) / median(b), baseline: note };
+	console.log(`${name.padEnd(38)} ${row.oursPerSec.toFixed(0).padStart(8)}/s  ${row.baselinePerSec.toFixed(0).padStart(8)}/s  ${row.ratio.toFixed(2)}x   (${note})`);
+	return row;
+}
+
+async function main() {
+	const ring1 = buildKeyRing(credential1);
+	const ring3 = buildKeyRing(credential3);
+	const sealer = new Sealer(Buffer.from(encryptionKey, 'base64'));
+	const sig = (req) => Buffer.from(req.headers.authorization, 'base64');
+	const verify = (req, ring) => {
+		for (const k of ring) if (crypto.verify('sha256', req.body, k.key, sig(req))) return true;
+		return false;
+	};
+	const sha = (req) => crypto.createHash('sha256').update(req.body).digest('hex');
+	const seal2 = () => {
+		sealer.seal('secret-aaaaaaaaaaaa');
+		sealer.seal('password-bbbbbbbbbb');
+	};
+	const hook = (req, credential) => () => trigger.webhook.call(context(req, credential));
+
+	const forged = request('created', { key: intruderPem });
+	const deactivation = request('deactivation');
+	const credentials = request('created');
+	const big64 = request('created', { pad: 64 * 1024 });
+	const big1m = request('created', { pad: 1024 * 1024 });
+	console.log(`node ${process.version}, ${require('node:os').cpus()[0].model}, ${SECONDS}s x ${ROUNDS} rounds per side`);
+	console.log(`bodies: deactivation ${deactivation.body.length} B, credentials ${credentials.body.length} B`);
+	console.log(`${'path'.padEnd(38)} ${'webhook()'.padStart(10)}  ${'baseline'.padStart(10)}  ratio`);
+
+	const rows = [];
+	rows.push(await compare('forged signature, 1 key', hook(forged, credential1), () => verify(forged, ring1), 'crypto.verify'));
+	rows.push(await compare('forged signature, 3 keys', hook(forged, credential3), () => verify(forged, ring3), '3x crypto.verify'));
+	rows.push(await compare('deactivation, 1 key', hook(deactivation, credential1), () => { verify(deactivation, ring1); sha(deactivation); }, 'verify + SHA-256'));
+	rows.push(await compare(`credentials (${credentials.body.length} B), 1 key`, hook(credentials, credential1), () => { verify(credentials, ring1); sha(credentials); seal2(); }, 'verify + SHA-256 + 2 seals'));
+	rows.push(await compare('credentials, 3 keys, match last', hook(credentials, credential3), () => { verify(credentials, ring3); sha(credentials); seal2(); }, '3x verify + SHA-256 + 2 seals'));
+	rows.push(await compare('credentials 64 KiB, 1 key', hook(big64, credential1), () => { verify(big64, ring1); sha(big64); seal2(); }, 'verify + SHA-256 + 2 seals'));
+	rows.push(await compare('credentials 1 MiB, 1 key', hook(big1m, credential1), () => { verify(big1m, ring1); sha(big1m); seal2(); }, 'verify + SHA-256 + 2 seals'));
+	// What the key cache saves: parsing the keys on every request instead.
+	rows.push(await compare('keys parsed per request (3 keys)', () => { buildKeyRing(credential3); return verify(credentials, ring3); }, () => verify(credentials, ring3), 'cached: 3x verify'));
+
+	fs.mkdirSync(path.join(__dirname, 'results'), { recursive: true });
+	const out = path.join(__dirname, 'results', 'inprocess.json');
+	fs.writeFileSync(out, JSON.stringify({ date: new Date().toISOString(), node: process.version, cpu: require('node:os').cpus()[0].model, cores: require('node:os').cpus().length, seconds: SECONDS, rounds: ROUNDS, rows }, null, 2));
+	console.log(`written ${path.relative(ROOT, out)}`);
+}
+
+main();

@@ -1,0 +1,147 @@
+'use strict';
+/**
+ * Through a real n8n 2.x on loopback: accepted deliveries/s and acknowledgement p50/p99 for the
+ * Untis Platform Trigger against n8n's built-in Webhook node on an identical workflow (both
+ * followed by one No-Op), same instance, interleaved runs; then a flood of forged requests and the
+ * executions it created. Prints figures, asserts nothing. Writes bench/results/n8n.json.
+ * Run with Node 24 (scripts/bench.sh does).   node bench/n8n.js [--deliveries 200] [--runs 3]
+ */
+const crypto = require('node:crypto');
+const fs = require('node:fs');
+const http = require('node:http');
+const os = require('node:os');
+const path = require('node:path');
+
+const ROOT = path.join(__dirname, '..');
+const { startN8n } = require(path.join(ROOT, 'scripts/n8n/n8n-instance'));
+const sim = require(path.join(ROOT, 'tools/untis-platform-sim/sim.js'));
+
+const arg = (name, fallback) => {
+	const i = process.argv.indexOf(`--${name}`);
+	return i > 0 ? Number(process.argv[i + 1]) : fallback;
+};
+const DELIVERIES = arg('deliveries', 200);
+const RUNS = arg('runs', 3);
+const CONCURRENCY = arg('concurrency', 10);
+const FORGED = arg('forged', 2000);
+
+const noOp = (id, name) => ({ id, name, type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [300, 0], parameters: {} });
+const ours = {
+	id: 'benchUntisTrigger1',
+	name: 'Bench: Untis Platform Trigger',
+	nodes: [
+		{
+			id: 'c1000000-0000-4000-8000-000000000001', name: 'Untis Platform Trigger', type: 'n8n-nodes-untis-platform.untisPlatformTrigger',
+			typeVersion: 1, position: [0, 0], webhookId: 'c1000000-0000-4000-8000-0000000be001',
+			parameters: { secrets: 'seal', options: {} }, credentials: { untisPlatformApi: { id: 'benchUntisCred001', name: 'Untis (bench)' } },
+		},
+		noOp('c1000000-0000-4000-8000-000000000002', 'Done'),
+	],
+	connections: { 'Untis Platform Trigger': { main: [[{ node: 'Done', type: 'main', index: 0 }], [{ node: 'Done', type: 'main', index: 0 }]] } },
+};
+const builtin = {
+	id: 'benchBuiltinHook01',
+	name: 'Bench: built-in Webhook',
+	nodes: [
+		{
+			id: 'c2000000-0000-4000-8000-000000000001', name: 'Webhook', type: 'n8n-nodes-base.webhook', typeVersion: 2, position: [0, 0],
+			webhookId: 'c2000000-0000-4000-8000-0000000be002', parameters: { httpMethod: 'POST', path: 'bench-builtin', responseMode: 'onReceived', options: {} },
+		},
+		noOp('c2000000-0000-4000-8000-000000000002', 'Done'),
+	],
+	connections: { Webhook: { main: [[{ node: 'Done', type: 'main', index: 0 }]] } },
+};
+
+async function blast(url, bodies, headersOf) {
+	const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+	const latencies = [];
+	const statuses = {};
+	let next = 0;
+	const started = process.hrtime.bigint();
+	await Promise.all(
+		Array.from({ length: CONCURRENCY }, async () => {
+			while (next < bodies.length) {
+				const body = bodies[next++];
+				const answer = await sim.post(url, body, headersOf(body), { agent });
+				latencies.push(answer.ms);
+				statuses[answer.status] = (statuses[answer.status] ?? 0) + 1;
+			}
+		}),
+	);
+	const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+	agent.destroy();
+	latencies.sort((a, b) => a - b);
+	const pct = (p) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))];
+	return { perSec: bodies.length / seconds, p50: pct(50), p99: pct(99), statuses };
+}
+
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+async function main() {
+	const keys = sim.keygen(fs.mkdtempSync(path.join(os.tmpdir(), 'untis-bench-')));
+	const privateKey = fs.readFileSync(keys.privatePath, 'utf8');
+	const intruder = fs.readFileSync(sim.keygen(fs.mkdtempSync(path.join(os.tmpdir(), 'untis-bench-'))).privatePath, 'utf8');
+	const n8n = await startN8n({
+		installDir: process.env.N8N_INSTALL_DIR,
+		packageDir: ROOT,
+		credentials: [{ id: 'benchUntisCred001', name: 'Untis (bench)', type: 'untisPlatformApi', data: { environment: 'custom', publicKeys: keys.publicKeyBase64, encryptionKey: crypto.randomBytes(32).toString('base64') } }],
+		workflows: [ours, builtin],
+	});
+	try {
+		const oursUrl = n8n.webhookUrl(`${ours.nodes[0].webhookId}/webhook`);
+		const builtinUrl = n8n.webhookUrl('bench-builtin');
+		const bodies = (n) => Array.from({ length: n }, (_, i) => JSON.stringify(sim.buildPayload('created', { tenant: `bench-${i}-${crypto.randomUUID()}` })));
+		const signed = (body) => sim.signRequest(body, privateKey);
+		const plain = () => ({ 'Content-Type': 'application/json; charset=utf-8' });
+		// Warm both paths (JIT, caches) before anything counts.
+		await blast(oursUrl, bodies(40), signed);
+		await blast(builtinUrl, bodies(40), plain);
+
+		const runs = { ours: [], builtin: [] };
+		for (let run = 0; run < RUNS; run++) {
+			// Interleaved; each run waits for n8n to finish the executions it caused first.
+			for (const [name, url, headers] of [['ours', oursUrl, signed], ['builtin', builtinUrl, plain]]) {
+				const workflowId = name === 'ours' ? ours.id : builtin.id;
+				const before = n8n.lastExecutionId();
+				const started = Date.now();
+				const result = await blast(url, bodies(DELIVERIES), headers);
+				await n8n.waitForExecutions({ workflowId, count: DELIVERIES, sinceId: before, timeoutMs: 10 * 60 * 1000 });
+				result.executionsPerSec = DELIVERIES / ((Date.now() - started) / 1000);
+				runs[name].push(result);
+				console.log(`run ${run + 1} ${name.padEnd(8)} ${result.perSec.toFixed(1)} acks/s, ${result.executionsPerSec.toFixed(1)} executions/s, p50 ${result.p50.toFixed(0)} ms, p99 ${result.p99.toFixed(0)} ms, ${JSON.stringify(result.statuses)}`);
+			}
+		}
+		const summary = (name) => ({
+			acksPerSec: median(runs[name].map((r) => r.perSec)),
+			executionsPerSec: median(runs[name].map((r) => r.executionsPerSec)),
+			p50: median(runs[name].map((r) => r.p50)),
+			p99: median(runs[name].map((r) => r.p99)),
+		});
+		const a = summary('ours');
+		const b = summary('builtin');
+
+		const before = n8n.lastExecutionId();
+		const forgedBodies = bodies(FORGED);
+		const forged = await blast(oursUrl, forgedBodies, (body) => sim.signRequest(body, intruder));
+		await new Promise((resolve) => setTimeout(resolve, 3000));
+		const created = n8n.readExecutions({ sinceId: before }).length;
+
+		const result = {
+			date: new Date().toISOString(), n8n: n8n.version, node: process.version, cpu: os.cpus()[0].model, cores: os.cpus().length,
+			deliveries: DELIVERIES, runs: RUNS, concurrency: CONCURRENCY,
+			ours: a, builtin: b,
+			ratios: { executionsPerSec: a.executionsPerSec / b.executionsPerSec, acksPerSec: a.acksPerSec / b.acksPerSec, p50: a.p50 / b.p50, p99: a.p99 / b.p99 },
+			forged: { requests: FORGED, perSec: forged.perSec, p50: forged.p50, p99: forged.p99, statuses: forged.statuses, executionsCreated: created, vsAccepted: forged.perSec / a.acksPerSec },
+		};
+		console.log(JSON.stringify(result, null, 2));
+		fs.mkdirSync(path.join(__dirname, 'results'), { recursive: true });
+		fs.writeFileSync(path.join(__dirname, 'results', 'n8n.json'), JSON.stringify(result, null, 2));
+	} finally {
+		await n8n.stop();
+	}
+}
+
+main().catch((error) => {
+	console.error(error);
+	process.exit(1);
+});

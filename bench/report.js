@@ -1,0 +1,103 @@
+'use strict';
+/** Writes BENCHMARKS.md and docs/images/benchmarks.svg from bench/results/*.json. */
+const fs = require('node:fs');
+const path = require('node:path');
+
+const ROOT = path.join(__dirname, '..');
+const read = (name) => {
+	const file = path.join(__dirname, 'results', name);
+	return fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8')) : null;
+};
+const inproc = read('inprocess.json');
+const real = read('n8n.json');
+const fmt = (n, d = 0) => Number(n).toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
+
+function chart(bars) {
+	const width = 720;
+	const rowH = 26;
+	const left = 300;
+	const scale = (width - left - 60) / 1.2;
+	const height = 40 + bars.length * rowH + 30;
+	const x1 = left + scale;
+	const rows = bars
+		.map((bar, i) => {
+			const y = 30 + i * rowH;
+			const w = Math.max(1, Math.min(1.2, bar.ratio) * scale);
+			const color = bar.ratio >= bar.target ? '#2e7d32' : '#c62828';
+			return [
+				`<text x="${left - 8}" y="${y + 15}" text-anchor="end" font-size="12">${bar.label}</text>`,
+				`<rect x="${left}" y="${y + 3}" width="${w.toFixed(1)}" height="16" fill="${color}"/>`,
+				`<text x="${left + w + 6}" y="${y + 15}" font-size="12">${bar.ratio.toFixed(2)}x</text>`,
+				`<line x1="${(left + bar.target * scale).toFixed(1)}" y1="${y + 1}" x2="${(left + bar.target * scale).toFixed(1)}" y2="${y + 21}" stroke="#333" stroke-dasharray="3,2"/>`,
+			].join('');
+		})
+		.join('\n');
+	return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif">
+<rect width="100%" height="100%" fill="#fff"/>
+<text x="10" y="18" font-size="14" font-weight="bold">Untis Platform Trigger: ratio to its baseline (dashed line: target; green: met)</text>
+<line x1="${x1}" y1="26" x2="${x1}" y2="${height - 24}" stroke="#999"/>
+<text x="${x1}" y="${height - 8}" font-size="11" text-anchor="middle">1.0x</text>
+${rows}
+</svg>
+`;
+}
+
+const bars = [];
+let md = `# Benchmarks
+
+Measured by \`npm run bench\` on one machine, side by side in one run: absolute numbers are not
+comparable between runs on these noisy 2-core machines, the ratios are. Benchmarks print figures;
+they assert nothing.
+
+![ratios](docs/images/benchmarks.svg)
+`;
+if (inproc) {
+	md += `
+## 1. In-process: the built trigger's \`webhook()\` against the crypto it cannot avoid
+
+${inproc.date.slice(0, 10)}, Node ${inproc.node}, ${inproc.cpu} (${inproc.cores} cores); medians of ${inproc.rounds} interleaved rounds of ${inproc.seconds} s per side.
+\`webhook()\` runs with a mocked n8n context (credentials, parameters, request with raw body,
+response) on real signed requests; the baseline is bare \`crypto.verify\` with a cached KeyObject,
+plus, on accepted paths, the SHA-256 \`deliveryId\` and, for credentials, the two AES-256-GCM seals.
+
+| path | webhook() /s | baseline /s | ratio | baseline |
+|---|---:|---:|---:|---|
+${inproc.rows.map((r) => `| ${r.path} | ${fmt(r.oursPerSec)} | ${fmt(r.baselinePerSec)} | **${r.ratio.toFixed(2)}x** | ${r.baseline} |`).join('\n')}
+
+Target: ≥ 0.8x on the forged, deactivation and credentials paths. The last row is not a ratio to
+beat but what the key cache saves: parsing three keys on every request instead of once.
+`;
+	for (const r of inproc.rows.slice(0, 5)) bars.push({ label: r.path, ratio: r.ratio, target: 0.8 });
+}
+if (real) {
+	md += `
+## 2. Through a real n8n ${real.n8n}: Untis Platform Trigger vs n8n's built-in Webhook node
+
+${real.date.slice(0, 10)}, Node ${real.node}, ${real.cpu} (${real.cores} cores). One instance, two identical
+workflows (trigger → No-Op), ${real.runs} interleaved runs of ${real.deliveries} deliveries at concurrency
+${real.concurrency}; medians. n8n's main process does the executions too, so acknowledgements queue
+behind them.
+
+| | Untis Platform Trigger | built-in Webhook | ratio |
+|---|---:|---:|---:|
+| executions finished /s | ${fmt(real.ours.executionsPerSec, 1)} | ${fmt(real.builtin.executionsPerSec, 1)} | **${real.ratios.executionsPerSec.toFixed(2)}x** |
+| acknowledgements /s | ${fmt(real.ours.acksPerSec, 1)} | ${fmt(real.builtin.acksPerSec, 1)} | ${real.ratios.acksPerSec.toFixed(2)}x |
+| acknowledgement p50 | ${fmt(real.ours.p50)} ms | ${fmt(real.builtin.p50)} ms | ${real.ratios.p50.toFixed(2)}x |
+| acknowledgement p99 | ${fmt(real.ours.p99)} ms | ${fmt(real.builtin.p99)} ms | **${real.ratios.p99.toFixed(2)}x** |
+
+Forged requests (signed with a key that is not configured), ${real.forged.requests} at concurrency ${real.concurrency}:
+**${fmt(real.forged.perSec, 0)} rejected/s** (p50 ${fmt(real.forged.p50, 1)} ms, p99 ${fmt(real.forged.p99, 1)} ms),
+**${real.forged.vsAccepted.toFixed(1)}x** the accepted rate, answers ${JSON.stringify(real.forged.statuses)},
+**${real.forged.executionsCreated} executions created**.
+
+Targets: accepted/s ≥ 0.95x the built-in node, p99 ≤ 1.1x; forged ≥ 5x the accepted rate with 0 executions.
+`;
+	bars.push({ label: 'n8n: executions/s vs Webhook node', ratio: real.ratios.executionsPerSec, target: 0.95 });
+	bars.push({ label: 'n8n: forged/s vs accepted/s (÷5)', ratio: real.forged.vsAccepted / 5, target: 1 });
+}
+fs.mkdirSync(path.join(ROOT, 'docs/images'), { recursive: true });
+fs.writeFileSync(path.join(ROOT, 'docs/images/benchmarks.svg'), chart(bars));
+const notes = path.join(__dirname, 'NOTES.md');
+if (fs.existsSync(notes)) md += `\n${fs.readFileSync(notes, 'utf8')}`;
+fs.writeFileSync(path.join(ROOT, 'BENCHMARKS.md'), md);
+console.log('written BENCHMARKS.md and docs/images/benchmarks.svg');
