@@ -39,6 +39,22 @@ const ours = {
 	],
 	connections: { 'Untis Platform Trigger': { main: [[{ node: 'Done', type: 'main', index: 0 }], [{ node: 'Done', type: 'main', index: 0 }]] } },
 };
+// The same built-in Webhook with Header Auth: what a vendor would use without this package, and a
+// credential lookup per request like ours.
+const builtinAuth = {
+	id: 'benchBuiltinAuth01',
+	name: 'Bench: built-in Webhook + Header Auth',
+	nodes: [
+		{
+			id: 'c3000000-0000-4000-8000-000000000001', name: 'Webhook', type: 'n8n-nodes-base.webhook', typeVersion: 2, position: [0, 0],
+			webhookId: 'c3000000-0000-4000-8000-0000000be003',
+			parameters: { httpMethod: 'POST', path: 'bench-builtin-auth', authentication: 'headerAuth', responseMode: 'onReceived', options: {} },
+			credentials: { httpHeaderAuth: { id: 'benchHeaderAuth01', name: 'Header (bench)' } },
+		},
+		noOp('c3000000-0000-4000-8000-000000000002', 'Done'),
+	],
+	connections: { Webhook: { main: [[{ node: 'Done', type: 'main', index: 0 }]] } },
+};
 const builtin = {
 	id: 'benchBuiltinHook01',
 	name: 'Bench: built-in Webhook',
@@ -84,12 +100,15 @@ async function main() {
 	const n8n = await startN8n({
 		installDir: process.env.N8N_INSTALL_DIR,
 		packageDir: ROOT,
-		credentials: [{ id: 'benchUntisCred001', name: 'Untis (bench)', type: 'untisPlatformApi', data: { environment: 'custom', publicKeys: keys.publicKeyBase64, encryptionKey: crypto.randomBytes(32).toString('base64') } }],
-		workflows: [ours, builtin],
+		credentials: [{ id: 'benchHeaderAuth01', name: 'Header (bench)', type: 'httpHeaderAuth', data: { name: 'X-Bench-Token', value: 'bench-token' } }, { id: 'benchUntisCred001', name: 'Untis (bench)', type: 'untisPlatformApi', data: { environment: 'custom', publicKeys: keys.publicKeyBase64, encryptionKey: crypto.randomBytes(32).toString('base64') } }],
+		workflows: [ours, builtin, builtinAuth],
+		// N8N_EXPRESSION_ENGINE=legacy measures n8n without its per-request isolate (see BENCHMARKS.md).
+		env: process.env.N8N_EXPRESSION_ENGINE ? { N8N_EXPRESSION_ENGINE: process.env.N8N_EXPRESSION_ENGINE } : {},
 	});
 	try {
 		const oursUrl = n8n.webhookUrl(`${ours.nodes[0].webhookId}/webhook`);
 		const builtinUrl = n8n.webhookUrl('bench-builtin');
+		const builtinAuthUrl = n8n.webhookUrl('bench-builtin-auth');
 		const bodies = (n) => Array.from({ length: n }, (_, i) => JSON.stringify(sim.buildPayload('created', { tenant: `bench-${i}-${crypto.randomUUID()}` })));
 		const signed = (body) => sim.signRequest(body, privateKey);
 		const plain = () => ({ 'Content-Type': 'application/json; charset=utf-8' });
@@ -97,18 +116,23 @@ async function main() {
 		await blast(oursUrl, bodies(40), signed);
 		await blast(builtinUrl, bodies(40), plain);
 
-		const runs = { ours: [], builtin: [] };
+		const authed = () => ({ 'Content-Type': 'application/json; charset=utf-8', 'X-Bench-Token': 'bench-token' });
+		await blast(builtinAuthUrl, bodies(40), authed);
+		const runs = { ours: [], builtin: [], builtinAuth: [] };
 		for (let run = 0; run < RUNS; run++) {
 			// Interleaved; each run waits for n8n to finish the executions it caused first.
-			for (const [name, url, headers] of [['ours', oursUrl, signed], ['builtin', builtinUrl, plain]]) {
-				const workflowId = name === 'ours' ? ours.id : builtin.id;
+			for (const [name, url, headers, workflowId] of [
+				['ours', oursUrl, signed, ours.id],
+				['builtin', builtinUrl, plain, builtin.id],
+				['builtinAuth', builtinAuthUrl, authed, builtinAuth.id],
+			]) {
 				const before = n8n.lastExecutionId();
 				const started = Date.now();
 				const result = await blast(url, bodies(DELIVERIES), headers);
 				await n8n.waitForExecutions({ workflowId, count: DELIVERIES, sinceId: before, timeoutMs: 10 * 60 * 1000 });
 				result.executionsPerSec = DELIVERIES / ((Date.now() - started) / 1000);
 				runs[name].push(result);
-				console.log(`run ${run + 1} ${name.padEnd(8)} ${result.perSec.toFixed(1)} acks/s, ${result.executionsPerSec.toFixed(1)} executions/s, p50 ${result.p50.toFixed(0)} ms, p99 ${result.p99.toFixed(0)} ms, ${JSON.stringify(result.statuses)}`);
+				console.log(`run ${run + 1} ${name.padEnd(11)} ${result.perSec.toFixed(1)} acks/s, ${result.executionsPerSec.toFixed(1)} executions/s, p50 ${result.p50.toFixed(0)} ms, p99 ${result.p99.toFixed(0)} ms, ${JSON.stringify(result.statuses)}`);
 			}
 		}
 		const summary = (name) => ({
@@ -119,6 +143,7 @@ async function main() {
 		});
 		const a = summary('ours');
 		const b = summary('builtin');
+		const c = summary('builtinAuth');
 
 		const before = n8n.lastExecutionId();
 		const forgedBodies = bodies(FORGED);
@@ -127,15 +152,16 @@ async function main() {
 		const created = n8n.readExecutions({ sinceId: before }).length;
 
 		const result = {
-			date: new Date().toISOString(), n8n: n8n.version, node: process.version, cpu: os.cpus()[0].model, cores: os.cpus().length,
+			date: new Date().toISOString(), n8n: n8n.version, expressionEngine: process.env.N8N_EXPRESSION_ENGINE || 'vm (default)', node: process.version, cpu: os.cpus()[0].model, cores: os.cpus().length,
 			deliveries: DELIVERIES, runs: RUNS, concurrency: CONCURRENCY,
-			ours: a, builtin: b,
+			ours: a, builtin: b, builtinAuth: c,
 			ratios: { executionsPerSec: a.executionsPerSec / b.executionsPerSec, acksPerSec: a.acksPerSec / b.acksPerSec, p50: a.p50 / b.p50, p99: a.p99 / b.p99 },
+			ratiosVsHeaderAuth: { executionsPerSec: a.executionsPerSec / c.executionsPerSec, p99: a.p99 / c.p99 },
 			forged: { requests: FORGED, perSec: forged.perSec, p50: forged.p50, p99: forged.p99, statuses: forged.statuses, executionsCreated: created, vsAccepted: forged.perSec / a.acksPerSec },
 		};
 		console.log(JSON.stringify(result, null, 2));
 		fs.mkdirSync(path.join(__dirname, 'results'), { recursive: true });
-		fs.writeFileSync(path.join(__dirname, 'results', 'n8n.json'), JSON.stringify(result, null, 2));
+		fs.writeFileSync(path.join(__dirname, 'results', process.env.N8N_EXPRESSION_ENGINE ? `n8n-${process.env.N8N_EXPRESSION_ENGINE}.json` : 'n8n.json'), JSON.stringify(result, null, 2));
 	} finally {
 		await n8n.stop();
 	}

@@ -69,30 +69,34 @@ beat but what the key cache saves: parsing three keys on every request instead o
 `;
 	for (const r of inproc.rows.slice(0, 5)) bars.push({ label: r.path, ratio: r.ratio, target: 0.8 });
 }
-if (real) {
-	md += `
-## 2. Through a real n8n ${real.n8n}: Untis Platform Trigger vs n8n's built-in Webhook node
+const realSection = (real, title) => `
+## ${title}
 
-${real.date.slice(0, 10)}, Node ${real.node}, ${real.cpu} (${real.cores} cores). One instance, two identical
-workflows (trigger → No-Op), ${real.runs} interleaved runs of ${real.deliveries} deliveries at concurrency
-${real.concurrency}; medians. n8n's main process does the executions too, so acknowledgements queue
-behind them.
+${real.date.slice(0, 10)}, n8n ${real.n8n}, expression engine ${real.expressionEngine ?? 'vm (default)'}, Node ${real.node}, ${real.cpu} (${real.cores} cores).
+One instance, identical workflows (trigger → No-Op), ${real.runs} interleaved runs of ${real.deliveries} deliveries at
+concurrency ${real.concurrency}; medians. n8n's main process runs the executions too, so acknowledgements queue behind them.
 
-| | Untis Platform Trigger | built-in Webhook | ratio |
+| | Untis Platform Trigger | built-in Webhook | built-in Webhook + Header Auth |
 |---|---:|---:|---:|
-| executions finished /s | ${fmt(real.ours.executionsPerSec, 1)} | ${fmt(real.builtin.executionsPerSec, 1)} | **${real.ratios.executionsPerSec.toFixed(2)}x** |
-| acknowledgements /s | ${fmt(real.ours.acksPerSec, 1)} | ${fmt(real.builtin.acksPerSec, 1)} | ${real.ratios.acksPerSec.toFixed(2)}x |
-| acknowledgement p50 | ${fmt(real.ours.p50)} ms | ${fmt(real.builtin.p50)} ms | ${real.ratios.p50.toFixed(2)}x |
-| acknowledgement p99 | ${fmt(real.ours.p99)} ms | ${fmt(real.builtin.p99)} ms | **${real.ratios.p99.toFixed(2)}x** |
+| executions finished /s | ${fmt(real.ours.executionsPerSec, 1)} | ${fmt(real.builtin.executionsPerSec, 1)} | ${real.builtinAuth ? fmt(real.builtinAuth.executionsPerSec, 1) : '–'} |
+| acknowledgement p50 | ${fmt(real.ours.p50)} ms | ${fmt(real.builtin.p50)} ms | ${real.builtinAuth ? `${fmt(real.builtinAuth.p50)} ms` : '–'} |
+| acknowledgement p99 | ${fmt(real.ours.p99)} ms | ${fmt(real.builtin.p99)} ms | ${real.builtinAuth ? `${fmt(real.builtinAuth.p99)} ms` : '–'} |
+| **ratio ours / built-in** | executions/s **${real.ratios.executionsPerSec.toFixed(2)}x**, p99 **${real.ratios.p99.toFixed(2)}x** | | ${real.ratiosVsHeaderAuth ? `vs Header Auth: executions/s ${real.ratiosVsHeaderAuth.executionsPerSec.toFixed(2)}x, p99 ${real.ratiosVsHeaderAuth.p99.toFixed(2)}x` : ''} |
 
 Forged requests (signed with a key that is not configured), ${real.forged.requests} at concurrency ${real.concurrency}:
-**${fmt(real.forged.perSec, 0)} rejected/s** (p50 ${fmt(real.forged.p50, 1)} ms, p99 ${fmt(real.forged.p99, 1)} ms),
+**${fmt(real.forged.perSec, 1)} rejected/s** (p50 ${fmt(real.forged.p50, 1)} ms, p99 ${fmt(real.forged.p99, 1)} ms),
 **${real.forged.vsAccepted.toFixed(1)}x** the accepted rate, answers ${JSON.stringify(real.forged.statuses)},
 **${real.forged.executionsCreated} executions created**.
-
+`;
+const legacy = read('n8n-legacy.json');
+if (real) {
+	md += realSection(real, `2. Through a real n8n ${real.n8n} (default settings): Untis Platform Trigger vs n8n's built-in Webhook node`);
+	if (legacy) md += realSection(legacy, `2b. The same with \`N8N_EXPRESSION_ENGINE=legacy\``);
+	md += `
 Targets: accepted/s ≥ 0.95x the built-in node, p99 ≤ 1.1x; forged ≥ 5x the accepted rate with 0 executions.
 `;
 	bars.push({ label: 'n8n: executions/s vs Webhook node', ratio: real.ratios.executionsPerSec, target: 0.95 });
+	if (legacy) bars.push({ label: 'n8n legacy engine: executions/s', ratio: legacy.ratios.executionsPerSec, target: 0.95 });
 	bars.push({ label: 'n8n: forged/s vs accepted/s (÷5)', ratio: real.forged.vsAccepted / 5, target: 1 });
 }
 fs.mkdirSync(path.join(ROOT, 'docs/images'), { recursive: true });

@@ -53,31 +53,36 @@ function protectSecrets(target: JsonObject, policy: SecretsPolicy): void {
 	}
 }
 
+// Placed first, in this order; the event's remaining fields follow in the event's own order.
+const HEAD = new Set(['event', 'eventType', 'tenantId', 'tenantStatus', 'extra']);
+const hasOwn = (object: object, key: string) => Object.prototype.hasOwnProperty.call(object, key);
+
 function toItem(
 	event: PlatformEvent,
 	body: Buffer,
 	verification: Verified,
 	options: ReceiveOptions,
 ): JsonObject {
-	const { extra, ...fields } = event;
-	const { event: kind, eventType, tenantId, tenantStatus, ...rest } = fields;
 	const json: JsonObject = {
-		event: kind,
-		eventType,
-		tenantId,
-		tenantStatus,
+		event: event.event,
+		eventType: event.eventType,
+		tenantId: event.tenantId,
+		tenantStatus: event.tenantStatus,
 		deliveryId: deliveryIdOf(body),
 		receivedAt: (options.now ?? new Date()).toISOString(),
 		verification: { algorithm: verification.algorithm, key: verification.key },
-		...rest,
 	};
-	// Unknown fields are kept; the contract's own fields win a name clash.
-	for (const [key, value] of Object.entries(extra)) {
-		if (!Object.prototype.hasOwnProperty.call(json, key)) json[key] = value;
+	const fields = event as unknown as JsonObject;
+	for (const key of Object.keys(fields)) {
+		if (!HEAD.has(key)) json[key] = fields[key];
 	}
-	if (kind === 'credentials') {
+	// Unknown fields are kept; the contract's own fields win a name clash.
+	for (const key of Object.keys(event.extra)) {
+		if (!hasOwn(json, key)) json[key] = event.extra[key];
+	}
+	if (event.event === 'credentials') {
 		protectSecrets(json, options.secrets);
-		json.secrets = { seal: 'sealed', plain: 'plain', omit: 'omitted' }[options.secrets.mode];
+		json.secrets = SECRETS_LABEL[options.secrets.mode];
 	}
 	if (options.includePayload) {
 		const payload = JSON.parse(body.toString('utf8').replace(/^\uFEFF/, '')) as JsonObject;
@@ -86,6 +91,8 @@ function toItem(
 	}
 	return json;
 }
+
+const SECRETS_LABEL = { seal: 'sealed', plain: 'plain', omit: 'omitted' } as const;
 
 /**
  * Verifies, parses and shapes one request. Throws a Rejection (401 before verification,

@@ -107,8 +107,8 @@ function requiredString(body: JsonObject, field: string, why: string): string {
 
 function extraFields(body: JsonObject, known: ReadonlySet<string>): JsonObject {
 	const extra: JsonObject = {};
-	for (const [key, value] of Object.entries(body)) {
-		if (!known.has(key)) extra[key] = value;
+	for (const key of Object.keys(body)) {
+		if (!known.has(key)) extra[key] = body[key];
 	}
 	return extra;
 }
@@ -145,6 +145,9 @@ function credentialsEvent(
 	return event;
 }
 
+const KNOWN_DEACTIVATION = new Set(['tenantId', 'eventType', 'reasonType', 'reasonText']);
+const KNOWN_DEACTIVATION_LEGACY = new Set(['tenantId', 'type', 'reasonType', 'reasonText']);
+
 function deactivationEvent(
 	body: JsonObject,
 	tenantId: string,
@@ -159,7 +162,7 @@ function deactivationEvent(
 		tenantStatus: eventType === 'DELETION' ? 'deleted' : 'deactivated',
 		reasonType: optionalString(body, 'reasonType'),
 		reasonText: optionalString(body, 'reasonText'),
-		extra: extraFields(body, new Set(['tenantId', typeField, 'reasonType', 'reasonText'])),
+		extra: extraFields(body, typeField === 'type' ? KNOWN_DEACTIVATION_LEGACY : KNOWN_DEACTIVATION),
 	};
 }
 

@@ -144,7 +144,8 @@ export function buildKeyRing(config: KeyConfig): VerificationKey[] {
 }
 
 const MAX_CACHED_RINGS = 64;
-const keyRings = new Map<string, VerificationKey[]>();
+const keyRings = new Map<string, Map<string, VerificationKey[]>>();
+let cachedRings = 0;
 
 /**
  * buildKeyRing, memoised per distinct credential value: parsing keys costs far more than
@@ -152,12 +153,19 @@ const keyRings = new Map<string, VerificationKey[]>();
  * cache key, so key rotation takes effect on the next request without a restart.
  */
 export function keyRingFor(config: KeyConfig): VerificationKey[] {
-	const cacheKey = `${config.environment}\u0000${config.publicKeys ?? ''}`;
-	let ring = keyRings.get(cacheKey);
+	const publicKeys = config.publicKeys ?? '';
+	let byKeys = keyRings.get(config.environment);
+	let ring = byKeys?.get(publicKeys);
 	if (!ring) {
 		ring = buildKeyRing(config);
-		if (keyRings.size >= MAX_CACHED_RINGS) keyRings.clear();
-		keyRings.set(cacheKey, ring);
+		if (cachedRings >= MAX_CACHED_RINGS) {
+			keyRings.clear();
+			cachedRings = 0;
+			byKeys = undefined;
+		}
+		if (!byKeys) keyRings.set(config.environment, (byKeys = new Map()));
+		byKeys.set(publicKeys, ring);
+		cachedRings++;
 	}
 	return ring;
 }
