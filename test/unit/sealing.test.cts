@@ -33,6 +33,12 @@ describe('sealing: AES-256-GCM, one opaque versioned string', () => {
 		expect(sealer.seal('same')).not.toBe(sealer.seal('same'));
 	});
 
+	it('never reuses an IV, also across refills of the IV pool', () => {
+		const ivs = new Set<string>();
+		for (let i = 0; i < 600; i++) ivs.add(Buffer.from(sealer.seal('x').split(':')[3], 'base64').subarray(0, 12).toString('hex'));
+		expect(ivs.size).toBe(600);
+	});
+
 	it('detects any altered byte', () => {
 		const sealed = sealer.seal('test-password');
 		const raw = Buffer.from(sealed.split(':')[3], 'base64');
