@@ -1,18 +1,15 @@
 import {
 	NodeConnectionTypes,
 	NodeOperationError,
-	type ICredentialsDecrypted,
-	type ICredentialTestFunctions,
 	type IDataObject,
 	type IHookFunctions,
-	type INodeCredentialTestResult,
 	type INodeType,
 	type INodeTypeDescription,
 	type IWebhookFunctions,
 	type IWebhookResponseData,
 } from 'n8n-workflow';
 
-import { checkCredential, type CredentialData } from './core/credentialCheck';
+import type { CredentialData } from './core/credentialCheck';
 import {
 	receiveDelivery,
 	type Delivery,
@@ -28,6 +25,7 @@ import { keyRingFor } from './core/keys';
 import { Rejection } from './core/rejections';
 import { sealerFor } from './core/sealing';
 import { DEFAULT_ALGORITHM, type AlgorithmName } from './core/signature';
+import { untisPlatformApiTest } from './shared/credentialTest';
 
 const ALL_EVENTS = [
 	...CREDENTIALS_EVENT_TYPES,
@@ -203,17 +201,7 @@ export class UntisPlatformTrigger implements INodeType {
 		],
 	};
 
-	methods = {
-		credentialTest: {
-			async untisPlatformApiTest(
-				this: ICredentialTestFunctions,
-				credential: ICredentialsDecrypted,
-			): Promise<INodeCredentialTestResult> {
-				const check = checkCredential((credential.data ?? {}) as unknown as CredentialData);
-				return { status: check.ok ? 'OK' : 'Error', message: check.message };
-			},
-		},
-	};
+	methods = { credentialTest: { untisPlatformApiTest } };
 
 	// The platform has no API to register webhooks: the URL is entered in PAM by hand. Activation
 	// still checks the configuration, so a broken key list fails here and not on the first delivery.

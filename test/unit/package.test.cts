@@ -21,9 +21,21 @@ describe('the package as n8n loads it', () => {
 
 	it('registers the trigger and the credential under the package name', () => {
 		expect(loader.packageName).toBe('n8n-nodes-untis-platform');
-		expect(Object.keys(loader.nodeTypes)).toEqual(['untisPlatformTrigger']);
+		expect(Object.keys(loader.nodeTypes).sort()).toEqual(['untisPlatform', 'untisPlatformTrigger']);
 		expect(Object.keys(loader.credentialTypes)).toEqual(['untisPlatformApi']);
 		expect(loader.known.nodes.untisPlatformTrigger.className).toBe('UntisPlatformTrigger');
+	});
+
+	it('every parameter of the action node has help text', () => {
+		const { description } = loader.nodeTypes.untisPlatform.type as unknown as {
+			description: { properties: Array<Record<string, unknown>>; usableAsTool?: boolean };
+		};
+		const parameters = description.properties.flatMap((p) =>
+			p.type === 'collection' ? (p.options as Array<Record<string, unknown>>) : [p],
+		);
+		for (const parameter of parameters.filter((p) => p.type !== 'notice')) {
+			expect(typeof parameter.description).toBe('string');
+		}
 	});
 
 	it('describes the trigger as the conventions ask', () => {

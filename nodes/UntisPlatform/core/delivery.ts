@@ -9,7 +9,7 @@ import {
 } from './events';
 import type { VerificationKey } from './keys';
 import type { Sealer } from './sealing';
-import { verifySignature, type AlgorithmName, type SignedRequest, type Verified } from './signature';
+import { verifySignature, type AlgorithmName, type SignedRequest } from './signature';
 
 /**
  * A delivery: one signed request turned into the trigger's output item — the event contract
@@ -57,11 +57,12 @@ function protectSecrets(target: JsonObject, policy: SecretsPolicy): void {
 const HEAD = new Set(['event', 'eventType', 'tenantId', 'tenantStatus', 'extra']);
 const hasOwn = (object: object, key: string) => Object.prototype.hasOwnProperty.call(object, key);
 
-function toItem(
+/** The output item for an event: the contract shared by the trigger and manual entry. */
+export function eventItem(
 	event: PlatformEvent,
 	body: Buffer,
-	verification: Verified,
-	options: ReceiveOptions,
+	verification: { algorithm: string | null; key: string },
+	options: Pick<ReceiveOptions, 'secrets' | 'includePayload' | 'now'>,
 ): JsonObject {
 	const json: JsonObject = {
 		event: event.event,
@@ -104,6 +105,6 @@ export function receiveDelivery(request: SignedRequest, options: ReceiveOptions)
 	return {
 		output: event.event === 'credentials' ? 0 : 1,
 		filterKey: filterKeyOf(event),
-		json: toItem(event, request.body, verification, options),
+		json: eventItem(event, request.body, verification, options),
 	};
 }

@@ -1,0 +1,81 @@
+import { eventItem, type SecretsPolicy } from './delivery';
+import {
+	OPTIONAL_CREDENTIAL_FIELDS,
+	REQUIRED_CREDENTIAL_FIELDS,
+	type CredentialsEvent,
+	type JsonObject,
+} from './events';
+import { hostProblem } from './token';
+
+/**
+ * The manual-entry fallback: a school admin copies tenant id, client id, secret and password from
+ * the platform into a form when the webhook was missed. The result has exactly the trigger's
+ * credentials-event shape, with eventType MANUAL, so the same storage path serves both.
+ */
+export const MANUAL_EVENT_TYPE = 'MANUAL';
+
+export class ManualEntryError extends Error {
+	constructor(message: string) {
+		super(message);
+		this.name = 'ManualEntryError';
+	}
+}
+
+export type ManualEntryInput = Partial<Record<string, unknown>>;
+
+const REQUIRED = ['tenantId', ...REQUIRED_CREDENTIAL_FIELDS] as const;
+// Values that are single tokens on the platform: whitespace inside means a copy-paste accident.
+const SINGLE_TOKEN = ['tenantId', 'clientId', 'secret', 'password', 'host'];
+
+function cleaned(field: string, value: unknown): string | null {
+	if (value === undefined || value === null) return null;
+	if (typeof value !== 'string' && typeof value !== 'number') {
+		throw new ManualEntryError(`'${field}' must be text`);
+	}
+	const text = String(value).trim();
+	if (text === '') return null;
+	if (/^(["'`]).*\1$/s.test(text)) {
+		throw new ManualEntryError(`'${field}' is wrapped in quotes: paste the value without them`);
+	}
+	if (SINGLE_TOKEN.includes(field) && /\s/.test(text)) {
+		throw new ManualEntryError(`'${field}' contains spaces or line breaks: copy the value alone`);
+	}
+	if (field === 'clientId' && /^(client[ _-]?id|secret|password)$/i.test(text)) {
+		throw new ManualEntryError(`'clientId' holds the label '${text}', not the value: copy the value next to it`);
+	}
+	return text;
+}
+
+/** Validates typed-in credentials and returns the trigger's credentials item (secrets treated per policy). */
+export function manualCredentialsItem(
+	input: ManualEntryInput,
+	options: { secrets: SecretsPolicy; now?: Date },
+): JsonObject {
+	const values: Record<string, string | null> = {};
+	for (const field of [...REQUIRED, ...OPTIONAL_CREDENTIAL_FIELDS]) values[field] = cleaned(field, input[field]);
+	const missing = REQUIRED.filter((field) => values[field] === null);
+	if (missing.length) throw new ManualEntryError(`Missing: ${missing.join(', ')}`);
+	if (values.secret === values.password) {
+		throw new ManualEntryError("'secret' and 'password' are the same value: the platform shows two different ones; copy each into its field");
+	}
+	if (hostProblem(values.host as string)) {
+		throw new ManualEntryError(`'host' must be a host name such as school.webuntis.com`);
+	}
+	if (values.activatorEmail !== null && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(values.activatorEmail)) {
+		throw new ManualEntryError(`'activatorEmail' is not an email address`);
+	}
+
+	const event = {
+		event: 'credentials',
+		eventType: MANUAL_EVENT_TYPE,
+		tenantId: values.tenantId,
+		tenantStatus: 'active',
+		specVersion: 2,
+		...Object.fromEntries(REQUIRED_CREDENTIAL_FIELDS.map((field) => [field, values[field]])),
+		...Object.fromEntries(OPTIONAL_CREDENTIAL_FIELDS.map((field) => [field, values[field]])),
+		extra: {},
+	} as unknown as CredentialsEvent;
+	// The same entry twice has the same deliveryId, like a redelivered webhook.
+	const canonical = Buffer.from(JSON.stringify(values));
+	return eventItem(event, canonical, { algorithm: null, key: 'manual' }, options);
+}
