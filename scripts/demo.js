@@ -39,18 +39,21 @@ async function main() {
 	}
 	const encryptionKey = fs.readFileSync(encryptionKeyFile, 'utf8').trim();
 
-	const lifecycle = readJson('examples/tenant-lifecycle.workflow.json');
 	const setup = readJson('examples/create-tenants-table.workflow.json');
-	const credentialRef = lifecycle.nodes[0].credentials.untisPlatformApi;
+	const onboarding = readJson('examples/1-onboarding.workflow.json');
+	const deactivation = readJson('examples/2-deactivation.workflow.json');
+	const manual = readJson('examples/3-manual-entry.workflow.json');
+	const use = readJson('examples/4-use-credentials.workflow.json');
+	const credentialRef = onboarding.nodes[0].credentials.untisPlatformApi;
 	console.log('[4/8] Starting n8n on SQLite: package installed as a community package, credential and');
-	console.log('      workflows imported, tenants table created, lifecycle workflow published');
+	console.log('      the example workflows imported and published');
 	n8n = await startN8n({
 		installDir: arg('install-dir'),
 		packageDir: ROOT,
 		credentials: [
 			{ ...credentialRef, type: 'untisPlatformApi', data: { environment: 'custom', publicKeys: publicKeyBase64, encryptionKey } },
 		],
-		workflows: [setup, lifecycle],
+		workflows: [setup, onboarding, deactivation, manual, use],
 	});
 	let stopping = false;
 	const stop = async () => {
@@ -71,11 +74,14 @@ async function main() {
 		headers: { 'Content-Type': 'application/json' },
 		body: JSON.stringify(OWNER),
 	});
-	const webhookUrl = n8n.webhookUrl(`${lifecycle.nodes[0].webhookId}/webhook`);
-	console.log(`[5/8] n8n ${n8n.version} is up (webhook live ${n8n.startSeconds.toFixed(1)} s after start)`);
-	console.log(`      Editor:          ${n8n.baseUrl}  (login ${OWNER.email} / ${OWNER.password}${owner.status === 200 ? '' : `; owner setup answered ${owner.status}`})`);
-	console.log(`      Production URL:  ${webhookUrl}`);
-	console.log('      (in PAM you would enter the public HTTPS form of that URL)');
+	const credentialsUrl = n8n.webhookUrl(`${onboarding.nodes[0].webhookId}/webhook`);
+	const deactivationUrl = n8n.webhookUrl(`${deactivation.nodes[0].webhookId}/webhook`);
+	console.log(`[5/8] n8n ${n8n.version} is up (webhook live ${n8n.startSeconds.toFixed(1)} s after start); tenants table created`);
+	console.log(`      Editor:            ${n8n.baseUrl}  (login ${OWNER.email} / ${OWNER.password}${owner.status === 200 ? '' : `; owner setup answered ${owner.status}`})`);
+	console.log(`      Credentials URL:   ${credentialsUrl}`);
+	console.log(`      Deactivation URL:  ${deactivationUrl}`);
+	console.log(`      Manual entry form: ${n8n.baseUrl}/form/${manual.nodes[0].webhookId}`);
+	console.log('      (in PAM you would enter the public HTTPS form of the first two URLs)');
 
 	console.log('[6/8] Sending one signed event of each type with untis-platform-sim');
 	const before = n8n.lastExecutionId();
@@ -90,21 +96,26 @@ async function main() {
 		['legacy', 'school-1004'],
 	];
 	const privateKey = fs.readFileSync(privatePath, 'utf8');
+	const urlFor = (kind) => (['deactivation', 'deletion', 'legacy'].includes(kind) ? deactivationUrl : credentialsUrl);
 	for (const [kind, tenant] of events) {
 		const body = JSON.stringify(sim.buildPayload(kind, { tenant }));
-		const answer = await sim.post(webhookUrl, body, sim.signRequest(body, privateKey));
+		const answer = await sim.post(urlFor(kind), body, sim.signRequest(body, privateKey));
 		console.log(`      ${kind.padEnd(13)} ${tenant}  -> HTTP ${answer.status} ${answer.body}`);
 	}
 	const forged = JSON.stringify(sim.buildPayload('created', { tenant: 'school-evil' }));
-	const forgedAnswer = await sim.post(webhookUrl, forged, { ...sim.signRequest(forged, privateKey), Algorithm: 'SHA1withRSA' });
+	const forgedAnswer = await sim.post(credentialsUrl, forged, { ...sim.signRequest(forged, privateKey), Algorithm: 'SHA1withRSA' });
 	console.log(`      forged        school-evil  -> HTTP ${forgedAnswer.status} ${forgedAnswer.body}`);
 
 	console.log('[7/8] Executions n8n recorded');
-	const executions = await n8n.waitForExecutions({ workflowId: lifecycle.id, count: events.length, sinceId: before, timeoutMs: 60000 });
+	// Executions finish in any order across the two workflows: wait for all, then list them by id.
+	const executions = [
+		...(await n8n.waitForExecutions({ workflowId: onboarding.id, count: 5, sinceId: before, timeoutMs: 60000 })),
+		...(await n8n.waitForExecutions({ workflowId: deactivation.id, count: 3, sinceId: before, timeoutMs: 60000 })),
+	].sort((a, b) => a.id - b.id);
 	for (const execution of executions) {
 		const runs = n8n.executionJson(execution.id);
-		const [credentials = [], deactivation = []] = runs['Untis Platform Trigger'];
-		const item = credentials[0] ?? deactivation[0];
+		const [credentials = [], deactivated = []] = runs['Untis Platform Trigger'];
+		const item = credentials[0] ?? deactivated[0];
 		const output = credentials.length ? 'Credentials ' : 'Deactivation';
 		const alert = runs['Alert: tenant deactivated'] ? '  -> alert step ran' : '';
 		console.log(`      #${execution.id} ${execution.status.padEnd(7)} ${output} ${item.eventType.padEnd(12)} ${item.tenantId}${alert}`);
@@ -121,7 +132,7 @@ async function main() {
 
 	if (exitAfter) return stop();
 	console.log('\nn8n keeps running: open the editor, or send more events, e.g.');
-	console.log(`  npm run sim -- send created --url ${webhookUrl} --tenant school-2001`);
+	console.log(`  npm run sim -- send created --url ${credentialsUrl} --tenant school-2001`);
 	console.log('Press Ctrl-C to stop.');
 }
 
