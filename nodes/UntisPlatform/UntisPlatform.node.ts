@@ -11,23 +11,31 @@ import {
 import type { CredentialData } from './core/credentialCheck';
 import type { SecretsMode, SecretsPolicy } from './core/delivery';
 import { manualCredentialsItem } from './core/manualEntry';
-import { isSealed, sealerFor } from './core/sealing';
+import { isSealed, sealerFor, type Sealer } from './core/sealing';
 import { buildTokenRequest, readTokenResponse } from './core/token';
 import { untisPlatformApiTest } from './shared/credentialTest';
 
 type Operation = 'getAccessToken' | 'unsealSecrets' | 'createCredentialsEvent';
 
-async function secretsPolicy(context: IExecuteFunctions, mode: SecretsMode): Promise<SecretsPolicy> {
+/** The credential's sealer, read once per execution rather than once per item. */
+type SealerOf = () => Promise<Sealer>;
+
+function lazySealer(context: IExecuteFunctions): SealerOf {
+	let sealer: Promise<Sealer> | undefined;
+	return () =>
+		(sealer ??= context
+			.getCredentials('untisPlatformApi')
+			.then((credential) => sealerFor((credential as unknown as CredentialData).encryptionKey)));
+}
+
+async function secretsPolicy(mode: SecretsMode, sealer: SealerOf): Promise<SecretsPolicy> {
 	if (mode !== 'seal') return { mode: mode === 'plain' ? 'plain' : 'omit' };
-	const credential = (await context.getCredentials('untisPlatformApi')) as unknown as CredentialData;
-	return { mode, sealer: sealerFor(credential.encryptionKey) };
+	return { mode, sealer: await sealer() };
 }
 
 /** Opens a sealed value with the credential's key; plain values pass through unchanged. */
-async function opened(context: IExecuteFunctions, value: string): Promise<string> {
-	if (!isSealed(value)) return value;
-	const credential = (await context.getCredentials('untisPlatformApi')) as unknown as CredentialData;
-	return sealerFor(credential.encryptionKey).unseal(value);
+async function opened(value: string, sealer: SealerOf): Promise<string> {
+	return isSealed(value) ? (await sealer()).unseal(value) : value;
 }
 
 const NETWORK_FAILURES: Record<string, string> = {
@@ -37,12 +45,12 @@ const NETWORK_FAILURES: Record<string, string> = {
 	EAI_AGAIN: 'the host name could not be resolved',
 };
 
-async function getAccessToken(context: IExecuteFunctions, index: number): Promise<IDataObject> {
+async function getAccessToken(context: IExecuteFunctions, index: number, sealer: SealerOf): Promise<IDataObject> {
 	const tenantId = context.getNodeParameter('tenantId', index) as string;
 	const request = buildTokenRequest({
 		tenantId,
 		clientId: context.getNodeParameter('clientId', index) as string,
-		password: await opened(context, context.getNodeParameter('password', index) as string),
+		password: await opened(context.getNodeParameter('password', index) as string, sealer),
 		host: context.getNodeParameter('host', index) as string,
 	});
 	const timeout = context.getNodeParameter('timeout', index, 10000) as number;
@@ -73,7 +81,12 @@ async function getAccessToken(context: IExecuteFunctions, index: number): Promis
 	return { tenantId, ...readTokenResponse(tenantId, response.statusCode, response.body) };
 }
 
-async function unsealSecrets(context: IExecuteFunctions, index: number, item: INodeExecutionData): Promise<IDataObject> {
+async function unsealSecrets(
+	context: IExecuteFunctions,
+	index: number,
+	item: INodeExecutionData,
+	sealer: SealerOf,
+): Promise<IDataObject> {
 	const fields = (context.getNodeParameter('fields', index, 'secret,password') as string)
 		.split(',')
 		.map((field) => field.trim())
@@ -81,13 +94,13 @@ async function unsealSecrets(context: IExecuteFunctions, index: number, item: IN
 	const json: IDataObject = { ...item.json };
 	for (const field of fields) {
 		const value = json[field];
-		if (typeof value === 'string') json[field] = await opened(context, value);
+		if (typeof value === 'string') json[field] = await opened(value, sealer);
 	}
 	if (json.secrets === 'sealed') json.secrets = 'plain';
 	return json;
 }
 
-async function createCredentialsEvent(context: IExecuteFunctions, index: number): Promise<IDataObject> {
+async function createCredentialsEvent(context: IExecuteFunctions, index: number, sealer: SealerOf): Promise<IDataObject> {
 	const input: IDataObject = {
 		tenantId: context.getNodeParameter('tenantId', index),
 		clientId: context.getNodeParameter('clientId', index),
@@ -97,7 +110,7 @@ async function createCredentialsEvent(context: IExecuteFunctions, index: number)
 		...(context.getNodeParameter('additionalFields', index, {}) as IDataObject),
 	};
 	const mode = context.getNodeParameter('secrets', index, 'seal') as SecretsMode;
-	return manualCredentialsItem(input, { secrets: await secretsPolicy(context, mode) }) as IDataObject;
+	return manualCredentialsItem(input, { secrets: await secretsPolicy(mode, sealer) }) as IDataObject;
 }
 
 const forOperation = (operation: Operation[]) => ({ show: { operation } });
@@ -267,13 +280,14 @@ export class UntisPlatform implements INodeType {
 		const items = this.getInputData();
 		const operation = this.getNodeParameter('operation', 0) as Operation;
 		const output: INodeExecutionData[] = [];
+		const sealer = lazySealer(this);
 		for (let index = 0; index < items.length; index++) {
 			let json: IDataObject | undefined;
 			let failure: string | undefined;
 			try {
-				if (operation === 'getAccessToken') json = await getAccessToken(this, index);
-				else if (operation === 'unsealSecrets') json = await unsealSecrets(this, index, items[index]);
-				else json = await createCredentialsEvent(this, index);
+				if (operation === 'getAccessToken') json = await getAccessToken(this, index, sealer);
+				else if (operation === 'unsealSecrets') json = await unsealSecrets(this, index, items[index], sealer);
+				else json = await createCredentialsEvent(this, index, sealer);
 			} catch (error) {
 				failure = (error as Error).message;
 			}

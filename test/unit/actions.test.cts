@@ -63,7 +63,9 @@ async function httpRequest(options: { method: string; url: string; headers: Reco
 	return { statusCode: response.status, body };
 }
 
+let credentialReads = 0;
 async function run(items: IDataObject[], parameters: IDataObject, { continueOnFail = false } = {}) {
+	credentialReads = 0;
 	const context = {
 		getInputData: () => items.map((json) => ({ json })),
 		getNodeParameter: (name: string, index: number, fallback?: unknown) => {
@@ -72,7 +74,10 @@ async function run(items: IDataObject[], parameters: IDataObject, { continueOnFa
 			const m = typeof value === 'string' ? /^=\{\{ \$json\.(\w+) \}\}$/.exec(value) : null;
 			return m ? items[index][m[1]] : value;
 		},
-		getCredentials: async () => ({ environment: 'production', publicKeys: '', encryptionKey: ENCRYPTION_KEY }),
+		getCredentials: async () => {
+			credentialReads++;
+			return { environment: 'production', publicKeys: '', encryptionKey: ENCRYPTION_KEY };
+		},
 		getNode: () => ({ name: 'Untis Platform', type: 'untisPlatform', typeVersion: 1 }),
 		continueOnFail: () => continueOnFail,
 		helpers: { httpRequest },
@@ -152,6 +157,13 @@ describe('Unseal Secrets', () => {
 		const item = { tenantId: 't-1', secret: sealer.seal('s-1'), password: sealer.seal('pw-1'), secrets: 'sealed', host: 'h' };
 		const [json] = await run([item], { operation: 'unsealSecrets' });
 		expect(json).toEqual({ tenantId: 't-1', secret: 's-1', password: 'pw-1', secrets: 'plain', host: 'h' });
+	});
+
+	it('reads the credential once per execution, not once per item', async () => {
+		const items = ['a', 'b', 'c'].map((v) => ({ secret: sealer.seal(v), password: sealer.seal(`${v}!`) }));
+		const out = await run(items, { operation: 'unsealSecrets' });
+		expect(out.map((j) => j.password)).toEqual(['a!', 'b!', 'c!']);
+		expect(credentialReads).toBe(1);
 	});
 
 	it('passes plain values through and fails clearly on a tampered one', async () => {
