@@ -24,7 +24,7 @@ function tokenEndpoint(req: IncomingMessage, res: ServerResponse) {
 		const tenant = /\/sso\/v3\/([^/]+)\/token$/.exec(req.url ?? '')?.[1];
 		const [user, password] = Buffer.from((req.headers.authorization ?? '').replace(/^Basic /, ''), 'base64').toString().split(':');
 		const json = (status: number, value: unknown) => res.writeHead(status, { 'Content-Type': 'application/json' }).end(JSON.stringify(value));
-		if (tenant === 'slow') setTimeout(() => json(200, { access_token: 'late', expires_in: 180 }), 1500);
+		if (tenant === 'slow') setTimeout(() => json(200, { access_token: 'late', expires_in: 180 }), 5000).unref();
 		else if (tenant === 'broken') res.writeHead(200, { 'Content-Type': 'text/html' }).end('<html>maintenance</html>');
 		else if (tenant === 'down') json(503, { error: 'unavailable' });
 		else if (tenant === 'odd') json(404, { error: 'not found' });
@@ -37,7 +37,10 @@ beforeAll(async () => {
 	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 	host = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
-afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+afterAll(() => {
+	server.closeAllConnections();
+	return new Promise<void>((resolve) => server.close(() => resolve()));
+});
 beforeEach(() => (seen.length = 0));
 
 /** n8n's httpRequest, reduced to what the node asks of it (returnFullResponse, ignoreHttpStatusErrors, timeout). */
@@ -93,7 +96,7 @@ const tenantItem = (overrides: IDataObject = {}) => ({
 	host,
 	...overrides,
 });
-const tokenParams = { operation: 'getAccessToken', tenantId: '={{ $json.tenantId }}', clientId: '={{ $json.clientId }}', password: '={{ $json.password }}', host: '={{ $json.host }}', timeout: 500 };
+const tokenParams = { operation: 'getAccessToken', tenantId: '={{ $json.tenantId }}', clientId: '={{ $json.clientId }}', password: '={{ $json.password }}', host: '={{ $json.host }}', timeout: 2000 };
 
 describe('Get Access Token: client-credentials grant per tenant', () => {
 	it('POSTs grant_type=client_credentials with Basic clientId:password (unsealed) and returns the token', async () => {
@@ -113,7 +116,7 @@ describe('Get Access Token: client-credentials grant per tenant', () => {
 		['a platform error (503)', { tenantId: 'down' }, /tenant 'down' failed with HTTP 503: the platform had an error, retry later/],
 		['another 4xx', { tenantId: 'odd' }, /tenant 'odd' failed with HTTP 404/],
 		['a non-JSON answer', { tenantId: 'broken' }, /tenant 'broken' answered HTTP 200 with a body that is not JSON/],
-		['a slow answer', { tenantId: 'slow' }, /tenant 'slow' failed: no answer within 500 ms/],
+		['a slow answer', { tenantId: 'slow' }, /tenant 'slow' failed: no answer within 2000 ms/],
 		['an unreachable host', { host: 'http://127.0.0.1:1' }, /tenant 't-1' failed: the host refused the connection/],
 		['a password sealed with another key', { password: sealerFor(Buffer.alloc(32, 1).toString('base64')).seal('pw-1') }, /Value was sealed with key/],
 	])('%s: a clear error naming the tenant, never the password', async (_name, overrides, message) => {
