@@ -202,11 +202,12 @@ export function parseEvent(body: Buffer): PlatformEvent {
 }
 
 /** The value the trigger's Events filter matches: known types, V1, or OTHER for unknown ones. */
+const FILTERABLE_EVENT_TYPES: ReadonlySet<string> = new Set([
+	...CREDENTIALS_EVENT_TYPES,
+	...DEACTIVATION_EVENT_TYPES,
+	V1_EVENT_TYPE,
+]);
+
 export function filterKeyOf(event: PlatformEvent): string {
-	const known: readonly string[] = [
-		...CREDENTIALS_EVENT_TYPES,
-		...DEACTIVATION_EVENT_TYPES,
-		V1_EVENT_TYPE,
-	];
-	return known.includes(event.eventType) ? event.eventType : 'OTHER';
+	return FILTERABLE_EVENT_TYPES.has(event.eventType) ? event.eventType : 'OTHER';
 }
