@@ -34,6 +34,9 @@ const ALL_EVENTS = [
 	'OTHER',
 ] as const;
 
+const ACK_IMMEDIATELY = 'immediately';
+const ACK_AFTER_WORKFLOW = 'afterWorkflowSucceeds';
+
 interface TriggerSettings extends ReceiveOptions {
 	events: readonly string[];
 }
@@ -83,10 +86,14 @@ export class UntisPlatformTrigger implements INodeType {
 			{
 				name: 'default',
 				httpMethod: 'POST',
-				responseMode: 'onReceived',
-				// Empty, so n8n acknowledges with the node's webhookResponse (n8n 2.x otherwise
-				// sends its default response-data name, 'firstEntryJson', as the body).
-				responseData: '',
+				// onReceived: n8n answers with the node's webhookResponse once the execution is
+				// created. lastNode: n8n answers when the workflow ends, 500 if it failed, so the
+				// platform retries; 'noData' keeps the last node's items (other tenants' rows,
+				// unsealed secrets) out of that answer.
+				responseMode: `={{$parameter["acknowledge"] === "${ACK_AFTER_WORKFLOW}" ? "lastNode" : "onReceived"}}`,
+				// Empty for onReceived, so n8n sends the webhookResponse (n8n 2.x otherwise sends its
+				// default response-data name, 'firstEntryJson', as the body).
+				responseData: `={{$parameter["acknowledge"] === "${ACK_AFTER_WORKFLOW}" ? "noData" : ""}}`,
 				path: 'webhook',
 			},
 		],
@@ -131,6 +138,36 @@ export class UntisPlatformTrigger implements INodeType {
 				type: 'notice',
 				default: '',
 				displayOptions: { show: { secrets: ['plain'] } },
+			},
+			{
+				displayName: 'Acknowledge',
+				name: 'acknowledge',
+				type: 'options',
+				options: [
+					{
+						name: 'Immediately',
+						value: ACK_IMMEDIATELY,
+						description:
+							'Answer 200 once the signature is verified and the execution is created: fastest, but if n8n dies before the workflow has stored the event, the platform does not send it again',
+					},
+					{
+						name: 'After the Workflow Succeeds',
+						value: ACK_AFTER_WORKFLOW,
+						description:
+							'Answer 200 only when the last node has succeeded, and 500 if the workflow fails, so the platform sends the event again: no acknowledged event is lost, but the platform waits for the whole workflow',
+					},
+				],
+				default: ACK_IMMEDIATELY,
+				description:
+					'When the platform gets its 200. Rejected requests (bad signature or body) are answered at once in both modes and start nothing.',
+			},
+			{
+				displayName:
+					'The workflow must finish within the platform\'s request timeout, and must tolerate the same event twice (store by tenant ID): a retried event may already have been stored',
+				name: 'afterWorkflowNotice',
+				type: 'notice',
+				default: '',
+				displayOptions: { show: { acknowledge: [ACK_AFTER_WORKFLOW] } },
 			},
 			{
 				displayName: 'Options',
@@ -273,7 +310,8 @@ export class UntisPlatformTrigger implements INodeType {
 		outputs[delivery.output].push(delivery.json as IDataObject);
 		return {
 			workflowData: outputs.map((items) => items.map((json) => ({ json }))),
-			// n8n sends this 200 as soon as the execution is queued, before any downstream node runs.
+			// Acknowledge 'immediately': n8n sends this 200 as soon as the execution is created,
+			// before any downstream node runs. 'After the workflow succeeds': n8n ignores it.
 			webhookResponse: { received: true, started: true, deliveryId: delivery.json.deliveryId },
 		};
 	}

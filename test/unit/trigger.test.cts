@@ -152,6 +152,41 @@ describe('accepted deliveries start the workflow on the right output', () => {
 	});
 });
 
+describe('the Acknowledge option', () => {
+	// n8n evaluates these description expressions per request with the node's parameters; a plain
+	// JS evaluation of the same text proves which response mode each choice selects.
+	const webhook = trigger.description.webhooks![0] as unknown as Record<string, string>;
+	const evaluate = (expression: string, acknowledge: string) =>
+		// eslint-disable-next-line @typescript-eslint/no-implied-eval
+		new Function('$parameter', `return (${/^=\{\{(.*)\}\}$/s.exec(expression)![1]});`)({ acknowledge });
+
+	it('defaults to Immediately: n8n answers with the webhookResponse once the execution exists', () => {
+		const parameter = trigger.description.properties.find((p) => p.name === 'acknowledge')!;
+		expect(parameter.default).toBe('immediately');
+		expect(evaluate(webhook.responseMode, 'immediately')).toBe('onReceived');
+		expect(evaluate(webhook.responseData, 'immediately')).toBe('');
+	});
+
+	it('After the Workflow Succeeds waits for the last node and sends none of its data', () => {
+		const parameter = trigger.description.properties.find((p) => p.name === 'acknowledge')!;
+		expect((parameter.options as Array<{ value: string }>).map((o) => o.value)).toEqual([
+			'immediately',
+			'afterWorkflowSucceeds',
+		]);
+		expect(evaluate(webhook.responseMode, 'afterWorkflowSucceeds')).toBe('lastNode');
+		expect(evaluate(webhook.responseData, 'afterWorkflowSucceeds')).toBe('noData');
+	});
+
+	it('rejections are answered by the node itself in both modes', async () => {
+		for (const acknowledge of ['immediately', 'afterWorkflowSucceeds']) {
+			const request = withHeaders(signedRequest(createdPayload()), { authorization: undefined });
+			const { result, status } = await call(request, { parameters: { acknowledge } });
+			expect(result).toEqual({ noWebhookResponse: true });
+			expect(status).toBe(401);
+		}
+	});
+});
+
 describe('the Events option', () => {
 	it('a filtered-out delivery is acknowledged with 200 and starts nothing', async () => {
 		const { result, status, body } = await call(signedRequest(deactivationPayload()), {
