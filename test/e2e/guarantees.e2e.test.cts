@@ -1,0 +1,338 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { Agent } from 'node:http';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/* eslint-disable @typescript-eslint/no-require-imports */
+const { startN8n } = require('./harness');
+const { query } = require('../../scripts/n8n/sqlite-read');
+const sim = require('../../tools/untis-platform-sim/sim.js');
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+/**
+ * What each Acknowledge mode guarantees, measured on a real n8n 2.x with the onboarding example
+ * storing tenants in a real Data Table: n8n killed with SIGKILL in the middle of a load, a
+ * storage step that fails, bodies at and over n8n's payload limit, a slow client, and a flood of
+ * forged requests beside genuine ones.
+ */
+const ROOT = join(__dirname, '../..');
+const REPORT = join(ROOT, '.ci-results', 'guarantees.json');
+const example = (file: string) => JSON.parse(readFileSync(join(ROOT, 'examples', file), 'utf8'));
+type Workflow = { id: string; name: string; nodes: Array<{ id: string; name: string; webhookId?: string; parameters: Record<string, unknown> }> };
+
+/** The onboarding example under another id and webhook, with its trigger and storage step adjusted. */
+function variant(id: string, prefix: string, acknowledge: 'immediately' | 'afterWorkflowSucceeds', table = 'untis_tenants'): Workflow {
+	const workflow = JSON.parse(JSON.stringify(example('1-onboarding.workflow.json')).replace(/f1000000-/g, prefix)) as Workflow;
+	workflow.id = id;
+	workflow.name = `${workflow.name} (${acknowledge}${table === 'untis_tenants' ? '' : `, ${table}`})`;
+	workflow.nodes[0].parameters.acknowledge = acknowledge;
+	(workflow.nodes[1].parameters.dataTableId as { value: string }).value = table;
+	return workflow;
+}
+const setup = example('create-tenants-table.workflow.json');
+const now = variant('untisGuaranteeNow1', 'a1000000-', 'immediately');
+const safe = variant('untisGuaranteeSafe', 'a2000000-', 'afterWorkflowSucceeds');
+const brokenNow = variant('untisBrokenNow001', 'a3000000-', 'immediately', 'untis_missing_table');
+const brokenSafe = variant('untisBrokenSafe01', 'a4000000-', 'afterWorkflowSucceeds', 'untis_missing_table');
+
+const PAYLOAD_LIMIT_MIB = 1;
+const keys = sim.keygen(mkdtempSync(join(tmpdir(), 'untis-guarantees-')));
+const privateKey = readFileSync(keys.privatePath, 'utf8');
+const encryptionKey = randomBytes(32).toString('base64');
+
+type Execution = { id: number; status: string; workflowId: string };
+let n8n: {
+	baseUrl: string;
+	port: number;
+	dbPath: string;
+	webhookUrl(path: string): string;
+	post(path: string, body: unknown): Promise<{ status: number; text: string }>;
+	lastExecutionId(): number;
+	readExecutions(o?: { workflowId?: string; sinceId?: number }): Execution[];
+	waitForExecutions(o: { workflowId: string; count: number; sinceId?: number; timeoutMs?: number }): Promise<Execution[]>;
+	executionJson(id: number): Record<string, Array<Array<Record<string, unknown>>>>;
+	executionRecord(id: number): unknown;
+	kill(signal?: string): Promise<{ gone: boolean }>;
+	restart(): Promise<unknown>;
+	logTail(lines?: number): string;
+	stop(): Promise<unknown>;
+};
+const report: Record<string, unknown> = {};
+
+const urlOf = (workflow: Workflow) => n8n.webhookUrl(`${workflow.nodes[0].webhookId}/webhook`);
+function signed(kind: string, tenant: string, fields: Record<string, unknown> = {}) {
+	const payload = sim.buildPayload(kind, { tenant, fields });
+	const body = JSON.stringify(payload);
+	return { tenant, payload, body, headers: sim.signRequest(body, privateKey) as Record<string, string> };
+}
+type Answer = { status: number; body: string } | { error: string };
+const send = (url: string, d: { body: string | Buffer; headers: Record<string, string> }, agent?: Agent, timeoutMs = 60_000): Promise<Answer> =>
+	sim.post(url, d.body, d.headers, { agent, timeoutMs }).catch((error: Error) => ({ error: error.message }));
+const ok = (answer: Answer) => 'status' in answer && answer.status >= 200 && answer.status < 300;
+
+function tableRows(): Array<Record<string, string | null>> {
+	const [table] = query(n8n.dbPath, "SELECT id FROM data_table WHERE name = 'untis_tenants'");
+	return query(n8n.dbPath, `SELECT * FROM data_table_user_${table.id}`);
+}
+const storedTenants = () => new Set(tableRows().map((row) => row.tenantId));
+
+beforeAll(async () => {
+	n8n = await startN8n({
+		packageDir: ROOT,
+		credentials: [
+			{ ...example('1-onboarding.workflow.json').nodes[0].credentials.untisPlatformApi, type: 'untisPlatformApi', data: { environment: 'custom', publicKeys: keys.publicKeyBase64, encryptionKey } },
+		],
+		workflows: [setup, now, safe, brokenNow, brokenSafe],
+		env: { N8N_PAYLOAD_SIZE_MAX: String(PAYLOAD_LIMIT_MIB) },
+	});
+	expect((await n8n.post('untis-create-tenants-table', {})).status).toBe(200);
+}, 15 * 60 * 1000);
+
+afterAll(async () => {
+	mkdirSync(join(ROOT, '.ci-results'), { recursive: true });
+	writeFileSync(REPORT, `${JSON.stringify(report, null, 2)}\n`);
+	if (n8n) await n8n.stop();
+});
+
+describe('Acknowledge: after the workflow succeeds', () => {
+	it('answers 200 only once the tenant is stored', async () => {
+		const d = signed('created', 'safe-one');
+		const answer = await send(urlOf(safe), d);
+		expect(answer).toMatchObject({ status: 200 });
+		// No wait, no poll: the row is there when the answer arrives.
+		expect(storedTenants().has('safe-one')).toBe(true);
+	});
+
+	it('a failing storage step answers 500, so the platform sends the event again', async () => {
+		const before = n8n.lastExecutionId();
+		const answer = await send(urlOf(brokenSafe), signed('created', 'broken-safe'));
+		expect(answer).toMatchObject({ status: 500 });
+		expect(JSON.parse((answer as { body: string }).body)).toEqual({ message: 'Error in workflow' });
+		const [execution] = await n8n.waitForExecutions({ workflowId: brokenSafe.id, count: 1, sinceId: before });
+		expect(execution.status).toBe('error');
+	});
+
+	it('rejections are the same as in the default mode: 401, and no execution', async () => {
+		const before = n8n.lastExecutionId();
+		const d = signed('created', 'forged-safe');
+		// Signed by the right key, but over other bytes.
+		const answer = await send(urlOf(safe), { body: d.body, headers: sim.signRequest(`${d.body} `, privateKey) });
+		expect(answer).toMatchObject({ status: 401 });
+		expect(JSON.parse((answer as { body: string }).body).error).toMatch(/Signature does not verify/);
+		await new Promise((resolve) => setTimeout(resolve, 1500));
+		expect(n8n.readExecutions({ sinceId: before })).toEqual([]);
+	});
+});
+
+describe('Acknowledge: immediately', () => {
+	it('a failing storage step still answers 200; the failed execution keeps the event, secrets sealed', async () => {
+		const before = n8n.lastExecutionId();
+		const d = signed('created', 'broken-now');
+		const answer = await send(urlOf(brokenNow), d);
+		expect(answer).toMatchObject({ status: 200 });
+		expect(JSON.parse((answer as { body: string }).body)).toMatchObject({ received: true, started: true });
+		const [execution] = await n8n.waitForExecutions({ workflowId: brokenNow.id, count: 1, sinceId: before });
+		expect(execution.status).toBe('error');
+		const [item] = n8n.executionJson(execution.id)['Untis Platform Trigger'][0];
+		expect(item).toMatchObject({ tenantId: 'broken-now', clientId: d.payload.clientId, secrets: 'sealed' });
+		expect(String(item.password)).toMatch(/^sealed:v1:/);
+		const stored = JSON.stringify(n8n.executionRecord(execution.id));
+		expect(stored.includes(d.payload.password)).toBe(false);
+		expect(stored.includes(d.payload.secret)).toBe(false);
+	});
+});
+
+describe('payload limit, slow clients, forged floods', () => {
+	const LIMIT = PAYLOAD_LIMIT_MIB * 1024 * 1024;
+	/** A signed credentials body of exactly `size` bytes. */
+	function ofSize(size: number, tenant: string) {
+		const base = JSON.stringify(sim.buildPayload('created', { tenant, fields: { notes: '' } }));
+		return signed('created', tenant, { notes: 'x'.repeat(size - Buffer.byteLength(base)) });
+	}
+
+	it(`a signed body of exactly ${PAYLOAD_LIMIT_MIB} MiB (N8N_PAYLOAD_SIZE_MAX) is accepted and stored`, async () => {
+		const d = ofSize(LIMIT, 'at-limit');
+		expect(Buffer.byteLength(d.body)).toBe(LIMIT);
+		const before = n8n.lastExecutionId();
+		expect(await send(urlOf(now), d)).toMatchObject({ status: 200 });
+		const [execution] = await n8n.waitForExecutions({ workflowId: now.id, count: 1, sinceId: before });
+		expect(execution.status).toBe('success');
+		expect(storedTenants().has('at-limit')).toBe(true);
+	});
+
+	it('one byte over the limit is refused by n8n before the node runs, and starts nothing', async () => {
+		const d = ofSize(LIMIT + 1, 'over-limit');
+		const before = n8n.lastExecutionId();
+		const answer = await send(urlOf(now), d);
+		// n8n's body reader refuses it (raw-body's 413, answered as 500 by n8n 2.41.1's error
+		// handler): never a 2xx, so the platform does not count it as delivered.
+		expect('status' in answer && [413, 500].includes(answer.status)).toBe(true);
+		report.overLimit = { bytes: LIMIT + 1, status: 'status' in answer ? answer.status : answer.error };
+		await new Promise((resolve) => setTimeout(resolve, 1500));
+		expect(n8n.readExecutions({ sinceId: before })).toEqual([]);
+		expect(storedTenants().has('over-limit')).toBe(false);
+	});
+
+	/** Raw HTTP over a socket, the body written in pieces with pauses. */
+	function slowPost(url: string, d: { body: string; headers: Record<string, string> }, { chunk = 1, pauseMs = 5, stopAfter }: { chunk?: number; pauseMs?: number; stopAfter?: number } = {}) {
+		const { hostname, port, pathname } = new URL(url);
+		const body = Buffer.from(d.body);
+		return new Promise<{ status: number; text: string; ms: number } | { closed: true }>((resolve, reject) => {
+			const t0 = Date.now();
+			const socket = connect(Number(port), hostname);
+			let received = '';
+			socket.on('data', (data) => (received += data.toString()));
+			socket.on('error', reject);
+			socket.on('close', () => {
+				const match = /^HTTP\/1\.1 (\d{3})[^]*?\r\n\r\n([^]*)$/.exec(received);
+				resolve(match ? { status: Number(match[1]), text: match[2], ms: Date.now() - t0 } : { closed: true });
+			});
+			const head = [`POST ${pathname} HTTP/1.1`, `Host: ${hostname}:${port}`, 'Connection: close', `Content-Length: ${body.length}`];
+			for (const [name, value] of Object.entries(d.headers)) head.push(`${name}: ${value}`);
+			socket.write(`${head.join('\r\n')}\r\n\r\n`);
+			let at = 0;
+			const next = () => {
+				if (stopAfter !== undefined && at >= stopAfter) return void socket.destroy();
+				if (at >= body.length) return;
+				socket.write(body.subarray(at, (at += chunk)));
+				setTimeout(next, pauseMs);
+			};
+			next();
+		});
+	}
+
+	it('a client that sends the body byte by byte is verified and stored like any other', async () => {
+		const d = signed('created', 'slow-client');
+		const before = n8n.lastExecutionId();
+		const answer = await slowPost(urlOf(now), d, { chunk: 1, pauseMs: 4 });
+		expect(answer).toMatchObject({ status: 200 });
+		report.slowClient = { bytes: Buffer.byteLength(d.body), ms: (answer as { ms: number }).ms };
+		const [execution] = await n8n.waitForExecutions({ workflowId: now.id, count: 1, sinceId: before });
+		expect(execution.status).toBe('success');
+		expect(storedTenants().has('slow-client')).toBe(true);
+	});
+
+	it('a client that stops half-way through the body starts nothing', async () => {
+		const d = signed('created', 'half-body');
+		const before = n8n.lastExecutionId();
+		await slowPost(urlOf(now), d, { chunk: 16, pauseMs: 2, stopAfter: Math.floor(Buffer.byteLength(d.body) / 2) });
+		await new Promise((resolve) => setTimeout(resolve, 1500));
+		expect(n8n.readExecutions({ sinceId: before })).toEqual([]);
+		expect(storedTenants().has('half-body')).toBe(false);
+	});
+
+	it('200 concurrent forged requests beside 30 genuine ones: every genuine one succeeds, no forged one starts anything', async () => {
+		const FORGED = 200;
+		const GENUINE = 30;
+		const intruder = readFileSync(sim.keygen(mkdtempSync(join(tmpdir(), 'untis-intruder-'))).privatePath, 'utf8');
+		const before = n8n.lastExecutionId();
+		const forgedAgent = new Agent({ keepAlive: true, maxSockets: FORGED });
+		const genuineAgent = new Agent({ keepAlive: true, maxSockets: 5 });
+		const forged = Array.from({ length: FORGED }, (_, i) => {
+			const payload = sim.buildPayload(i % 2 ? 'created' : 'deactivation', { tenant: `forged-${i}` });
+			const body = JSON.stringify(payload);
+			// Half signed by a stranger's key, half with the genuine key's signature of another body.
+			const headers = i % 4 < 2 ? sim.signRequest(body, intruder) : sim.signRequest(`${body} `, privateKey);
+			return { body, headers };
+		});
+		const genuine = Array.from({ length: GENUINE }, (_, i) => signed('created', `genuine-${i}`));
+		const t0 = Date.now();
+		const [forgedAnswers, genuineAnswers] = await Promise.all([
+			Promise.all(forged.map((d) => send(urlOf(now), d, forgedAgent))),
+			Promise.all(genuine.map((d) => send(urlOf(now), d, genuineAgent))),
+		]);
+		const ms = Date.now() - t0;
+		forgedAgent.destroy();
+		genuineAgent.destroy();
+		expect(forgedAnswers.map((a) => ('status' in a ? a.status : a.error))).toEqual(Array(FORGED).fill(401));
+		expect(genuineAnswers.map((a) => ('status' in a ? a.status : a.error))).toEqual(Array(GENUINE).fill(200));
+		const executions = await n8n.waitForExecutions({ workflowId: now.id, count: GENUINE, sinceId: before, timeoutMs: 120_000 });
+		await new Promise((resolve) => setTimeout(resolve, 1000));
+		const all = n8n.readExecutions({ sinceId: before });
+		expect(all).toHaveLength(GENUINE);
+		expect(executions.every((e) => e.status === 'success')).toBe(true);
+		const stored = storedTenants();
+		expect(genuine.every((d) => stored.has(d.tenant))).toBe(true);
+		expect([...stored].some((tenant) => String(tenant).startsWith('forged-'))).toBe(false);
+		report.forgedFlood = { forged: FORGED, genuine: GENUINE, ms, executions: all.length };
+	});
+});
+
+describe('n8n killed (SIGKILL) in the middle of a load', () => {
+	const TOTAL = 150;
+	const CONCURRENCY = 10;
+
+	async function killMidLoad(workflow: Workflow, tag: string, killAfterAcks: number) {
+		const deliveries = Array.from({ length: TOTAL }, (_, i) => signed('created', `${tag}-${i}`));
+		const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+		const answers: Answer[] = new Array(TOTAL);
+		let acks = 0;
+		let killed: Promise<unknown> | undefined;
+		let next = 0;
+		const worker = async () => {
+			while (next < TOTAL) {
+				const i = next++;
+				answers[i] = await send(urlOf(workflow), deliveries[i], agent, 30_000);
+				if (ok(answers[i]) && ++acks === killAfterAcks) killed = n8n.kill('SIGKILL');
+			}
+		};
+		await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+		agent.destroy();
+		expect(killed).toBeDefined();
+		expect(await killed).toEqual({ gone: true });
+
+		const t0 = Date.now();
+		await n8n.restart();
+		const restartSeconds = (Date.now() - t0) / 1000;
+		// Nothing runs after the restart (the load is over); give n8n's crash recovery a moment.
+		await new Promise((resolve) => setTimeout(resolve, 3000));
+		const stored = storedTenants();
+		const acked = deliveries.filter((_, i) => ok(answers[i]));
+		const lost = acked.filter((d) => !stored.has(d.tenant));
+		const executions = n8n.readExecutions({ workflowId: workflow.id });
+		const figures = {
+			deliveries: TOTAL,
+			answered2xx: acked.length,
+			failedOrUnanswered: TOTAL - acked.length,
+			stored: deliveries.filter((d) => stored.has(d.tenant)).length,
+			restartSeconds,
+			lostAfter2xx: lost.length,
+			executionsByStatus: executions.reduce<Record<string, number>>((acc, e) => ({ ...acc, [e.status]: (acc[e.status] ?? 0) + 1 }), {}),
+		};
+		return { deliveries, answers, acked, lost, figures };
+	}
+
+	it('Acknowledge after the workflow succeeds: no delivery that got a 2xx is lost; the platform\'s retries store the rest', async () => {
+		const { deliveries, answers, lost, figures } = await killMidLoad(safe, 'kill-safe', 40);
+		expect(figures.answered2xx).toBeGreaterThanOrEqual(40);
+		expect(figures.answered2xx).toBeLessThan(TOTAL);
+		expect(lost).toEqual([]);
+
+		// The platform sends again what was not acknowledged: afterwards every school is stored.
+		const retried = deliveries.filter((_, i) => !ok(answers[i]));
+		for (const d of retried) expect(await send(urlOf(safe), d)).toMatchObject({ status: 200 });
+		const stored = storedTenants();
+		expect(deliveries.filter((d) => !stored.has(d.tenant))).toEqual([]);
+		report.killAfterWorkflowSucceeds = { ...figures, retriedByPlatform: retried.length, storedAfterRetries: TOTAL };
+		// eslint-disable-next-line no-console
+		console.log(`KILL (acknowledge after the workflow succeeds): ${JSON.stringify(report.killAfterWorkflowSucceeds)}`);
+	});
+
+	it('Acknowledge immediately: counts what a kill costs; every 2xx has an execution record holding the event', async () => {
+		const before = n8n.lastExecutionId();
+		const { acked, lost, figures } = await killMidLoad(now, 'kill-now', 60);
+		expect(figures.answered2xx).toBeGreaterThanOrEqual(60);
+		// n8n creates the execution (with the trigger's item) before it sends the 200, so an
+		// acknowledged event that was not stored is at least in the execution list, retryable.
+		const executions = n8n.readExecutions({ workflowId: now.id, sinceId: before });
+		const records = executions.map((e) => JSON.stringify(n8n.executionRecord(e.id)));
+		const lostWithoutRecord = lost.filter((d) => !records.some((record) => record.includes(`"${d.tenant}"`)));
+		report.killImmediately = { ...figures, lostButInExecutionList: lost.length - lostWithoutRecord.length, lostWithoutRecord: lostWithoutRecord.length };
+		// eslint-disable-next-line no-console
+		console.log(`KILL (acknowledge immediately): ${JSON.stringify(report.killImmediately)}`);
+		expect(acked.length).toBeGreaterThan(0);
+		expect(lostWithoutRecord.map((d) => d.tenant)).toEqual([]);
+	});
+});
