@@ -18,7 +18,7 @@ const sim = require('../../tools/untis-platform-sim/sim.js');
  * forged requests beside genuine ones.
  */
 const ROOT = join(__dirname, '../..');
-const REPORT = join(ROOT, '.ci-results', 'guarantees.json');
+const REPORT = join(ROOT, '.ci-results', 'reports', 'guarantees.json');
 const example = (file: string) => JSON.parse(readFileSync(join(ROOT, 'examples', file), 'utf8'));
 type Workflow = { id: string; name: string; nodes: Array<{ id: string; name: string; webhookId?: string; parameters: Record<string, unknown> }> };
 
@@ -91,7 +91,7 @@ beforeAll(async () => {
 }, 15 * 60 * 1000);
 
 afterAll(async () => {
-	mkdirSync(join(ROOT, '.ci-results'), { recursive: true });
+	mkdirSync(join(ROOT, '.ci-results', 'reports'), { recursive: true });
 	writeFileSync(REPORT, `${JSON.stringify(report, null, 2)}\n`);
 	if (n8n) await n8n.stop();
 });
@@ -120,7 +120,7 @@ describe('Acknowledge: after the workflow succeeds', () => {
 		// Signed by the right key, but over other bytes.
 		const answer = await send(urlOf(safe), { body: d.body, headers: sim.signRequest(`${d.body} `, privateKey) });
 		expect(answer).toMatchObject({ status: 401 });
-		expect(JSON.parse((answer as { body: string }).body).error).toMatch(/Signature does not verify/);
+		expect(JSON.parse((answer as { body: string }).body).error).toMatch(/^Signature does not match the body/);
 		await new Promise((resolve) => setTimeout(resolve, 1500));
 		expect(n8n.readExecutions({ sinceId: before })).toEqual([]);
 	});
