@@ -49,7 +49,12 @@ describe('the package as n8n loads it', () => {
 		expect(description.outputs).toEqual(['main', 'main']);
 		expect(description.outputNames).toEqual(['Credentials', 'Deactivation']);
 		expect(description.webhooks).toEqual([
-			expect.objectContaining({ httpMethod: 'POST', responseMode: 'onReceived', path: 'webhook' }),
+			expect.objectContaining({
+				httpMethod: 'POST',
+				// onReceived unless Acknowledge is 'after the workflow succeeds' (see trigger.test.cts).
+				responseMode: expect.stringMatching(/^=\{\{.*"lastNode" : "onReceived"\}\}$/),
+				path: 'webhook',
+			}),
 		]);
 		// Every parameter (and every option in a collection) carries help text.
 		const parameters = description.properties.flatMap((p) =>
