@@ -344,8 +344,13 @@ describe(`the editor experience in n8n ${N8N_VERSION} (headless Chromium)`, () =
 			await ndv().waitFor({ state: 'hidden' });
 			const node = page.getByTestId('canvas-node').filter({ hasText: TRIGGER });
 			await waitForText(node, /Untis Platform Trigger/);
-			await waitForText(page.getByTestId('canvas-wrapper'), /Deactivation[\s\S]*1 item|1 item[\s\S]*Deactivation/);
-			await page.getByTestId('zoom-to-fit').click();
+			// The last run's item count sits on the output it left by.
+			const outputs = page.getByTestId('canvas-node-output-handle');
+			expect(await outputs.count()).toBe(2);
+			await waitForText(outputs.nth(1), /Deactivation[\s\S]*1 item|1 item[\s\S]*Deactivation/);
+			expect(await outputs.nth(0).innerText()).not.toMatch(/item/);
+			await page.getByTestId('zoom-in-button').click();
+			await page.getByTestId('zoom-in-button').click();
 			await shot('canvas-event');
 		}));
 });
