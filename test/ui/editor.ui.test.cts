@@ -306,6 +306,8 @@ describe(`the editor experience in n8n ${N8N_VERSION} (headless Chromium)`, () =
 			};
 			const branch = (n: number) => outputPanel().getByTestId(`tab-${n}`);
 
+			// The trigger panel's own header says what to do.
+			await waitForText(ndv(), /Send a signed test event to the Test URL/);
 			await ndv().getByTestId('node-execute-button').click();
 			await waitForText(ndv(), /Listening for test event/);
 			await unsigned();
