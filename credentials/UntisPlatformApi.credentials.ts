@@ -50,6 +50,7 @@ export class UntisPlatformApi implements ICredentialType {
 			typeOptions: { rows: 6 },
 			default: '',
 			placeholder: 'MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA...',
+			hint: 'Needed for Custom (e.g. the key that <code>npm run sim -- keygen</code> prints); with a preset only during a key rotation',
 			description:
 				'Extra RSA public keys, one per block, separated by blank lines: bare base64 (as Untis publishes them) or PEM (BEGIN PUBLIC KEY / BEGIN RSA PUBLIC KEY). Required for Custom; with a preset, add the new key here during a key rotation.',
 		},
@@ -62,6 +63,7 @@ export class UntisPlatformApi implements ICredentialType {
 			typeOptions: { password: true },
 			default: '',
 			required: true,
+			hint: 'Generate one with <code>openssl rand -base64 32</code> and keep a copy: only this key opens the sealed values',
 			description:
 				"Seals each school's secret and password (AES-256-GCM) before they reach the workflow. 32 random bytes as base64 or hex: generate one with `openssl rand -base64 32` and keep a copy in your secrets store, since the same key opens the sealed values.",
 		},

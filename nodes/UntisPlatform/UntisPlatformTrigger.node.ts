@@ -82,6 +82,15 @@ export class UntisPlatformTrigger implements INodeType {
 		outputs: [NodeConnectionTypes.Main, NodeConnectionTypes.Main],
 		outputNames: ['Credentials', 'Deactivation'],
 		credentials: [{ name: 'untisPlatformApi', required: true, testedBy: 'untisPlatformApiTest' }],
+		triggerPanel: {
+			header: 'Send a signed test event to the Test URL',
+			executionsHelp: {
+				inactive:
+					"While you build: click 'Execute step', then send a signed event to the Test URL, e.g. <code>npm run sim -- send created --url &lt;Test URL&gt;</code> from this package. Unsigned requests are answered 401 and show nothing. Once the workflow is published, PAM's events to the Production URL start executions.",
+				active:
+					"The workflow is published: every event PAM sends to the Production URL starts an execution (see the Executions tab). Unsigned requests are answered 401 and start nothing.",
+			},
+		},
 		webhooks: [
 			{
 				name: 'default',
@@ -185,6 +194,7 @@ export class UntisPlatformTrigger implements INodeType {
 							{ name: 'SHA512withRSA', value: 'SHA512withRSA' },
 						],
 						default: [],
+						hint: 'Weakens verification: Untis signs with SHA256withRSA only. Add one only if Untis asks you to.',
 						description:
 							'Algorithm header values accepted besides SHA256withRSA, the only one Untis uses. Enable only if Untis tells you to: each extra value widens what a request may claim.',
 					},

@@ -132,7 +132,9 @@ describe('checkCredential: the Test button, without any network call', () => {
 	it('names the key that failed and why', () => {
 		const check = checkCredential({ environment: 'custom', publicKeys: `${a.spki}\n\nxyz`, encryptionKey: ENCRYPTION_KEY });
 		expect(check.ok).toBe(false);
-		expect(check.message).toMatch(/^Public key #2 is neither PEM nor bare base64/);
+		expect(check.message).toMatch(
+			/^1 of 2 custom public keys parsed: custom #1 \(RSA-2048\)\. Public key #2 is neither PEM nor bare base64/,
+		);
 	});
 
 	it('reports a bad encryption key after the keys that did parse', () => {

@@ -74,6 +74,11 @@ describe('the package as n8n loads it', () => {
 		expect(description.codex).toMatchObject({ alias: expect.arrayContaining(['webuntis', 'school', 'webhook']) });
 	});
 
+	it("gives the companion node the same search aliases: n8n's nodes panel groups both nodes and searches the action node's codex", () => {
+		const { description } = loader.nodeTypes.untisPlatform.type as unknown as { description: Record<string, unknown> };
+		expect(description.codex).toMatchObject({ alias: expect.arrayContaining(['webuntis', 'school', 'webhook']) });
+	});
+
 	it('follows the community-package rules in package.json', () => {
 		expect(pkg.keywords).toContain('n8n-community-node-package');
 		expect(pkg.n8n.strict).toBe(true);

@@ -340,7 +340,8 @@ describe('the credential Test button', () => {
 	it('names the key that failed', async () => {
 		await expect(test({ environment: 'custom', publicKeys: `${platform.spki}\n\nAAAA`, encryptionKey: ENCRYPTION_KEY })).resolves.toEqual({
 			status: 'Error',
-			message: "Public key #2 is not an RSA SubjectPublicKeyInfo. Fix the credential's Public Keys field",
+			message:
+				"1 of 2 custom public keys parsed: custom #1 (RSA-2048). Public key #2 is not an RSA SubjectPublicKeyInfo. Fix the credential's Public Keys field",
 		});
 	});
 });

@@ -1,4 +1,4 @@
-import { buildKeyRing, type KeyConfig, type VerificationKey } from './keys';
+import { buildKeyRing, parsePublicKeys, type KeyConfig, type VerificationKey } from './keys';
 import { parseEncryptionKey } from './sealing';
 
 export interface CredentialData extends KeyConfig {
@@ -10,6 +10,17 @@ export interface CredentialCheck {
 	message: string;
 }
 
+const describeKey = (key: VerificationKey) => `${key.label} (RSA-${key.signatureBytes * 8})`;
+
+/** "1 of 2 custom public keys parsed: custom #1 (RSA-2048). " when some of the pasted keys fail. */
+function customKeysParsed(data: CredentialData): string {
+	const custom = parsePublicKeys(data.publicKeys ?? '');
+	if (custom.errors.length === 0) return '';
+	const total = custom.keys.length + custom.errors.length;
+	const parsed = custom.keys.length ? `: ${custom.keys.map(describeKey).join(', ')}` : '';
+	return `${custom.keys.length} of ${total} custom public keys parsed${parsed}. `;
+}
+
 /**
  * What the credential's Test button reports, computed locally: the platform has no endpoint to
  * call, and a key list that parses is the thing that can actually be wrong.
@@ -19,9 +30,9 @@ export function checkCredential(data: CredentialData): CredentialCheck {
 	try {
 		ring = buildKeyRing(data);
 	} catch (error) {
-		return { ok: false, message: (error as Error).message };
+		return { ok: false, message: `${customKeysParsed(data)}${(error as Error).message}` };
 	}
-	const labels = ring.map((key) => `${key.label} (RSA-${key.signatureBytes * 8})`);
+	const labels = ring.map(describeKey);
 	const summary = `${ring.length} public key${ring.length === 1 ? '' : 's'} parsed: ${labels.join(', ')}`;
 	try {
 		parseEncryptionKey(data.encryptionKey);

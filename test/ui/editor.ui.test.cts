@@ -1,0 +1,358 @@
+import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+import { chromium, selectors, type BrowserContext, type Locator, type Page } from 'playwright-core';
+
+/* eslint-disable @typescript-eslint/no-require-imports */
+const { startN8n } = require('../e2e/harness');
+const sim = require('../../tools/untis-platform-sim/sim.js');
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+/**
+ * The editor experience as a person sees it: Debian's Chromium, headless, driven by
+ * playwright-core, against a real n8n with the package installed as a community package.
+ * The selectors (data-test-id attributes, texts) are those of n8n 2.41.1, the version the
+ * harness pins; another n8n version may need other selectors.
+ *
+ * One flow, in order: nodes panel -> trigger panel -> credential dialog -> listening for a
+ * test event -> the event on the canvas. Screenshots go to docs/images/ui-*.png.
+ */
+const ROOT = join(__dirname, '../..');
+const N8N_VERSION = '2.41.1';
+const CHROMIUM = process.env.UNTIS_UI_CHROMIUM ?? '/usr/bin/chromium';
+const IMAGES = join(ROOT, 'docs/images');
+const SIM = join(ROOT, 'tools/untis-platform-sim/sim.js');
+const OWNER = { email: 'ui-test@example.com', firstName: 'Ui', lastName: 'Test', password: 'Untis-ui-test-2026' };
+const TRIGGER = 'Untis Platform Trigger';
+const WEBHOOK_URL = /^http:\/\/127\.0\.0\.1:\d+\/webhook(-test)?\/[0-9a-f-]{36}\/webhook$/;
+const run = promisify(execFile);
+
+interface N8n {
+	baseUrl: string;
+	request(method: string, path: string, options: { headers?: Record<string, string>; body?: string }): Promise<{ status: number; text: string }>;
+	logTail(lines?: number): string;
+	stop(): Promise<unknown>;
+}
+
+const keyDir = mkdtempSync(join(tmpdir(), 'untis-ui-keys-'));
+const devKey: { privatePath: string; publicKeyBase64: string } = sim.keygen(keyDir);
+const encryptionKey = Buffer.from(Array.from({ length: 32 }, (_, i) => i * 7)).toString('base64');
+
+let n8n: N8n;
+let context: BrowserContext;
+let page: Page;
+let userDataDir: string;
+const pageErrors: string[] = [];
+
+/** Polls a locator's text until it matches; fails with the last text seen. */
+async function waitForText(locator: Locator, pattern: RegExp, timeoutMs = 20000): Promise<string> {
+	const deadline = Date.now() + timeoutMs;
+	let last = '';
+	for (;;) {
+		last = await locator.innerText({ timeout: 2000 }).catch((error: Error) => `(not readable: ${error.message.split('\n')[0]})`);
+		if (pattern.test(last)) return last;
+		if (Date.now() > deadline) throw new Error(`Expected ${pattern} in the page, last text seen:\n${last.slice(0, 2000)}`);
+		await page.waitForTimeout(250);
+	}
+}
+
+async function shot(name: string): Promise<void> {
+	await page.waitForTimeout(400); // let transitions settle
+	await page.screenshot({ path: join(IMAGES, `ui-${name}.png`) });
+}
+
+let failedStep = '';
+/**
+ * Runs one step of the flow; on failure saves what the browser showed next to the error. The
+ * steps build on each other, so after a failure the later ones fail at once.
+ */
+async function step(name: string, body: () => Promise<void>): Promise<void> {
+	if (failedStep) throw new Error(`not run: the step '${failedStep}' before it failed`);
+	try {
+		await body();
+	} catch (error) {
+		failedStep = name;
+		const file = join(tmpdir(), `untis-ui-failure-${name}.png`);
+		await page.screenshot({ path: file }).catch(() => undefined);
+		(error as Error).message += `\n(browser screenshot: ${file}; page errors: ${pageErrors.slice(-3).join(' | ') || 'none'})`;
+		throw error;
+	}
+}
+
+const nodeCreator = () => page.getByTestId('node-creator');
+const creatorItems = () => nodeCreator().getByTestId('item-iterator-item');
+const ndv = () => page.getByTestId('ndv');
+const outputPanel = () => ndv().getByTestId('output-panel');
+const credentialDialog = () => page.getByTestId('credential-edit-dialog');
+
+/** Waits until the icon's src matches and the browser has loaded and decoded the image. */
+async function waitForIcon(icon: Locator, src: RegExp, timeoutMs = 10000): Promise<void> {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		const state = await icon.evaluate((img) => {
+			const image = img as unknown as { complete: boolean; naturalWidth: number; currentSrc: string };
+			return { src: image.currentSrc, loaded: image.complete && image.naturalWidth > 0 };
+		});
+		if (src.test(state.src) && state.loaded) return;
+		if (Date.now() > deadline) throw new Error(`icon ${JSON.stringify(state)} does not match ${src} or did not load`);
+		await page.waitForTimeout(200);
+	}
+}
+
+/** Hovers a parameter's label, then each icon next to it, until a tooltip matches. */
+async function helpTooltip(label: string, pattern: RegExp): Promise<string> {
+	await page.keyboard.press('Escape'); // no dropdown left open
+	const container = ndv().getByTestId('input-label').filter({ hasText: label }).first();
+	await container.hover();
+	const icons = container.locator('svg:visible');
+	const seen: string[] = [];
+	for (let i = 0; i < (await icons.count()); i++) {
+		await icons.nth(i).hover();
+		const tooltip = page.getByText(pattern).filter({ visible: true }).first();
+		const text = await tooltip.innerText({ timeout: 1500 }).catch(() => '');
+		if (text) return text;
+		seen.push(await icons.nth(i).evaluate((icon) => (icon as unknown as { outerHTML: string }).outerHTML.slice(0, 120)));
+	}
+	throw new Error(`no visible tooltip matching ${pattern} next to the label '${label}'; icons hovered: ${JSON.stringify(seen)}`);
+}
+
+async function search(text: string): Promise<string[]> {
+	await page.getByTestId('node-creator-search-bar').fill(text);
+	await page.waitForTimeout(600); // the list filters as you type
+	return (await creatorItems().allInnerTexts()).map((item) => item.split('\n')[0].trim());
+}
+
+async function selectOption(input: Locator, option: string): Promise<void> {
+	await input.click();
+	await page.locator('.el-select-dropdown__item:visible', { hasText: option }).first().click();
+}
+
+async function testUrl(): Promise<string> {
+	await ndv().getByTestId('radio-button-test').click();
+	return (await ndv().getByText(WEBHOOK_URL).innerText()).trim();
+}
+
+beforeAll(async () => {
+	mkdirSync(IMAGES, { recursive: true });
+	n8n = await startN8n({ version: N8N_VERSION, packageDir: ROOT });
+	// The owner account, headlessly: n8n's first-run setup endpoint, as scripts/demo.js does.
+	const owner = await n8n.request('POST', '/rest/owner/setup', {
+		headers: { 'Content-Type': 'application/json' },
+		body: JSON.stringify(OWNER),
+	});
+	if (owner.status !== 200) throw new Error(`owner setup: HTTP ${owner.status} ${owner.text}`);
+
+	selectors.setTestIdAttribute('data-test-id');
+	userDataDir = mkdtempSync(join(tmpdir(), 'untis-ui-chromium-'));
+	context = await chromium.launchPersistentContext(userDataDir, {
+		executablePath: CHROMIUM,
+		headless: true,
+		viewport: { width: 1440, height: 900 },
+		// The closed network refuses Chromium's own background connections: switch them off.
+		args: [
+			'--no-sandbox',
+			'--disable-gpu',
+			'--disable-quic',
+			'--no-first-run',
+			'--disable-background-networking',
+			'--disable-component-update',
+			'--disable-sync',
+		],
+	});
+	page = context.pages()[0] ?? (await context.newPage());
+	page.setDefaultTimeout(30000);
+	page.on('pageerror', (error) => pageErrors.push(error.message));
+	const login = await page.request.post(`${n8n.baseUrl}/rest/login`, {
+		data: { emailOrLdapLoginId: OWNER.email, password: OWNER.password },
+	});
+	if (login.status() !== 200) throw new Error(`login: HTTP ${login.status()}`);
+	await page.goto(`${n8n.baseUrl}/workflow/new`);
+	await page.getByTestId('canvas-add-button').waitFor({ timeout: 60000 });
+}, 15 * 60 * 1000);
+
+afterAll(async () => {
+	await context?.close().catch(() => undefined);
+	if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
+	rmSync(keyDir, { recursive: true, force: true });
+	if (n8n) await n8n.stop();
+});
+
+describe(`the editor experience in n8n ${N8N_VERSION} (headless Chromium)`, () => {
+	it('the nodes panel finds the package by name and aliases, with its icon in light and dark theme', () =>
+		step('nodes-panel', async () => {
+			await page.getByTestId('canvas-add-button').click();
+			await nodeCreator().waitFor();
+
+			for (const alias of ['webuntis', 'school', 'webhook']) {
+				expect({ alias, found: await search(alias) }).toEqual({ alias, found: expect.arrayContaining(['Untis Platform']) });
+			}
+			expect(await search('Untis')).toEqual(['Untis Platform']);
+			const item = creatorItems().first();
+			expect(await item.innerText()).toContain(
+				'Starts the workflow when a school activates or deactivates your Untis Platform (WebUntis) app',
+			);
+			const icon = item.locator('img').first();
+			expect(await icon.getAttribute('src')).toMatch(/\/n8n-nodes-untis-platform\/.*\/untisPlatform\.svg$/);
+			await waitForIcon(icon, /\/untisPlatform\.svg$/);
+			await shot('nodes-search');
+
+			await page.emulateMedia({ colorScheme: 'dark' });
+			await waitForIcon(icon, /\/untisPlatform\.dark\.svg$/);
+			await shot('nodes-search-dark');
+			await page.emulateMedia({ colorScheme: 'light' });
+			await waitForIcon(icon, /\/untisPlatform\.svg$/);
+
+			// The grouped entry: the trigger and the companion node's actions.
+			await item.click();
+			await waitForText(nodeCreator(), /Triggers \(1\)[\s\S]*On new Untis Platform event[\s\S]*Actions \(3\)/);
+			await nodeCreator().getByText('Actions (3)').click();
+			await waitForText(nodeCreator(), /Create a credentials event[\s\S]*Get an access token[\s\S]*Unseal secrets/);
+			await shot('nodes-panel');
+		}));
+
+	it('the trigger panel shows both webhook URLs, the PAM hint and notices on weakening options', () =>
+		step('trigger-panel', async () => {
+			await nodeCreator().getByText('On new Untis Platform event').click();
+			await ndv().waitFor();
+			expect(await ndv().getByTestId('node-title-container').innerText()).toContain(TRIGGER);
+
+			await ndv().getByText('Webhook URLs').click();
+			const test = await testUrl();
+			expect(test).toMatch(/\/webhook-test\/[0-9a-f-]{36}\/webhook$/);
+			await ndv().getByTestId('radio-button-production').click();
+			const production = (await ndv().getByText(WEBHOOK_URL).innerText()).trim();
+			expect(production).toBe(test.replace('/webhook-test/', '/webhook/'));
+
+			const params = ndv().getByTestId('node-parameters');
+			await waitForText(params, /Enter the Production URL above in PAM[^\n]*public HTTPS address/);
+
+			// Plain secrets carry a notice that disappears again with Seal.
+			const plainNotice = params.getByText(/Plain secrets are stored unencrypted/);
+			expect(await plainNotice.count()).toBe(0);
+			await selectOption(ndv().getByTestId('parameter-input-secrets'), 'Plain');
+			await plainNotice.waitFor();
+			await selectOption(ndv().getByTestId('parameter-input-secrets'), 'Seal (Recommended)');
+			await plainNotice.waitFor({ state: 'detached' });
+
+			// Extra algorithms: the hint is on screen as soon as the option is added.
+			await ndv().getByTestId('collection-parameter-add').click();
+			await page.locator('[data-test-id="collection-parameter-option"]:visible', { hasText: 'Additional Algorithms' }).click();
+			await waitForText(params, /Additional Algorithms[\s\S]*Weakens verification: Untis signs with SHA256withRSA only/);
+
+			// Help text: the "?" next to a parameter's label shows its description.
+			await helpTooltip('Secrets', /n8n stores every execution's data, so plain output means plain storage/);
+			await page.mouse.move(0, 0);
+			await shot('trigger-panel');
+		}));
+
+	it('the credential dialog: preset, custom keys, encryption key hint, and a Test that names the failing key', () =>
+		step('credential', async () => {
+			await ndv().getByTestId('node-credentials-slot').getByText('Connect to Untis Platform').click();
+			const dialog = credentialDialog();
+			await dialog.waitFor();
+			for (const field of ['environment', 'publicKeys', 'encryptionKey']) {
+				await dialog.getByTestId(`parameter-input-${field}`).waitFor();
+			}
+			expect(await dialog.getByTestId('parameter-input-environment').locator('input').inputValue()).toBe('Production');
+			await waitForText(dialog, /Encryption Key[\s\S]*Generate one with openssl rand -base64 32/);
+
+			await selectOption(dialog.getByTestId('parameter-input-environment'), 'Custom');
+			await dialog.getByTestId('parameter-input-publicKeys').locator('textarea').fill(`${devKey.publicKeyBase64}\n\nnot-a-key`);
+			await dialog.getByTestId('parameter-input-encryptionKey').locator('input').fill(encryptionKey);
+			await page.getByTestId('credential-save-button').click();
+			await waitForText(dialog, /Couldn.t connect with these settings/);
+			const details = dialog.getByText('More details');
+			if (await details.count()) await details.click();
+			await waitForText(
+				dialog,
+				/1 of 2 custom public keys parsed: custom #1 \(RSA-2048\)\. Public key #2 is neither PEM nor bare base64/,
+			);
+			await shot('credential-test-error');
+
+			await dialog.getByTestId('parameter-input-publicKeys').locator('textarea').fill(devKey.publicKeyBase64);
+			await page.getByTestId('credential-save-button').click();
+			// n8n 2.41.1 closes the dialog of a new credential once its test passes: reopen it.
+			await Promise.race([
+				dialog.waitFor({ state: 'hidden', timeout: 20000 }),
+				dialog.getByTestId('credentials-config-container-test-success').waitFor({ timeout: 20000 }),
+			]);
+			if (!(await dialog.isVisible())) await ndv().getByTestId('credential-edit-button').click();
+			await waitForText(dialog.getByTestId('credentials-config-container-test-success'), /Connection tested successfully/);
+			expect(await dialog.getByText(/Couldn.t connect/).count()).toBe(0);
+			await shot('credential-test');
+			// Its close button (Escape would close the node panel behind it too).
+			await page.locator('.el-dialog:visible .el-dialog__headerbtn').first().click();
+			await dialog.waitFor({ state: 'hidden' });
+			await ndv().getByTestId('node-credentials-select').waitFor();
+		}));
+
+	it('listening for a test event: a signed event from the sim CLI shows up on the right output, an unsigned one is refused', () =>
+		step('test-event', async () => {
+			const url = await testUrl();
+			const unsigned = async () => {
+				const body = JSON.stringify(sim.buildPayload('created', { tenant: 'school-forged' }));
+				const answer = await sim.post(url, body, { 'Content-Type': 'application/json' });
+				expect({ status: answer.status, body: answer.body }).toEqual({
+					status: 401,
+					body: expect.stringMatching(/^\{"error":"Missing Authorization header/),
+				});
+			};
+			const send = async (kind: string, tenant: string) => {
+				const { stdout } = await run(process.execPath, [SIM, 'send', kind, '--url', url, '--key', devKey.privatePath, '--tenant', tenant]);
+				expect(stdout).toMatch(/HTTP 200 in \d+ ms: \{"received":true,"started":true/);
+			};
+			const branch = (n: number) => outputPanel().getByTestId(`tab-${n}`);
+
+			// The trigger panel's own header says what to do.
+			await waitForText(ndv(), /Send a signed test event to the Test URL/);
+			await ndv().getByTestId('node-execute-button').click();
+			await waitForText(ndv(), /Listening for test event/);
+			await unsigned();
+			await page.waitForTimeout(1500);
+			await waitForText(ndv(), /Listening for test event/, 1000);
+			expect(await outputPanel().getByTestId('branches').count()).toBe(0);
+
+			await send('created', 'school-4711');
+			await waitForText(branch(0), /^Credentials Branch \(1 item\)$/);
+			expect((await branch(1).innerText()).trim()).toBe('Deactivation Branch');
+			const table = outputPanel().getByTestId('ndv-data-container');
+			await waitForText(table, /credentials\s+CREATED\s+school-4711\s+active/);
+			expect(await table.innerText()).toContain('sealed:v1:');
+			expect(await table.innerText()).not.toContain('school-forged');
+			await shot('test-event');
+
+			// Listening again: the refused request leaves the editor waiting, and a deactivation
+			// arrives on the second output.
+			await ndv().getByTestId('node-execute-button').click();
+			await waitForText(ndv(), /Listening for test event/);
+			await unsigned();
+			await page.waitForTimeout(1500);
+			await waitForText(ndv(), /Listening for test event/, 1000);
+			await send('deactivation', 'school-4712');
+			await waitForText(branch(1), /^Deactivation Branch \(1 item\)$/);
+			expect((await branch(0).innerText()).trim()).toBe('Credentials Branch');
+			await waitForText(outputPanel().getByTestId('ndv-data-container'), /No output data in this branch/);
+			await branch(1).click();
+			await waitForText(outputPanel().getByTestId('ndv-data-container'), /deactivation\s+DEACTIVATION\s+school-4712/);
+			expect(await outputPanel().innerText()).not.toContain('school-forged');
+		}));
+
+	it('the event on the canvas: the trigger node with its item on the Deactivation output', () =>
+		step('canvas', async () => {
+			await ndv().getByTestId('ndv-close-button').click();
+			await ndv().waitFor({ state: 'hidden' });
+			const node = page.getByTestId('canvas-node').filter({ hasText: TRIGGER });
+			await waitForText(node, /Untis Platform Trigger/);
+			// The last run's item count sits on the output it left by.
+			const outputs = page.getByTestId('canvas-node-output-handle');
+			expect(await outputs.count()).toBe(2);
+			await waitForText(outputs.nth(1), /Deactivation[\s\S]*1 item|1 item[\s\S]*Deactivation/);
+			expect(await outputs.nth(0).innerText()).not.toMatch(/item/);
+			await page.getByTestId('zoom-in-button').click();
+			await page.getByTestId('zoom-in-button').click();
+			await shot('canvas-event');
+		}));
+});
