@@ -56,13 +56,26 @@ function createPostgresExecutionsReader(pg, { describeFailure = () => '' } = {})
     return runDataItems(executionRecord(id).data, run);
   }
 
-  /** Bulk: [{ id, status, nodes: { [nodeName]: outputs } }] for every execution matching filter, in one query. */
+  /**
+   * Bulk: [{ id, status, nodes, queued }] for every execution matching filter, in one query.
+   * nodes: what ran ({ [nodeName]: outputs }); queued: what waits to run, from the execution's
+   * nodeExecutionStack (for a webhook execution not yet taken by a worker: the trigger's output,
+   * stored by the webhook process).
+   */
   function executionsWithJson(filter) {
     return pg
       .json(
         `SELECT e.id, e.status, d.data FROM execution_entity e LEFT JOIN execution_data d ON d."executionId" = e.id ${where(filter, 'e.')} ORDER BY e.id`,
       )
-      .map((r) => ({ id: Number(r.id), status: r.status, nodes: r.data ? runDataItems(parseFlatted(r.data)) : {} }));
+      .map((r) => {
+        const data = r.data ? parseFlatted(r.data) : null;
+        const queued = {};
+        for (const entry of (data && data.executionData && data.executionData.nodeExecutionStack) || []) {
+          const main = (entry.data && entry.data.main) || [];
+          queued[entry.node.name] = main.map((items) => (items || []).map((item) => item.json));
+        }
+        return { id: Number(r.id), status: r.status, nodes: runDataItems(data), queued };
+      });
   }
 
   async function waitForExecutions({ workflowId, count = 1, timeoutMs = 30000, intervalMs = 250, sinceId, mode } = {}) {
