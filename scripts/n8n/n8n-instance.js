@@ -510,3 +510,4 @@ async function startN8n(options = {}) {
 }
 
 module.exports = { startN8n, installN8n, n8nPaths, request, DEFAULT_VERSION };
+module.exports.buildEnv = buildEnv; // also used by scripts/n8n/queue/queue-cluster.js
