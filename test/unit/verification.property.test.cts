@@ -267,7 +267,8 @@ const nonBlank = text.filter((s) => s.trim() !== '');
 const optional = fc.option(text, { nil: undefined });
 const extras = fc.dictionary(
 	fc.string({ unit: 'binary', minLength: 1, maxLength: 20 }).filter((k) => !RESERVED.has(k)),
-	fc.jsonValue({ maxDepth: 3 }),
+	// A nested __proto__ key is refused on purpose too (400), so it is no valid payload.
+	fc.jsonValue({ maxDepth: 3 }).filter((value) => !JSON.stringify(value).includes('"__proto__"')),
 	{ maxKeys: 6 },
 );
 
