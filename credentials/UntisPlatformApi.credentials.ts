@@ -50,7 +50,7 @@ export class UntisPlatformApi implements ICredentialType {
 			typeOptions: { rows: 6 },
 			default: '',
 			placeholder: 'MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA...',
-			hint: 'Needed for Custom (e.g. the key that <code>npm run sim -- keygen</code> prints); with a preset only during a key rotation',
+			hint: 'Needed for Custom (e.g. the key that <code>untis-platform-sim keygen</code> prints); with a preset only during a key rotation',
 			description:
 				'Extra RSA public keys, one per block, separated by blank lines: bare base64 (as Untis publishes them) or PEM (BEGIN PUBLIC KEY / BEGIN RSA PUBLIC KEY). Required for Custom; with a preset, add the new key here during a key rotation.',
 		},

@@ -86,7 +86,7 @@ export class UntisPlatformTrigger implements INodeType {
 			header: 'Send a signed test event to the Test URL',
 			executionsHelp: {
 				inactive:
-					"While you build: click 'Execute step', then send a signed event to the Test URL, e.g. <code>npm run sim -- send created --url &lt;Test URL&gt;</code> from this package. Unsigned requests are answered 401 and show nothing. Once the workflow is published, PAM's events to the Production URL start executions.",
+					"While you build: click 'Execute step', then send a signed event to the Test URL, e.g. with <code>untis-platform-sim send created --url &lt;Test URL&gt;</code> from this package's repository (tools/untis-platform-sim). Unsigned requests are answered 401 and show nothing. Once the workflow is published, PAM's events to the Production URL start executions.",
 				active:
 					"The workflow is published: every event PAM sends to the Production URL starts an execution (see the Executions tab). Unsigned requests are answered 401 and start nothing.",
 			},
