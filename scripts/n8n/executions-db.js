@@ -14,6 +14,31 @@ const FINAL = ['success', 'error', 'canceled', 'crashed'];
 const WANTED = ['id', 'workflowId', 'status', 'finished', 'mode', 'startedAt', 'stoppedAt', 'createdAt', 'storedAt', 'retryOf'];
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/**
+ * Output items per node from an execution's parsed data: { [nodeName]: [ items per output ] },
+ * each item as stored. Shared by the SQLite reader here and the Postgres one (queue mode).
+ */
+function runDataItems(data, run = 0) {
+  const runData = (data && data.resultData && data.resultData.runData) || {};
+  const out = {};
+  for (const [nodeName, runs] of Object.entries(runData)) {
+    const taskData = runs && runs[run];
+    if (!taskData) continue;
+    const main = (taskData.data && taskData.data.main) || [];
+    out[nodeName] = main.map((items) => items || []);
+  }
+  return out;
+}
+
+/** The same, with only each item's json. */
+function runDataJson(data, run = 0) {
+  const out = {};
+  for (const [nodeName, outputs] of Object.entries(runDataItems(data, run))) {
+    out[nodeName] = outputs.map((items) => items.map((item) => item.json));
+  }
+  return out;
+}
+
 function toExecution(row) {
   return { ...row, id: Number(row.id), finished: Boolean(row.finished) };
 }
@@ -82,24 +107,12 @@ function createExecutionsReader(dbPath, { describeFailure = () => '' } = {}) {
    * output that emitted nothing is []. run: which run of a node (0 unless it looped).
    */
   function executionItems(executionId, { run = 0 } = {}) {
-    const { data } = executionRecord(executionId);
-    const runData = (data && data.resultData && data.resultData.runData) || {};
-    const out = {};
-    for (const [nodeName, runs] of Object.entries(runData)) {
-      const taskData = runs && runs[run];
-      if (!taskData) continue;
-      const main = (taskData.data && taskData.data.main) || [];
-      out[nodeName] = main.map((items) => items || []);
-    }
-    return out;
+    return runDataItems(executionRecord(executionId).data, run);
   }
 
   /** Same as executionItems, with only each item's json. */
-  function executionJson(executionId, opts) {
-    const items = executionItems(executionId, opts);
-    return Object.fromEntries(
-      Object.entries(items).map(([node, outputs]) => [node, outputs.map((list) => list.map((item) => item.json))]),
-    );
+  function executionJson(executionId, { run = 0 } = {}) {
+    return runDataJson(executionRecord(executionId).data, run);
   }
 
   /**
@@ -152,4 +165,4 @@ function createExecutionsReader(dbPath, { describeFailure = () => '' } = {}) {
   };
 }
 
-module.exports = { createExecutionsReader, FINAL_STATUSES: FINAL };
+module.exports = { createExecutionsReader, runDataItems, runDataJson, FINAL_STATUSES: FINAL };

@@ -62,6 +62,16 @@ export function signedRequest(
 	};
 }
 
+/** The request with headers replaced, added, or (undefined) removed; the body unchanged. */
+export function withHeaders(request: SignedRequestFixture, headers: Record<string, string | string[] | undefined>): SignedRequestFixture {
+	const merged: Record<string, string | string[]> = { ...request.headers };
+	for (const [name, value] of Object.entries(headers)) {
+		if (value === undefined) delete merged[name];
+		else merged[name] = value;
+	}
+	return { body: request.body, headers: merged };
+}
+
 /** The seed documents' example bodies, with distinct secrets to search for. */
 export const createdPayload = (overrides: object = {}) => ({
 	tenantId: '12345',

@@ -13,6 +13,7 @@ import {
 	signBody,
 	signedRequest,
 	v1Payload,
+	withHeaders,
 	type SignedRequestFixture,
 } from '../helpers/platform.cjs';
 import { callWebhook, customCredential, type CallOptions } from '../helpers/webhookContext.cjs';
@@ -22,15 +23,6 @@ const platform = keyPair();
 const SECRETS = ['test-secret-8f2c', 'test-password-91ab', 'test-secret-v1', 'test-password-v1'];
 
 const call = (request: SignedRequestFixture, options?: CallOptions) => callWebhook(trigger, request, options);
-
-function withHeaders(request: SignedRequestFixture, headers: Record<string, string | string[] | undefined>) {
-	const merged: Record<string, string | string[]> = { ...request.headers };
-	for (const [name, value] of Object.entries(headers)) {
-		if (value === undefined) delete merged[name];
-		else merged[name] = value;
-	}
-	return { body: request.body, headers: merged };
-}
 
 function withBody(request: SignedRequestFixture, body: Buffer | string) {
 	return { body: Buffer.from(body), headers: request.headers };

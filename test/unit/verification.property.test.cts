@@ -12,6 +12,7 @@ import {
 	keyPair,
 	signBody,
 	signedRequest,
+	withHeaders,
 	type SignedRequestFixture,
 } from '../helpers/platform.cjs';
 import { callWebhook, customCredential, type WebhookCall } from '../helpers/webhookContext.cjs';
@@ -42,14 +43,6 @@ const genuine = [
 
 type Mutation = { name: string; apply(request: SignedRequestFixture): { request: SignedRequestFixture; parameters?: object } };
 
-const withHeaders = (request: SignedRequestFixture, headers: Record<string, string | string[] | undefined>) => {
-	const merged: Record<string, string | string[]> = { ...request.headers };
-	for (const [name, value] of Object.entries(headers)) {
-		if (value === undefined) delete merged[name];
-		else merged[name] = value;
-	}
-	return { body: request.body, headers: merged };
-};
 /** After an earlier mutation the header may be gone or an array; mutate what is there. */
 const authorizationOf = (request: SignedRequestFixture) => String(request.headers.authorization ?? '');
 const resign = (request: SignedRequestFixture, privateKey: KeyObject, digest = 'sha256') =>

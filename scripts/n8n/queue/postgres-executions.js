@@ -2,23 +2,11 @@
 // n8n's execution records read from its Postgres database with the psql CLI (read-only).
 // Same shapes as ../executions-db.js (the SQLite reader), plus bulk reads for load tests.
 const { parseFlatted } = require('../flatted');
+const { runDataJson, FINAL_STATUSES: FINAL } = require('../executions-db');
 
-const FINAL = ['success', 'error', 'canceled', 'crashed'];
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const lit = (value) => `'${String(value).replace(/'/g, "''")}'`;
 const COLUMNS = `id, "workflowId", status, finished, mode, "startedAt", "stoppedAt", "createdAt", "storedAt", "retryOf"`;
-
-function runDataItems(data, run = 0) {
-  const runData = (data && data.resultData && data.resultData.runData) || {};
-  const out = {};
-  for (const [nodeName, runs] of Object.entries(runData)) {
-    const taskData = runs && runs[run];
-    if (!taskData) continue;
-    const main = (taskData.data && taskData.data.main) || [];
-    out[nodeName] = main.map((items) => (items || []).map((item) => item.json));
-  }
-  return out;
-}
 
 function createPostgresExecutionsReader(pg, { describeFailure = () => '' } = {}) {
   function where(filter = {}, t = '') {
@@ -53,7 +41,7 @@ function createPostgresExecutionsReader(pg, { describeFailure = () => '' } = {})
 
   /** { [nodeName]: [ [json of output 0], [json of output 1], ... ] } */
   function executionJson(id, { run = 0 } = {}) {
-    return runDataItems(executionRecord(id).data, run);
+    return runDataJson(executionRecord(id).data, run);
   }
 
   /**
@@ -74,7 +62,7 @@ function createPostgresExecutionsReader(pg, { describeFailure = () => '' } = {})
           const main = (entry.data && entry.data.main) || [];
           queued[entry.node.name] = main.map((items) => (items || []).map((item) => item.json));
         }
-        return { id: Number(r.id), status: r.status, nodes: runDataItems(data), queued };
+        return { id: Number(r.id), status: r.status, nodes: runDataJson(data), queued };
       });
   }
 
