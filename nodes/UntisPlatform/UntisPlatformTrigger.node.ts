@@ -25,6 +25,7 @@ import { keyRingFor } from './core/keys';
 import { Rejection } from './core/rejections';
 import { sealerFor } from './core/sealing';
 import { DEFAULT_ALGORITHM, type AlgorithmName } from './core/signature';
+import { ACK_AFTER_WORKFLOW, ACK_IMMEDIATELY, acknowledgeResponseFields } from './shared/acknowledge';
 import { untisPlatformApiTest } from './shared/credentialTest';
 
 const ALL_EVENTS = [
@@ -33,9 +34,6 @@ const ALL_EVENTS = [
 	...DEACTIVATION_EVENT_TYPES,
 	'OTHER',
 ] as const;
-
-const ACK_IMMEDIATELY = 'immediately';
-const ACK_AFTER_WORKFLOW = 'afterWorkflowSucceeds';
 
 interface TriggerSettings extends ReceiveOptions {
 	events: readonly string[];
@@ -95,14 +93,7 @@ export class UntisPlatformTrigger implements INodeType {
 			{
 				name: 'default',
 				httpMethod: 'POST',
-				// onReceived: n8n answers with the node's webhookResponse once the execution is
-				// created. lastNode: n8n answers when the workflow ends, 500 if it failed, so the
-				// platform retries; 'noData' keeps the last node's items (other tenants' rows,
-				// unsealed secrets) out of that answer.
-				responseMode: `={{$parameter["acknowledge"] === "${ACK_AFTER_WORKFLOW}" ? "lastNode" : "onReceived"}}`,
-				// Empty for onReceived, so n8n sends the webhookResponse (n8n 2.x otherwise sends its
-				// default response-data name, 'firstEntryJson', as the body).
-				responseData: `={{$parameter["acknowledge"] === "${ACK_AFTER_WORKFLOW}" ? "noData" : ""}}`,
+				...acknowledgeResponseFields,
 				path: 'webhook',
 			},
 		],

@@ -1,6 +1,13 @@
 import { createHash } from 'node:crypto';
 
-import type { ICredentialTestFunctions, IHookFunctions } from 'n8n-workflow';
+import {
+	resolveWebhookDescriptionField,
+	Workflow,
+	type ICredentialTestFunctions,
+	type IHookFunctions,
+	type INodeParameters,
+	type INodeTypes,
+} from 'n8n-workflow';
 
 // The built node, exactly as n8n loads it from dist/.
 import { UntisPlatformTrigger } from '../../dist/nodes/UntisPlatform/UntisPlatformTrigger.node';
@@ -145,18 +152,44 @@ describe('accepted deliveries start the workflow on the right output', () => {
 });
 
 describe('the Acknowledge option', () => {
-	// n8n evaluates these description expressions per request with the node's parameters; a plain
-	// JS evaluation of the same text proves which response mode each choice selects.
-	const webhook = trigger.description.webhooks![0] as unknown as Record<string, string>;
-	const evaluate = (expression: string, acknowledge: string) =>
-		// eslint-disable-next-line @typescript-eslint/no-implied-eval
-		new Function('$parameter', `return (${/^=\{\{(.*)\}\}$/s.exec(expression)![1]});`)({ acknowledge });
+	// n8n reads responseMode/responseData from the webhook description on every request: n8n 2.x
+	// through the native resolver when there is one, n8n 1.x (or a node whose parameters hold
+	// expressions) through its expression engine. Both routes are taken here with n8n's own code.
+	const webhook = trigger.description.webhooks![0];
+	const nodeTypes = {
+		getByName: () => trigger,
+		getByNameAndVersion: () => trigger,
+		getKnownTypes: () => ({}),
+	} as unknown as INodeTypes;
+	const nodeWith = (parameters: Record<string, unknown>) => {
+		const workflow = new Workflow({
+			nodes: [{ id: '1', name: 'Trigger', type: 'n8n-nodes-untis-platform.untisPlatformTrigger', typeVersion: 1, position: [0, 0], parameters: parameters as INodeParameters }],
+			connections: {},
+			active: true,
+			nodeTypes,
+		});
+		// The Workflow constructor adds the parameter defaults, as n8n's webhook path relies on.
+		return { workflow, node: workflow.getNode('Trigger')! };
+	};
+	const evaluate = (field: 'responseMode' | 'responseData', acknowledge: string) => {
+		const { workflow, node } = nodeWith({ acknowledge });
+		const native = resolveWebhookDescriptionField(node, webhook, field);
+		const engine = workflow.expression.getSimpleParameterValue(node, webhook[field] as string, 'webhook', {});
+		expect(native).toEqual({ resolved: true, value: engine });
+		return engine;
+	};
+
+	it('is resolved without the expression engine for static parameters, and with it otherwise', () => {
+		const { node } = nodeWith({ secrets: '={{"seal"}}' });
+		expect(resolveWebhookDescriptionField(nodeWith({}).node, webhook, 'responseMode')).toEqual({ resolved: true, value: 'onReceived' });
+		expect(resolveWebhookDescriptionField(node, webhook, 'responseMode')).toEqual({ resolved: false });
+	});
 
 	it('defaults to Immediately: n8n answers with the webhookResponse once the execution exists', () => {
 		const parameter = trigger.description.properties.find((p) => p.name === 'acknowledge')!;
 		expect(parameter.default).toBe('immediately');
-		expect(evaluate(webhook.responseMode, 'immediately')).toBe('onReceived');
-		expect(evaluate(webhook.responseData, 'immediately')).toBe('');
+		expect(evaluate('responseMode', 'immediately')).toBe('onReceived');
+		expect(evaluate('responseData', 'immediately')).toBe('');
 	});
 
 	it('After the Workflow Succeeds waits for the last node and sends none of its data', () => {
@@ -165,8 +198,8 @@ describe('the Acknowledge option', () => {
 			'immediately',
 			'afterWorkflowSucceeds',
 		]);
-		expect(evaluate(webhook.responseMode, 'afterWorkflowSucceeds')).toBe('lastNode');
-		expect(evaluate(webhook.responseData, 'afterWorkflowSucceeds')).toBe('noData');
+		expect(evaluate('responseMode', 'afterWorkflowSucceeds')).toBe('lastNode');
+		expect(evaluate('responseData', 'afterWorkflowSucceeds')).toBe('noData');
 	});
 
 	it('rejections are answered by the node itself in both modes', async () => {
