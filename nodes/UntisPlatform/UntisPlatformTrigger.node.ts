@@ -71,7 +71,12 @@ export class UntisPlatformTrigger implements INodeType {
 		name: 'untisPlatformTrigger',
 		icon: { light: 'file:untisPlatform.svg', dark: 'file:untisPlatform.dark.svg' },
 		group: ['trigger'],
-		version: 1,
+		// 1.1 behaves exactly as 1. n8n evaluates a leftover per-request expression
+		// ($parameter.options.binaryData, from its own Webhook node v1) for every version-1 webhook
+		// node; from 1.1 on it does not, so a request can be answered without the expression engine
+		// (see BENCHMARKS.md). Workflows saved with version 1 keep working unchanged.
+		version: [1, 1.1],
+		defaultVersion: 1.1,
 		subtitle: '={{"Secrets: " + $parameter["secrets"]}}',
 		description:
 			'Starts the workflow when a school activates or deactivates your Untis Platform (WebUntis) app, after verifying the RSA signature',

@@ -16,6 +16,15 @@ const sim = require('../../tools/untis-platform-sim/sim.js');
 export const ROOT = join(__dirname, '../..');
 const WORKFLOW = JSON.parse(readFileSync(join(__dirname, 'fixtures/trigger-outputs.workflow.json'), 'utf8'));
 const WEBHOOK_PATH = `${WORKFLOW.nodes[0].webhookId}/webhook`;
+/** The same workflow as saved before the trigger's version 1.1 (typeVersion 1). */
+const WORKFLOW_V1 = JSON.parse(
+	JSON.stringify(WORKFLOW)
+		.split('untisE2eTrigger01').join('untisE2eTriggerV1')
+		.split('7f0e1c9a-0000-4000-8000-').join('7f0e1c9a-0001-4000-8000-')
+		.split('6b1f4c52-0000-4000-8000-0000000e2e01').join('6b1f4c52-0000-4000-8000-0000000e2e11'),
+);
+WORKFLOW_V1.name = 'E2E: Untis Platform Trigger outputs (typeVersion 1)';
+WORKFLOW_V1.nodes[0].typeVersion = 1;
 const TRIGGER = 'Untis Platform Trigger';
 
 type Json = Record<string, unknown>;
@@ -76,7 +85,7 @@ export function suite(version: string, { full }: { full: boolean }) {
 					data: { environment: 'custom', publicKeys: devKey.publicKeyBase64, encryptionKey },
 				},
 			],
-			workflows: [WORKFLOW],
+			workflows: [WORKFLOW, WORKFLOW_V1],
 		});
 		url = n8n.webhookUrl(WEBHOOK_PATH);
 		// eslint-disable-next-line no-console
@@ -132,6 +141,38 @@ export function suite(version: string, { full }: { full: boolean }) {
 			// Exactly one: give a stray second execution the chance to appear.
 			await new Promise((resolve) => setTimeout(resolve, 300));
 			expect(executionsSince(before)).toHaveLength(1);
+		});
+	});
+
+	describe(`n8n ${version}: workflows saved with typeVersion 1 behave as 1.1`, () => {
+		const itemOf = async (workflow: typeof WORKFLOW, d: Delivery, contentType?: string) => {
+			const before = n8n.lastExecutionId();
+			const headers = contentType ? { ...d.headers, 'Content-Type': contentType } : d.headers;
+			const answer = await sim.post(n8n.webhookUrl(`${workflow.nodes[0].webhookId}/webhook`), d.body, headers);
+			expect(answer.status).toBe(200);
+			const [execution] = await n8n.waitForExecutions({ workflowId: workflow.id, count: 1, sinceId: before });
+			expect(execution.status).toBe('success');
+			const [credentialsOut, deactivationOut] = n8n.executionJson(execution.id)[TRIGGER];
+			return { answer: JSON.parse(answer.body), item: ((credentialsOut ?? [])[0] ?? (deactivationOut ?? [])[0]) as Json };
+		};
+		// receivedAt differs by time, the sealed values by their random IVs.
+		const comparable = ({ receivedAt, secret, password, ...rest }: Json) => ({ ...rest, sealed: [secret, password].map((v) => /^sealed:v1:/.test(String(v))) });
+
+		it.each(['created', 'deactivation'])('%s: the same answer and the same item from both versions', async (kind) => {
+			const d = delivery(kind, `tenant-versions-${kind}`);
+			const v11 = await itemOf(WORKFLOW, d);
+			const v1 = await itemOf(WORKFLOW_V1, d);
+			expect(v1.answer).toEqual(v11.answer);
+			expect(comparable(v1.item)).toEqual(comparable(v11.item));
+		});
+
+		it('a body sent as application/octet-stream is read raw and accepted by both', async () => {
+			// n8n does not read the body for a 1.1 node and an unparsable content type; the node does.
+			const d = delivery('created', 'tenant-octet-stream');
+			for (const workflow of [WORKFLOW, WORKFLOW_V1]) {
+				const { item } = await itemOf(workflow, d, 'application/octet-stream');
+				expect(item).toMatchObject({ tenantId: 'tenant-octet-stream', eventType: 'CREATED' });
+			}
 		});
 	});
 
