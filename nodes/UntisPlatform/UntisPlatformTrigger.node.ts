@@ -35,21 +35,24 @@ const ALL_EVENTS = [
 	'OTHER',
 ] as const;
 
+const DEFAULT_ONLY: readonly AlgorithmName[] = [DEFAULT_ALGORITHM];
+
 interface TriggerSettings extends ReceiveOptions {
 	events: readonly string[];
 }
 
+const credentialOf = async (context: IWebhookFunctions | IHookFunctions) =>
+	(await context.getCredentials('untisPlatformApi')) as unknown as CredentialData;
+
 /** Reads credential and parameters into what the core needs; keys and sealer come from caches. */
-async function triggerSettings(context: IWebhookFunctions | IHookFunctions): Promise<TriggerSettings> {
-	const credential = (await context.getCredentials('untisPlatformApi')) as unknown as CredentialData;
+function triggerSettings(context: IWebhookFunctions | IHookFunctions, credential: CredentialData): TriggerSettings {
 	const mode = context.getNodeParameter('secrets', 'seal') as SecretsMode;
 	const options = context.getNodeParameter('options', {}) as IDataObject;
 	return {
 		keys: keyRingFor(credential),
-		algorithms: [
-			DEFAULT_ALGORITHM,
-			...((options.additionalAlgorithms as AlgorithmName[] | undefined) ?? []),
-		],
+		algorithms: (options.additionalAlgorithms as AlgorithmName[] | undefined)?.length
+			? [DEFAULT_ALGORITHM, ...(options.additionalAlgorithms as AlgorithmName[])]
+			: DEFAULT_ONLY,
 		secrets:
 			mode === 'seal'
 				? { mode, sealer: sealerFor(credential.encryptionKey) }
@@ -255,7 +258,7 @@ export class UntisPlatformTrigger implements INodeType {
 			},
 			async create(this: IHookFunctions): Promise<boolean> {
 				try {
-					await triggerSettings(this);
+					triggerSettings(this, await credentialOf(this));
 				} catch (error) {
 					throw new NodeOperationError(this.getNode(), (error as Error).message, {
 						description: 'Fix the Untis Platform credential, then activate the workflow again.',
@@ -275,7 +278,8 @@ export class UntisPlatformTrigger implements INodeType {
 
 		let settings: TriggerSettings;
 		try {
-			settings = await triggerSettings(this);
+			// Awaited here rather than inside a helper: one promise less on every request.
+			settings = triggerSettings(this, (await this.getCredentials('untisPlatformApi')) as unknown as CredentialData);
 		} catch (error) {
 			this.logger.error(`Untis Platform Trigger is misconfigured: ${(error as Error).message}`);
 			return answer(this, 500, { error: 'Untis Platform Trigger is misconfigured; see the n8n log' });
@@ -292,10 +296,8 @@ export class UntisPlatformTrigger implements INodeType {
 				settings,
 			);
 		} catch (error) {
-			if (!(error instanceof Rejection)) {
-				throw new NodeOperationError(this.getNode(), error as Error);
-			}
-			delivery = error;
+			// A bug, not a bad request: n8n reports it as the node's error.
+			throw new NodeOperationError(this.getNode(), error as Error);
 		}
 		if (delivery instanceof Rejection) {
 			// The reason only: never the body, and header values are quoted shortened.
@@ -312,10 +314,9 @@ export class UntisPlatformTrigger implements INodeType {
 				reason: `${delivery.filterKey} is not selected in the trigger's Events option`,
 			});
 		}
-		const outputs: IDataObject[][] = [[], []];
-		outputs[delivery.output].push(delivery.json as IDataObject);
+		const item = { json: delivery.json as IDataObject };
 		return {
-			workflowData: outputs.map((items) => items.map((json) => ({ json }))),
+			workflowData: delivery.output === 0 ? [[item], []] : [[], [item]],
 			// Acknowledge 'immediately': n8n sends this 200 as soon as the execution is created,
 			// before any downstream node runs. 'After the workflow succeeds': n8n ignores it.
 			webhookResponse: { received: true, started: true, deliveryId: delivery.json.deliveryId },

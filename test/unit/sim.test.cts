@@ -28,17 +28,16 @@ beforeAll(async () => {
 		const chunks: Buffer[] = [];
 		req.on('data', (chunk) => chunks.push(chunk));
 		req.on('end', () => {
-			try {
-				const delivery = receiveDelivery(
-					{ body: Buffer.concat(chunks), authorization: req.headers.authorization, algorithm: req.headers.algorithm },
-					{ keys, algorithms: ['SHA256withRSA'], secrets: { mode: 'plain' } },
-				);
+			const delivery = receiveDelivery(
+				{ body: Buffer.concat(chunks), authorization: req.headers.authorization, algorithm: req.headers.algorithm },
+				{ keys, algorithms: ['SHA256withRSA'], secrets: { mode: 'plain' } },
+			);
+			if (delivery instanceof Rejection) {
+				received.push({ status: delivery.status });
+				res.writeHead(delivery.status).end(JSON.stringify({ error: delivery.message }));
+			} else {
 				received.push({ status: 200, json: delivery.json });
 				res.writeHead(200).end('{"ok":true}');
-			} catch (error) {
-				const rejection = error as Rejection;
-				received.push({ status: rejection.status });
-				res.writeHead(rejection.status).end(JSON.stringify({ error: rejection.message }));
 			}
 		});
 	});

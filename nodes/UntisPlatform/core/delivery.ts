@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 import {
 	filterKeyOf,
@@ -8,8 +8,10 @@ import {
 	type PlatformEvent,
 } from './events';
 import type { VerificationKey } from './keys';
+import { Rejection } from './rejections';
 import type { Sealer } from './sealing';
 import { verifySignature, type AlgorithmName, type SignedRequest } from './signature';
+import { isoTimestamp } from './timestamps';
 
 /**
  * A delivery: one signed request turned into the trigger's output item — the event contract
@@ -41,7 +43,8 @@ export interface Delivery {
 
 /** Same body, same id: redeliveries and replays can be recognised downstream. */
 export function deliveryIdOf(body: Buffer): string {
-	return createHash('sha256').update(body).digest('hex');
+	// One-shot hash (Node >= 20.12): half the cost of createHash().update().digest() on small bodies.
+	return hash('sha256', body, 'hex');
 }
 
 function protectSecrets(target: JsonObject, policy: SecretsPolicy): void {
@@ -70,7 +73,7 @@ export function eventItem(
 		tenantId: event.tenantId,
 		tenantStatus: event.tenantStatus,
 		deliveryId: deliveryIdOf(body),
-		receivedAt: (options.now ?? new Date()).toISOString(),
+		receivedAt: options.now ? options.now.toISOString() : isoTimestamp(),
 		verification: { algorithm: verification.algorithm, key: verification.key },
 	};
 	const fields = event as unknown as JsonObject;
@@ -96,12 +99,23 @@ export function eventItem(
 const SECRETS_LABEL = { seal: 'sealed', plain: 'plain', omit: 'omitted' } as const;
 
 /**
- * Verifies, parses and shapes one request. Throws a Rejection (401 before verification,
- * 400 after it) that names the problem without quoting the body.
+ * Verifies, parses and shapes one request. Returns a Rejection (401 before verification, 400
+ * after it) that names the problem without quoting the body; throws only on a bug.
  */
-export function receiveDelivery(request: SignedRequest, options: ReceiveOptions): Delivery {
+export function receiveDelivery(request: SignedRequest, options: ReceiveOptions): Delivery | Rejection {
 	const verification = verifySignature(request, options.keys, options.algorithms);
-	const event = parseEvent(request.body);
+	if (verification instanceof Rejection) return verification;
+	let event: PlatformEvent | undefined;
+	let failure: unknown;
+	try {
+		event = parseEvent(request.body);
+	} catch (error) {
+		failure = error;
+	}
+	if (event === undefined) {
+		if (failure instanceof Rejection) return failure;
+		throw failure; // a bug, not a bad body
+	}
 	return {
 		output: event.event === 'credentials' ? 0 : 1,
 		filterKey: filterKeyOf(event),

