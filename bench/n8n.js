@@ -4,7 +4,9 @@
  * Untis Platform Trigger against n8n's built-in Webhook node on an identical workflow (both
  * followed by one No-Op), same instance, interleaved runs; then a flood of forged requests and the
  * executions it created. Prints figures, asserts nothing. Writes bench/results/n8n.json.
- * Run with Node 24 (scripts/bench.sh does).   node bench/n8n.js [--deliveries 200] [--runs 3]
+ * Run with Node 24 (scripts/bench.sh does).
+ *   node bench/n8n.js [--config vm|vm-lazy|legacy] [--deliveries 200] [--runs 3] [--forged 2000]
+ * Writes bench/results/n8n-<config>.json.
  */
 const crypto = require('node:crypto');
 const fs = require('node:fs');
@@ -24,21 +26,38 @@ const DELIVERIES = arg('deliveries', 200);
 const RUNS = arg('runs', 3);
 const CONCURRENCY = arg('concurrency', 10);
 const FORGED = arg('forged', 2000);
+const stringArg = (name, fallback) => {
+	const i = process.argv.indexOf(`--${name}`);
+	return i > 0 ? process.argv[i + 1] : fallback;
+};
+// n8n 2.41's expression-engine settings, which decide what a webhook request costs (BENCHMARKS.md):
+// vm, its default, creates a V8 isolate per acquisition; lazy acquisition creates one only when an
+// expression is evaluated; legacy evaluates in-process.
+const CONFIGS = {
+	vm: {},
+	'vm-lazy': { N8N_EXPRESSION_ENGINE: 'vm', N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE: 'true' },
+	legacy: { N8N_EXPRESSION_ENGINE: 'legacy' },
+};
+const CONFIG = stringArg('config', 'vm');
+if (!CONFIGS[CONFIG]) throw new Error(`--config must be one of ${Object.keys(CONFIGS).join(', ')}`);
 
 const noOp = (id, name) => ({ id, name, type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [300, 0], parameters: {} });
-const ours = {
-	id: 'benchUntisTrigger1',
-	name: 'Bench: Untis Platform Trigger',
+const untisWorkflow = (n, typeVersion) => ({
+	id: `benchUntisTrigger${n}`,
+	name: `Bench: Untis Platform Trigger v${typeVersion}`,
 	nodes: [
 		{
-			id: 'c1000000-0000-4000-8000-000000000001', name: 'Untis Platform Trigger', type: 'n8n-nodes-untis-platform.untisPlatformTrigger',
-			typeVersion: 1, position: [0, 0], webhookId: 'c1000000-0000-4000-8000-0000000be001',
+			id: `c${n}000000-0000-4000-8000-000000000001`, name: 'Untis Platform Trigger', type: 'n8n-nodes-untis-platform.untisPlatformTrigger',
+			typeVersion, position: [0, 0], webhookId: `c${n}000000-0000-4000-8000-0000000be00${n}`,
 			parameters: { secrets: 'seal', options: {} }, credentials: { untisPlatformApi: { id: 'benchUntisCred001', name: 'Untis (bench)' } },
 		},
-		noOp('c1000000-0000-4000-8000-000000000002', 'Done'),
+		noOp(`c${n}000000-0000-4000-8000-000000000002`, 'Done'),
 	],
 	connections: { 'Untis Platform Trigger': { main: [[{ node: 'Done', type: 'main', index: 0 }], [{ node: 'Done', type: 'main', index: 0 }]] } },
-};
+});
+// The version new nodes get, and a workflow saved with version 1 (see the trigger's description).
+const ours = untisWorkflow(1, 1.1);
+const oursV1 = untisWorkflow(4, 1);
 // The same built-in Webhook with Header Auth: what a vendor would use without this package, and a
 // credential lookup per request like ours.
 const builtinAuth = {
@@ -101,12 +120,12 @@ async function main() {
 		installDir: process.env.N8N_INSTALL_DIR,
 		packageDir: ROOT,
 		credentials: [{ id: 'benchHeaderAuth01', name: 'Header (bench)', type: 'httpHeaderAuth', data: { name: 'X-Bench-Token', value: 'bench-token' } }, { id: 'benchUntisCred001', name: 'Untis (bench)', type: 'untisPlatformApi', data: { environment: 'custom', publicKeys: keys.publicKeyBase64, encryptionKey: crypto.randomBytes(32).toString('base64') } }],
-		workflows: [ours, builtin, builtinAuth],
-		// N8N_EXPRESSION_ENGINE=legacy measures n8n without its per-request isolate (see BENCHMARKS.md).
-		env: process.env.N8N_EXPRESSION_ENGINE ? { N8N_EXPRESSION_ENGINE: process.env.N8N_EXPRESSION_ENGINE } : {},
+		workflows: [ours, oursV1, builtin, builtinAuth],
+		env: CONFIGS[CONFIG],
 	});
 	try {
 		const oursUrl = n8n.webhookUrl(`${ours.nodes[0].webhookId}/webhook`);
+		const oursV1Url = n8n.webhookUrl(`${oursV1.nodes[0].webhookId}/webhook`);
 		const builtinUrl = n8n.webhookUrl('bench-builtin');
 		const builtinAuthUrl = n8n.webhookUrl('bench-builtin-auth');
 		const bodies = (n) => Array.from({ length: n }, (_, i) => JSON.stringify(sim.buildPayload('created', { tenant: `bench-${i}-${crypto.randomUUID()}` })));
@@ -114,15 +133,17 @@ async function main() {
 		const plain = () => ({ 'Content-Type': 'application/json; charset=utf-8' });
 		// Warm both paths (JIT, caches) before anything counts.
 		await blast(oursUrl, bodies(40), signed);
+		await blast(oursV1Url, bodies(40), signed);
 		await blast(builtinUrl, bodies(40), plain);
 
 		const authed = () => ({ 'Content-Type': 'application/json; charset=utf-8', 'X-Bench-Token': 'bench-token' });
 		await blast(builtinAuthUrl, bodies(40), authed);
-		const runs = { ours: [], builtin: [], builtinAuth: [] };
+		const runs = { ours: [], oursV1: [], builtin: [], builtinAuth: [] };
 		for (let run = 0; run < RUNS; run++) {
 			// Interleaved; each run waits for n8n to finish the executions it caused first.
 			for (const [name, url, headers, workflowId] of [
 				['ours', oursUrl, signed, ours.id],
+				['oursV1', oursV1Url, signed, oursV1.id],
 				['builtin', builtinUrl, plain, builtin.id],
 				['builtinAuth', builtinAuthUrl, authed, builtinAuth.id],
 			]) {
@@ -144,6 +165,7 @@ async function main() {
 		const a = summary('ours');
 		const b = summary('builtin');
 		const c = summary('builtinAuth');
+		const v1 = summary('oursV1');
 
 		const before = n8n.lastExecutionId();
 		const forgedBodies = bodies(FORGED);
@@ -152,16 +174,17 @@ async function main() {
 		const created = n8n.readExecutions({ sinceId: before }).length;
 
 		const result = {
-			date: new Date().toISOString(), n8n: n8n.version, expressionEngine: process.env.N8N_EXPRESSION_ENGINE || 'vm (default)', node: process.version, cpu: os.cpus()[0].model, cores: os.cpus().length,
+			date: new Date().toISOString(), n8n: n8n.version, config: CONFIG, env: CONFIGS[CONFIG], node: process.version, cpu: os.cpus()[0].model, cores: os.cpus().length,
 			deliveries: DELIVERIES, runs: RUNS, concurrency: CONCURRENCY,
-			ours: a, builtin: b, builtinAuth: c,
+			ours: a, oursV1: v1, builtin: b, builtinAuth: c,
 			ratios: { executionsPerSec: a.executionsPerSec / b.executionsPerSec, acksPerSec: a.acksPerSec / b.acksPerSec, p50: a.p50 / b.p50, p99: a.p99 / b.p99 },
+			ratiosV1: { executionsPerSec: v1.executionsPerSec / b.executionsPerSec, p99: v1.p99 / b.p99 },
 			ratiosVsHeaderAuth: { executionsPerSec: a.executionsPerSec / c.executionsPerSec, p99: a.p99 / c.p99 },
 			forged: { requests: FORGED, perSec: forged.perSec, p50: forged.p50, p99: forged.p99, statuses: forged.statuses, executionsCreated: created, vsAccepted: forged.perSec / a.acksPerSec },
 		};
 		console.log(JSON.stringify(result, null, 2));
 		fs.mkdirSync(path.join(__dirname, 'results'), { recursive: true });
-		fs.writeFileSync(path.join(__dirname, 'results', process.env.N8N_EXPRESSION_ENGINE ? `n8n-${process.env.N8N_EXPRESSION_ENGINE}.json` : 'n8n.json'), JSON.stringify(result, null, 2));
+		fs.writeFileSync(path.join(__dirname, 'results', `n8n-${CONFIG}.json`), JSON.stringify(result, null, 2));
 	} finally {
 		await n8n.stop();
 	}
