@@ -5,7 +5,7 @@
  * followed by one No-Op), same instance, interleaved runs; then a flood of forged requests and the
  * executions it created. Prints figures, asserts nothing. Writes bench/results/n8n.json.
  * Run with Node 24 (scripts/bench.sh does).
- *   node bench/n8n.js [--config vm|vm-lazy|legacy] [--deliveries 200] [--runs 3] [--forged 2000]
+ *   node bench/n8n.js [--config vm|vm-lazy|legacy] [--deliveries 200] [--runs 5] [--forged 2000]
  * Writes bench/results/n8n-<config>.json.
  */
 const crypto = require('node:crypto');
@@ -23,7 +23,7 @@ const arg = (name, fallback) => {
 	return i > 0 ? Number(process.argv[i + 1]) : fallback;
 };
 const DELIVERIES = arg('deliveries', 200);
-const RUNS = arg('runs', 3);
+const RUNS = arg('runs', 5);
 const CONCURRENCY = arg('concurrency', 10);
 const FORGED = arg('forged', 2000);
 const stringArg = (name, fallback) => {
@@ -172,6 +172,13 @@ async function main() {
 		const forged = await blast(oursUrl, forgedBodies, (body) => sim.signRequest(body, intruder));
 		await new Promise((resolve) => setTimeout(resolve, 3000));
 		const created = n8n.readExecutions({ sinceId: before }).length;
+		// The same flood against n8n's own Header Auth with a wrong token: how fast n8n itself can
+		// turn away a request to a published workflow, the floor under any trigger's rejections.
+		const beforeBuiltin = n8n.lastExecutionId();
+		const wrongToken = () => ({ 'Content-Type': 'application/json; charset=utf-8', 'X-Bench-Token': 'wrong-token' });
+		const builtinForged = await blast(builtinAuthUrl, forgedBodies, wrongToken);
+		await new Promise((resolve) => setTimeout(resolve, 3000));
+		const builtinCreated = n8n.readExecutions({ sinceId: beforeBuiltin }).length;
 
 		const result = {
 			date: new Date().toISOString(), n8n: n8n.version, config: CONFIG, env: CONFIGS[CONFIG], node: process.version, cpu: os.cpus()[0].model, cores: os.cpus().length,
@@ -181,6 +188,7 @@ async function main() {
 			ratiosV1: { executionsPerSec: v1.executionsPerSec / b.executionsPerSec, p99: v1.p99 / b.p99 },
 			ratiosVsHeaderAuth: { executionsPerSec: a.executionsPerSec / c.executionsPerSec, p99: a.p99 / c.p99 },
 			forged: { requests: FORGED, perSec: forged.perSec, p50: forged.p50, p99: forged.p99, statuses: forged.statuses, executionsCreated: created, vsAccepted: forged.perSec / a.acksPerSec },
+			builtinAuthForged: { perSec: builtinForged.perSec, p50: builtinForged.p50, p99: builtinForged.p99, statuses: builtinForged.statuses, executionsCreated: builtinCreated, vsAccepted: builtinForged.perSec / c.acksPerSec },
 		};
 		console.log(JSON.stringify(result, null, 2));
 		fs.mkdirSync(path.join(__dirname, 'results'), { recursive: true });

@@ -1,6 +1,8 @@
+import fc from 'fast-check';
+
 import { buildKeyRing } from '../../nodes/UntisPlatform/core/keys';
 import { Rejection } from '../../nodes/UntisPlatform/core/rejections';
-import { verifySignature, type SignedRequest, type Verified } from '../../nodes/UntisPlatform/core/signature';
+import { isStrictBase64, verifySignature, type SignedRequest, type Verified } from '../../nodes/UntisPlatform/core/signature';
 import { createdPayload, keyPair, signBody, signedRequest } from '../helpers/platform.cjs';
 
 const platform = keyPair('platform');
@@ -153,4 +155,23 @@ describe('verifySignature: every rejection names its reason', () => {
 		expect(message).not.toContain('\u001b');
 		expect(message.length).toBeLessThan(120);
 	});
+});
+
+describe('isStrictBase64: the Authorization alphabet check', () => {
+	const STRICT_BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
+	const chars = fc.constantFrom(...'AZaz09+/=-_ .\n\u00e4\u{1F600}'.split(''), 'Q', 'w', '=');
+
+	it('agrees with /^[A-Za-z0-9+/]+={0,2}$/ on arbitrary strings', () => {
+		fc.assert(
+			fc.property(fc.oneof(fc.string({ unit: chars, maxLength: 12 }), fc.string(), fc.base64String()), (text) => {
+				expect(isStrictBase64(text)).toBe(STRICT_BASE64.test(text));
+			}),
+			{ numRuns: 20_000 },
+		);
+	});
+
+	it.each([
+		['', false], ['=', false], ['==', false], ['A', true], ['A=', true], ['A==', true], ['A===', false],
+		['A=A=', false], ['AB+/', true], ['AB-_', false], ['AB\n', false], ['\u00c4BCD', false],
+	])('%j is %s', (text, strict) => expect(isStrictBase64(text)).toBe(strict));
 });

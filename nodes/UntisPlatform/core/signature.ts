@@ -33,8 +33,24 @@ export interface Verified {
 
 // RSA-16384 signatures are 2,732 base64 characters; anything longer is not a signature.
 const MAX_AUTHORIZATION_LENGTH = 2800;
-const STRICT_BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 const BASE64_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+const IS_BASE64_CHAR = new Uint8Array(128);
+for (const char of BASE64_ALPHABET) IS_BASE64_CHAR[char.charCodeAt(0)] = 1;
+
+/**
+ * `/^[A-Za-z0-9+/]+={0,2}$/` without the regex engine, which costs three times as much on a
+ * 344-character signature (every forged request pays it).
+ */
+export function isStrictBase64(text: string): boolean {
+	let end = text.length;
+	if (text.charCodeAt(end - 1) === 61 /* = */) end -= text.charCodeAt(end - 2) === 61 ? 2 : 1;
+	if (end <= 0) return false;
+	for (let i = 0; i < end; i++) {
+		const code = text.charCodeAt(i);
+		if (code >= 128 || IS_BASE64_CHAR[code] === 0) return false;
+	}
+	return true;
+}
 
 /** Header values can be anything; quote at most a short, printable excerpt in messages. */
 export function quoteHeader(value: string): string {
@@ -85,7 +101,7 @@ function decodeSignature(header: string, keys: readonly VerificationKey[]): Buff
 	if (
 		header.length > MAX_AUTHORIZATION_LENGTH ||
 		header.length % 4 !== 0 ||
-		!STRICT_BASE64.test(header)
+		!isStrictBase64(header)
 	) {
 		return new Rejection('bad_signature_encoding', 'Authorization header is not strict base64');
 	}
