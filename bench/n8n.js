@@ -18,18 +18,16 @@ const ROOT = path.join(__dirname, '..');
 const { startN8n } = require(path.join(ROOT, 'scripts/n8n/n8n-instance'));
 const sim = require(path.join(ROOT, 'tools/untis-platform-sim/sim.js'));
 
+/** --name value; a number when the fallback is one. */
 const arg = (name, fallback) => {
 	const i = process.argv.indexOf(`--${name}`);
-	return i > 0 ? Number(process.argv[i + 1]) : fallback;
+	if (i < 0) return fallback;
+	return typeof fallback === 'number' ? Number(process.argv[i + 1]) : process.argv[i + 1];
 };
 const DELIVERIES = arg('deliveries', 200);
 const RUNS = arg('runs', 5);
 const CONCURRENCY = arg('concurrency', 10);
 const FORGED = arg('forged', 2000);
-const stringArg = (name, fallback) => {
-	const i = process.argv.indexOf(`--${name}`);
-	return i > 0 ? process.argv[i + 1] : fallback;
-};
 // n8n 2.41's expression-engine settings, which decide what a webhook request costs (BENCHMARKS.md):
 // vm, its default, creates a V8 isolate per acquisition; lazy acquisition creates one only when an
 // expression is evaluated; legacy evaluates in-process.
@@ -38,7 +36,7 @@ const CONFIGS = {
 	'vm-lazy': { N8N_EXPRESSION_ENGINE: 'vm', N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE: 'true' },
 	legacy: { N8N_EXPRESSION_ENGINE: 'legacy' },
 };
-const CONFIG = stringArg('config', 'vm');
+const CONFIG = arg('config', 'vm');
 if (!CONFIGS[CONFIG]) throw new Error(`--config must be one of ${Object.keys(CONFIGS).join(', ')}`);
 
 const noOp = (id, name) => ({ id, name, type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [300, 0], parameters: {} });

@@ -41,8 +41,9 @@ interface TriggerSettings extends ReceiveOptions {
 	events: readonly string[];
 }
 
-const credentialOf = async (context: IWebhookFunctions | IHookFunctions) =>
-	(await context.getCredentials('untisPlatformApi')) as unknown as CredentialData;
+// Returns n8n's promise as is: an async wrapper would add a promise to every request.
+const credentialOf = (context: IWebhookFunctions | IHookFunctions) =>
+	context.getCredentials('untisPlatformApi') as unknown as Promise<CredentialData>;
 
 /** Reads credential and parameters into what the core needs; keys and sealer come from caches. */
 function triggerSettings(context: IWebhookFunctions | IHookFunctions, credential: CredentialData): TriggerSettings {
@@ -278,8 +279,7 @@ export class UntisPlatformTrigger implements INodeType {
 
 		let settings: TriggerSettings;
 		try {
-			// Awaited here rather than inside a helper: one promise less on every request.
-			settings = triggerSettings(this, (await this.getCredentials('untisPlatformApi')) as unknown as CredentialData);
+			settings = triggerSettings(this, await credentialOf(this));
 		} catch (error) {
 			this.logger.error(`Untis Platform Trigger is misconfigured: ${(error as Error).message}`);
 			return answer(this, 500, { error: 'Untis Platform Trigger is misconfigured; see the n8n log' });

@@ -3,6 +3,8 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import { fixtureVariant } from './triggerSuite.cjs';
+
 /* eslint-disable @typescript-eslint/no-require-imports */
 const { startN8n } = require('./harness');
 const sim = require('../../tools/untis-platform-sim/sim.js');
@@ -15,22 +17,12 @@ const sim = require('../../tools/untis-platform-sim/sim.js');
  * trigger promises must hold there too: both Acknowledge modes, version 1 workflows, rejections.
  */
 const ROOT = join(__dirname, '../..');
-const FIXTURE = readFileSync(join(__dirname, 'fixtures/trigger-outputs.workflow.json'), 'utf8');
-type Workflow = { id: string; name: string; nodes: Array<{ typeVersion: number; webhookId: string; parameters: Record<string, unknown> }> };
-
-function variant(id: string, prefix: string, change: (w: Workflow) => void): Workflow {
-	const workflow = JSON.parse(
-		FIXTURE.split('untisE2eTrigger01').join(id).split('7f0e1c9a-0000-').join(`7f0e1c9a-${prefix}-`).split('6b1f4c52-0000-').join(`6b1f4c52-${prefix}-`),
-	) as Workflow;
-	workflow.name = `${workflow.name} (${id})`;
-	change(workflow);
-	return workflow;
-}
-const immediately = variant('untisLazyNow00001', '0a01', () => undefined);
-const afterWorkflow = variant('untisLazySafe0001', '0a02', (w) => {
+type Workflow = ReturnType<typeof fixtureVariant>;
+const immediately = fixtureVariant('untisLazyNow00001', '0a01', () => undefined);
+const afterWorkflow = fixtureVariant('untisLazySafe0001', '0a02', (w) => {
 	w.nodes[0].parameters.acknowledge = 'afterWorkflowSucceeds';
 });
-const version1 = variant('untisLazyV1000001', '0a03', (w) => {
+const version1 = fixtureVariant('untisLazyV1000001', '0a03', (w) => {
 	w.nodes[0].typeVersion = 1;
 });
 

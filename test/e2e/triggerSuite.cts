@@ -16,15 +16,26 @@ const sim = require('../../tools/untis-platform-sim/sim.js');
 export const ROOT = join(__dirname, '../..');
 const WORKFLOW = JSON.parse(readFileSync(join(__dirname, 'fixtures/trigger-outputs.workflow.json'), 'utf8'));
 const WEBHOOK_PATH = `${WORKFLOW.nodes[0].webhookId}/webhook`;
+type FixtureWorkflow = { id: string; name: string; nodes: Array<{ typeVersion: number; webhookId: string; parameters: Record<string, unknown> }> };
+
+/**
+ * The trigger-outputs fixture under another workflow id, with node ids and webhook id changed by a
+ * 4-hex-digit prefix (so it can be imported beside the original), then adjusted by `change`.
+ */
+export function fixtureVariant(id: string, prefix: string, change: (workflow: FixtureWorkflow) => void): FixtureWorkflow {
+	const text = JSON.stringify(WORKFLOW)
+		.split(WORKFLOW.id).join(id)
+		.split('7f0e1c9a-0000-').join(`7f0e1c9a-${prefix}-`)
+		.split('6b1f4c52-0000-').join(`6b1f4c52-${prefix}-`);
+	const workflow = JSON.parse(text) as FixtureWorkflow;
+	workflow.name = `${workflow.name} (${id})`;
+	change(workflow);
+	return workflow;
+}
 /** The same workflow as saved before the trigger's version 1.1 (typeVersion 1). */
-const WORKFLOW_V1 = JSON.parse(
-	JSON.stringify(WORKFLOW)
-		.split('untisE2eTrigger01').join('untisE2eTriggerV1')
-		.split('7f0e1c9a-0000-4000-8000-').join('7f0e1c9a-0001-4000-8000-')
-		.split('6b1f4c52-0000-4000-8000-0000000e2e01').join('6b1f4c52-0000-4000-8000-0000000e2e11'),
-);
-WORKFLOW_V1.name = 'E2E: Untis Platform Trigger outputs (typeVersion 1)';
-WORKFLOW_V1.nodes[0].typeVersion = 1;
+const WORKFLOW_V1 = fixtureVariant('untisE2eTriggerV1', '0001', (workflow) => {
+	workflow.nodes[0].typeVersion = 1;
+});
 const TRIGGER = 'Untis Platform Trigger';
 
 type Json = Record<string, unknown>;
