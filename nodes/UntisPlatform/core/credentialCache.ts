@@ -79,7 +79,7 @@ export class CredentialCache<T, F extends CredentialFields = CredentialFields> {
 		this.maxAgeMs = options.maxAgeMs ?? CREDENTIAL_MAX_AGE_MS;
 		this.minRereadMs = options.minRereadMs ?? CREDENTIAL_MIN_REREAD_MS;
 		this.maxEntries = options.maxEntries ?? 128;
-		this.now = options.now ?? Date.now;
+		this.now = options.now ?? (() => Date.now());
 	}
 
 	get size(): number {
