@@ -209,6 +209,8 @@ async function main() {
 		credentials: [{ id: 'benchHeaderAuth01', name: 'Header (bench)', type: 'httpHeaderAuth', data: { name: 'X-Bench-Token', value: 'bench-token' } }, { id: 'benchUntisCred001', name: 'Untis (bench)', type: 'untisPlatformApi', data: { environment: 'custom', publicKeys: keys.publicKeyBase64, encryptionKey: crypto.randomBytes(32).toString('base64') } }],
 		workflows: [ours, oursV1, alternative, builtin, builtinAuth],
 		env: { ...ALTERNATIVE_ENV, ...CONFIGS[CONFIG] },
+		// A loaded machine can take minutes to boot n8n.
+		startTimeoutMs: 10 * 60 * 1000,
 	});
 	try {
 		const bodies = (n) => Array.from({ length: n }, (_, i) => JSON.stringify(sim.buildPayload('created', { tenant: `bench-${i}-${crypto.randomUUID()}` })));
