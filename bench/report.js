@@ -15,7 +15,8 @@ function chart(bars) {
 	const width = 720;
 	const rowH = 26;
 	const left = 300;
-	const max = Math.max(1.2, ...bars.map((bar) => Math.max(bar.ratio, bar.target) * 1.05));
+	// Up to 4x drawn to scale; a longer bar is cut there (its label still gives the ratio).
+	const max = Math.min(4.2, Math.max(1.2, ...bars.map((bar) => Math.max(bar.ratio, bar.target) * 1.05)));
 	const scale = (width - left - 60) / max;
 	const height = 40 + bars.length * rowH + 30;
 	const x1 = left + scale;
@@ -34,7 +35,7 @@ function chart(bars) {
 		.join('\n');
 	return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif">
 <rect width="100%" height="100%" fill="#fff"/>
-<text x="10" y="18" font-size="14" font-weight="bold">Untis Platform Trigger: ratio to its baseline (dashed line: target; green: met)</text>
+<text x="10" y="18" font-size="14" font-weight="bold">Untis Platform Trigger: ratio to its baseline (dashed line: target; green: met; bars cut at 4.2x)</text>
 <line x1="${x1}" y1="26" x2="${x1}" y2="${height - 24}" stroke="#999"/>
 <text x="${x1}" y="${height - 8}" font-size="11" text-anchor="middle">1.0x</text>
 ${rows}
