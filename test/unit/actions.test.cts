@@ -146,7 +146,7 @@ describe('token request building', () => {
 	});
 
 	it('encodes the tenant id into the path', () => {
-		expect(buildTokenRequest({ tenantId: 'a/b', clientId: 'c', password: 'p', host: 'h.example' }).url).toBe('https://h.example/WebUntis/api/sso/v3/a%2Fb/token');
+		expect(buildTokenRequest({ tenantId: 'a/b', clientId: 'c', password: 'p', apiBase: 'https://h.example/' }).url).toBe('https://h.example/WebUntis/api/sso/v3/a%2Fb/token');
 	});
 
 	it('an answer without access_token or expires_in is an error', () => {
