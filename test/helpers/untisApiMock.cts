@@ -42,7 +42,11 @@ export interface UntisApiMock {
 const ORGS = Array.from({ length: 250 }, (_, i) => ({ sourcedId: `org-${i}`, name: `School ${i}` }));
 const CLASSES = Array.from({ length: 200 }, (_, i) => ({ sourcedId: `class-${i}` }));
 
-export async function startUntisApiMock(credentials: Record<string, string> = { 'client-1': 'pw-1' }): Promise<UntisApiMock> {
+/** `accepts` decides the token grant: a clientId → password map, or a function. */
+export async function startUntisApiMock(
+	accepts: Record<string, string> | ((clientId: string, password: string) => boolean) = { 'client-1': 'pw-1' },
+): Promise<UntisApiMock> {
+	const valid = typeof accepts === 'function' ? accepts : (user: string, password: string) => user in accepts && accepts[user] === password;
 	const calls: MockCall[] = [];
 	const issued = new Map<string, number>();
 	const firstTokenOf = new Map<string, string>();
@@ -66,7 +70,7 @@ export async function startUntisApiMock(credentials: Record<string, string> = { 
 				const tenant = decodeURIComponent(token[1]);
 				const [user, password] = Buffer.from((req.headers.authorization ?? '').replace(/^Basic /, ''), 'base64').toString().split(':');
 				if (req.method !== 'POST' || body !== 'grant_type=client_credentials') return json(400, { error: 'invalid_request' });
-				if (credentials[user] !== password) return json(401, { error: 'invalid_client' });
+				if (!valid(user, password)) return json(401, { error: 'invalid_client' });
 				const n = (issued.get(tenant) ?? 0) + 1;
 				issued.set(tenant, n);
 				const accessToken = `tok-${tenant}-${n}`;

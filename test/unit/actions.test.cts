@@ -96,7 +96,8 @@ const tenantItem = (overrides: IDataObject = {}) => ({
 	host,
 	...overrides,
 });
-const tokenParams = { operation: 'getAccessToken', tenantId: '={{ $json.tenantId }}', clientId: '={{ $json.clientId }}', password: '={{ $json.password }}', host: '={{ $json.host }}', timeout: 2000 };
+// API Host: Tenant's Host, so the host forms below are exercised (the default is the credential's API base).
+const tokenParams = { operation: 'getAccessToken', apiHost: 'tenantHost', tenantId: '={{ $json.tenantId }}', clientId: '={{ $json.clientId }}', password: '={{ $json.password }}', host: '={{ $json.host }}', timeout: 2000 };
 
 describe('Get Access Token: client-credentials grant per tenant', () => {
 	it('POSTs grant_type=client_credentials with Basic clientId:password (unsealed) and returns the token', async () => {
