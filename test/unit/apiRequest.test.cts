@@ -134,7 +134,7 @@ describe('API Request', () => {
 		expect(mock.calls).toEqual([]);
 	});
 
-	it('the production default API base is used when the credential has none', async () => {
+	it('Custom without an API Base URL: the item says to enter one', async () => {
 		const out = await run([tenant('n-13')], request({ returnAll: false }), {
 			continueOnFail: true,
 			credential: { environment: 'custom', publicKeys: keyPair().spki, encryptionKey: ENCRYPTION_KEY },
@@ -178,10 +178,10 @@ describe('Verify Signature: the trigger\'s core behind n8n\'s Webhook node', () 
 
 	it.each([
 		['a forged signature', () => ({ ...signedRequest(createdPayload()), body: Buffer.from(JSON.stringify(createdPayload({ tenantId: 'evil' }))) }), 401, /^Signature does not match/],
-		['no Authorization', () => ({ ...signedRequest(createdPayload()), headers: { algorithm: 'SHA256withRSA' } }), 401, /^Missing Authorization header/],
+		['no Authorization', () => ({ ...signedRequest(createdPayload()), headers: { algorithm: 'SHA256withRSA' } as Record<string, string | string[]> }), 401, /^Missing Authorization header/],
 		['a calendar request', () => signedRequest({ tenantId: '1', user: 'u', startDate: '2026-01-01', endDate: '2026-01-02' }), 400, /calendar-integration request/],
 	])('%s: an error item with the trigger\'s status and message (Continue On Fail), or a thrown error', async (_name, make, status, message) => {
-		const signed = make();
+		const signed = make() as { body: Buffer; headers: Record<string, string | string[]> };
 		const item = { authorization: signed.headers.authorization, algorithm: signed.headers.algorithm };
 		const [out] = await run([item], verify(), { binary: { 0: signed.body }, continueOnFail: true });
 		expect(out.json).toEqual({ error: expect.stringMatching(message), status, code: expect.any(String) });

@@ -367,7 +367,7 @@ describe('the credential Test button', () => {
 	it('reports the keys that parsed', async () => {
 		await expect(test({ environment: 'production', publicKeys: '', encryptionKey: ENCRYPTION_KEY })).resolves.toEqual({
 			status: 'OK',
-			message: '1 public key parsed: production (RSA-2048); Encryption Key is valid',
+			message: '1 public key parsed: production (RSA-2048); Encryption Key is valid; API base https://api.webuntis.com (production default)',
 		});
 	});
 

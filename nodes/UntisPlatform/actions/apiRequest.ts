@@ -15,6 +15,7 @@ import { n8nTransport } from './untisTransport';
  */
 const show = forOperation('apiRequest');
 const BODY_METHODS = ['POST', 'PUT', 'PATCH'];
+const NOT_JSON = Symbol('not JSON');
 
 interface QueryParameter {
 	name?: string;
@@ -34,11 +35,14 @@ function jsonBody(context: IExecuteFunctions, index: number, method: string): un
 	const raw = context.getNodeParameter('body', index, '') as unknown;
 	if (typeof raw !== 'string') return raw;
 	if (raw.trim() === '') return undefined;
+	let parsed: unknown = NOT_JSON;
 	try {
-		return JSON.parse(raw);
+		parsed = JSON.parse(raw);
 	} catch {
-		throw new ApiError('Body is not valid JSON: enter a JSON object or array');
+		// reported below, outside the catch
 	}
+	if (parsed === NOT_JSON) throw new ApiError('Body is not valid JSON: enter a JSON object or array');
+	return parsed;
 }
 
 async function execute(context: IExecuteFunctions, index: number, _item: unknown, sealer: SealerOf): Promise<IDataObject[]> {
@@ -142,7 +146,8 @@ export const apiRequest: Operation = {
 			type: 'boolean',
 			default: false,
 			description:
-				'Whether to read every page of a collection (limit/offset, stopping at a short page or at X-Total-Count), one item per record. Off: one call, its answer as the item.',
+				'Whether to return all results or only up to a given limit',
+			hint: 'On: every page of a collection (limit/offset, stopping at a short page or at X-Total-Count), one item per record. Off: one call, its answer as the item.',
 			displayOptions: show,
 		},
 		{
@@ -170,7 +175,7 @@ export const apiRequest: Operation = {
 			name: 'body',
 			type: 'json',
 			default: '',
-			description: 'JSON body, sent with Content-Type application/json',
+			description: 'The request body as JSON (sent with a JSON content type)',
 			displayOptions: { show: { operation: ['apiRequest'], method: BODY_METHODS } },
 		},
 		{

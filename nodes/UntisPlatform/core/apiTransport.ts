@@ -119,12 +119,14 @@ async function sendWithRetries(
 ): Promise<HttpResponse> {
 	const policy = transport.retry ?? DEFAULT_RETRY;
 	for (let attempt = 0; ; attempt++) {
-		let response: HttpResponse;
+		let response: HttpResponse | undefined;
+		let failure: unknown;
 		try {
 			response = await transport.send(request);
 		} catch (error) {
-			throw new ApiError(`${label} failed: ${networkFailure(error, request.timeout)}`);
+			failure = error;
 		}
+		if (response === undefined) throw new ApiError(`${label} failed: ${networkFailure(failure, request.timeout)}`);
 		if ((response.statusCode !== 429 && response.statusCode !== 503) || attempt >= policy.maxRetries) {
 			return response;
 		}
@@ -157,7 +159,8 @@ function parsedBody(body: unknown): unknown {
 export async function requestToken(transport: Transport, access: TenantAccess): Promise<AccessToken> {
 	const grant = buildTokenRequest(access);
 	const timeout = transport.timeout ?? 10000;
-	let response: HttpResponse;
+	let response: HttpResponse | undefined;
+	let failure: unknown;
 	try {
 		response = await sendWithRetries(
 			transport,
@@ -165,8 +168,9 @@ export async function requestToken(transport: Transport, access: TenantAccess): 
 			`Token request for tenant '${access.tenantId}'`,
 		);
 	} catch (error) {
-		throw new TokenError((error as Error).message);
+		failure = error;
 	}
+	if (response === undefined) throw new TokenError((failure as Error).message);
 	return readTokenResponse(access.tenantId, response.statusCode, response.body, new Date(transport.cache.now()));
 }
 
