@@ -105,6 +105,7 @@ describe('1 onboarding', () => {
 	it('a numeric tenantId (as real senders send it) is stored under its string, and the item names the conversion', async () => {
 		const text = JSON.stringify({ ...sim.buildPayload('created', { tenant: '4711', fields: { host: platformHost } }), tenantId: 4711 });
 		const { execution } = await deliver(onboarding, 'created', '4711', text);
+		plainPassword['4711'] = JSON.parse(text).password;
 		expect(execution.status).toBe('success');
 		expect(n8n.executionJson(execution.id)['Untis Platform Trigger'][0][0]).toMatchObject({ tenantId: '4711', convertedFields: ['tenantId'] });
 		expect(rows('4711')).toEqual([expect.objectContaining({ tenantId: '4711', status: 'active', eventType: 'CREATED' })]);
