@@ -54,6 +54,16 @@ export class UntisPlatformApi implements ICredentialType {
 			description:
 				'Extra RSA public keys, one per block, separated by blank lines: bare base64 (as Untis publishes them) or PEM (BEGIN PUBLIC KEY / BEGIN RSA PUBLIC KEY). Required for Custom; with a preset, add the new key here during a key rotation. A published trigger applies an added key on its next request, and stops accepting a removed key within 60 seconds (at once if you deactivate and activate the workflow).',
 		},
+		{
+			displayName: 'API Base URL',
+			name: 'apiBaseUrl',
+			type: 'string',
+			default: '',
+			placeholder: 'https://api.webuntis.com',
+			hint: 'Empty: https://api.webuntis.com for Production, https://api.integration.webuntis.dev for Integration. Required for Custom.',
+			description:
+				"Where the tenants' token endpoint (/WebUntis/api/sso/v3/{tenantId}/token) and data APIs live, used by Get Access Token and API Request. Leave empty for the environment's default; enter another URL (e.g. a mock, or Custom) to override.",
+		},
 		// A symmetric key that opens every sealed school secret: it must be masked.
 		// eslint-disable-next-line @n8n/community-nodes/credential-unnecessary-password
 		{

@@ -10,6 +10,7 @@ import {
 
 import { operationByName, operations } from './actions';
 import { lazySealer } from './actions/sealerOf';
+import { tenantAccessFields } from './actions/tenantAccess';
 import { tenantFields } from './actions/tenantFields';
 import { untisPlatformApiTest } from './shared/credentialTest';
 
@@ -21,7 +22,7 @@ export class UntisPlatform implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{$parameter["operation"]}}',
-		description: "Use a school's Untis Platform credentials: access tokens, unsealing, manual entry",
+		description: "Use a school's Untis Platform credentials: API requests, access tokens, signature checks, unsealing, manual entry",
 		defaults: { name: 'Untis Platform' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
@@ -37,7 +38,9 @@ export class UntisPlatform implements INodeType {
 				default: 'getAccessToken',
 				description: 'What to do with the Untis Platform credentials on each item',
 			},
-			...tenantFields('getAccessToken', 'createCredentialsEvent'),
+			// Host: typed in for manual entry; for the calls only with API Host: Tenant's Host (tenantAccessFields).
+			...tenantFields(['apiRequest', 'createCredentialsEvent', 'getAccessToken'], ['createCredentialsEvent']),
+			...tenantAccessFields('apiRequest', 'getAccessToken'),
 			...operations.flatMap((operation) => operation.fields),
 		],
 	};
@@ -51,15 +54,15 @@ export class UntisPlatform implements INodeType {
 		const output: INodeExecutionData[] = [];
 		const sealer = lazySealer(this);
 		for (let index = 0; index < items.length; index++) {
-			let json: IDataObject;
+			let result: IDataObject | IDataObject[];
 			try {
-				json = await operation.execute(this, index, items[index], sealer);
+				result = await operation.execute(this, index, items[index], sealer);
 			} catch (error) {
 				const failure = (error as Error).message;
 				if (!this.continueOnFail()) throw new NodeOperationError(this.getNode(), failure, { itemIndex: index });
-				json = { error: failure };
+				result = { error: failure };
 			}
-			output.push({ json, pairedItem: { item: index } });
+			for (const json of Array.isArray(result) ? result : [result]) output.push({ json, pairedItem: { item: index } });
 		}
 		return [output];
 	}

@@ -68,7 +68,7 @@ beforeAll(async () => {
 			{
 				...credentialRef,
 				type: 'untisPlatformApi',
-				data: { environment: 'custom', publicKeys: keys.publicKeyBase64, encryptionKey },
+				data: { environment: 'custom', publicKeys: keys.publicKeyBase64, encryptionKey, apiBaseUrl: tokenHost },
 			},
 		],
 		workflows: [companion('getAccessToken', 1), companion('createCredentialsEvent', 2)],

@@ -220,7 +220,9 @@ export function suite(version: string, { full }: { full: boolean }) {
 			['verified, but neither event shape', () => signedText('{"tenantId":"1","hello":"world"}'), 400, /fits neither event/],
 			['verified, but a __proto__ key', () => signedText('{"tenantId":"1","eventType":"DEACTIVATION","__proto__":{"x":1}}'), 400, /'__proto__' key/],
 			['verified, but not JSON (text/plain)', () => signedText('tenantId=1&eventType=DELETION', 'text/plain'), 400, /^Body is not valid JSON$/],
-			['verified, but a numeric secret', () => signedText(JSON.stringify({ ...sim.buildPayload('created', { tenant: 'x' }), secret: 42 })), 400, /Field 'secret' must be a string/],
+			['verified, but an array secret', () => signedText(JSON.stringify({ ...sim.buildPayload('created', { tenant: 'x' }), secret: [42] })), 400, /Field 'secret' must be a string, got an array/],
+			// The calendar integration signs with the same headers (its key is in the Integration preset).
+			['verified, but a calendar-integration request', () => signedText('{"tenantId":"4711","user":"jane","startDate":"2026-01-01","endDate":"2026-01-31"}', 'application/json'), 400, /^Body is a calendar-integration request .* not a lifecycle event/],
 		];
 
 		let before = 0;

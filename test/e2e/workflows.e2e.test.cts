@@ -1,22 +1,24 @@
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { sealerFor } from '../../nodes/UntisPlatform/core/sealing';
+import type { UntisApiMock } from '../helpers/untisApiMock.cjs';
 
 /* eslint-disable @typescript-eslint/no-require-imports */
 const { startN8n } = require('./harness');
 const { query } = require('../../scripts/n8n/sqlite-read');
 const sim = require('../../tools/untis-platform-sim/sim.js');
+// jest's e2e module map knows only triggerSuite: load the helper by its file name (the type import is erased).
+const { startUntisApiMock } = require('../helpers/untisApiMock.cts') as typeof import('../helpers/untisApiMock.cjs');
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 /**
- * The four example workflows of the README on a real n8n 2.x with a real Data Table:
- * onboarding, deactivation (Option B, and Option A through the workflow's switch), manual entry
- * through n8n's Form Trigger, and using the stored credentials against a mock Untis platform.
+ * The example workflows on a real n8n 2.x with a real Data Table: onboarding, deactivation
+ * (Option B, and Option A through the workflow's switch), manual entry through n8n's Form Trigger,
+ * using the stored credentials through API Request against a mock of the Untis APIs whose API host
+ * is not the schools' host, and Verify Signature behind n8n's own Webhook node.
  */
 const ROOT = join(__dirname, '../..');
 const example = (file: string) => JSON.parse(readFileSync(join(ROOT, 'examples', file), 'utf8'));
@@ -25,6 +27,7 @@ const onboarding = example('1-onboarding.workflow.json');
 const deactivation = example('2-deactivation.workflow.json');
 const manual = example('3-manual-entry.workflow.json');
 const use = example('4-use-credentials.workflow.json');
+const behindWebhook = example('6-verify-signature-behind-webhook.workflow.json');
 // The same deactivation workflow with its switch set to Option A (delete the row).
 const deactivationA = JSON.parse(JSON.stringify(deactivation).replace(/f2000000-/g, 'f2a00000-'));
 deactivationA.id = 'untisDeactivateA01';
@@ -47,10 +50,10 @@ const privateKey = readFileSync(keys.privatePath, 'utf8');
 const encryptionKey = randomBytes(32).toString('base64');
 const sealer = sealerFor(encryptionKey);
 
-/** The platform side: token endpoint and a OneRoster endpoint, on loopback. */
-let platform: Server;
+/** The platform's API host (token endpoint, OneRoster) and, apart, the schools' host: on loopback. */
+let api: UntisApiMock;
 let platformHost = '';
-const calls: Array<{ kind: 'token' | 'oneroster'; tenant?: string; user?: string; password?: string; bearer?: string }> = [];
+const plainPassword: Record<string, string> = {};
 
 async function deliver(workflow: { id: string; nodes: Array<{ webhookId?: string }> }, kind: string, tenant: string, body?: string) {
 	const text = body ?? JSON.stringify(sim.buildPayload(kind, { tenant, fields: { host: platformHost } }));
@@ -69,37 +72,23 @@ function rows(tenant?: string): Row[] {
 }
 
 beforeAll(async () => {
-	platform = createServer((req, res) => {
-		const token = /^\/WebUntis\/api\/sso\/v3\/([^/]+)\/token$/.exec(req.url ?? '');
-		res.setHeader('Content-Type', 'application/json');
-		if (token && req.method === 'POST') {
-			const [user, password] = Buffer.from(String(req.headers.authorization).replace(/^Basic /, ''), 'base64').toString().split(':');
-			calls.push({ kind: 'token', tenant: decodeURIComponent(token[1]), user, password });
-			res.end(JSON.stringify({ access_token: `token-for-${token[1]}`, token_type: 'Bearer', expires_in: 180 }));
-		} else if (req.url?.endsWith('/ims/oneroster/v1p1/orgs')) {
-			calls.push({ kind: 'oneroster', bearer: req.headers.authorization });
-			res.end(JSON.stringify({ orgs: [] }));
-		} else res.writeHead(404).end('{}');
-	});
-	await new Promise<void>((resolve) => platform.listen(0, '127.0.0.1', resolve));
-	platformHost = `http://127.0.0.1:${(platform.address() as AddressInfo).port}`;
+	api = await startUntisApiMock((clientId, password) => plainPassword[clientId.replace(/^BestApp-tenant-/, '')] === password);
+	platformHost = api.schoolHost;
 
 	n8n = await startN8n({
 		packageDir: ROOT,
 		credentials: [
-			{ ...onboarding.nodes[0].credentials.untisPlatformApi, type: 'untisPlatformApi', data: { environment: 'custom', publicKeys: keys.publicKeyBase64, encryptionKey } },
+			{ ...onboarding.nodes[0].credentials.untisPlatformApi, type: 'untisPlatformApi', data: { environment: 'custom', publicKeys: keys.publicKeyBase64, encryptionKey, apiBaseUrl: api.apiBase } },
 		],
-		workflows: [setup, onboarding, deactivation, deactivationA, manual, use],
+		workflows: [setup, onboarding, deactivation, deactivationA, manual, use, behindWebhook],
 	});
 	expect((await n8n.post('untis-create-tenants-table', {})).status).toBe(200);
 }, 15 * 60 * 1000);
 
 afterAll(async () => {
 	if (n8n) await n8n.stop();
-	await new Promise<void>((resolve) => platform.close(() => resolve()));
+	if (api) await api.close();
 });
-
-const plainPassword: Record<string, string> = {};
 
 describe('1 onboarding', () => {
 	it('CREATED stores an active tenant with sealed secrets and runs the welcome step', async () => {
@@ -111,6 +100,15 @@ describe('1 onboarding', () => {
 		expect(more).toEqual([]);
 		expect(row).toMatchObject({ status: 'active', eventType: 'CREATED' });
 		expect(sealer.unseal(row.password!)).toBe(payload.password);
+	});
+
+	it('a numeric tenantId (as real senders send it) is stored under its string, and the item names the conversion', async () => {
+		const text = JSON.stringify({ ...sim.buildPayload('created', { tenant: '4711', fields: { host: platformHost } }), tenantId: 4711 });
+		const { execution } = await deliver(onboarding, 'created', '4711', text);
+		plainPassword['4711'] = JSON.parse(text).password;
+		expect(execution.status).toBe('success');
+		expect(n8n.executionJson(execution.id)['Untis Platform Trigger'][0][0]).toMatchObject({ tenantId: '4711', convertedFields: ['tenantId'] });
+		expect(rows('4711')).toEqual([expect.objectContaining({ tenantId: '4711', status: 'active', eventType: 'CREATED' })]);
 	});
 
 	it('RESET overwrites the password in the same row', async () => {
@@ -171,22 +169,74 @@ describe('3 manual entry through the n8n Form Trigger', () => {
 	});
 });
 
-describe('4 use the stored credentials', () => {
-	it('every active tenant gets a token with its unsealed password and one OneRoster call; deactivated ones none', async () => {
+describe('4 use the stored credentials: API Request through n8n\'s request helper', () => {
+	it('every active tenant: one token from the API host (not its school host), reused for every OneRoster page; deactivated ones: no call', async () => {
 		await deliver(onboarding, 'created', 'w-5');
 		await deliver(deactivation, 'deactivation', 'w-5');
-		calls.length = 0;
+		api.calls.length = 0;
+		const before = n8n.lastExecutionId();
 		const answer = await n8n.post('untis-sync-tenants', {});
 		expect(answer.status).toBe(200);
+		const [execution] = await n8n.waitForExecutions({ workflowId: use.id, count: 1, sinceId: before });
+		expect(execution.status).toBe('success');
 
-		const active = rows().filter((row) => row.status === 'active').map((row) => row.tenantId).sort();
-		expect(active).toEqual(['w-1', 'w-2', 'w-4']);
-		const tokenCalls = calls.filter((c) => c.kind === 'token');
-		expect(tokenCalls.map((c) => c.tenant).sort()).toEqual(active);
+		const active = rows().filter((row) => row.status === 'active').map((row) => row.tenantId!).sort();
+		expect(active).toEqual(['4711', 'w-1', 'w-2', 'w-4']);
+		expect(api.calls.filter((c) => c.host === 'school')).toEqual([]);
+		const tokenCalls = api.tokenCalls();
+		expect(tokenCalls.map((c) => decodeURIComponent(c.path.split('/')[5])).sort()).toEqual(active);
 		for (const call of tokenCalls) {
-			expect(call.user).toBe(`BestApp-tenant-${call.tenant}`);
-			expect(call.password).toBe(plainPassword[call.tenant!]);
+			const [user, password] = Buffer.from(call.authorization!.replace(/^Basic /, ''), 'base64').toString().split(':');
+			const tenant = user.replace(/^BestApp-tenant-/, '');
+			expect(password).toBe(plainPassword[tenant]);
 		}
-		expect(calls.filter((c) => c.kind === 'oneroster').map((c) => c.bearer).sort()).toEqual(active.map((t) => `Bearer token-for-${t}`));
+		// 250 orgs in pages of 100 (the mock sends X-Total-Count): 3 pages per tenant, one token each.
+		const pages = api.dataCalls();
+		expect(pages).toHaveLength(3 * active.length);
+		for (const tenant of active) {
+			expect(pages.filter((c) => c.authorization === `Bearer tok-${tenant}-1`).map((c) => c.query.offset)).toEqual(['0', '100', '200']);
+		}
+		const orgs = n8n.executionJson(execution.id)['OneRoster: orgs'][0] as Array<Record<string, unknown>>;
+		expect(orgs).toHaveLength(250 * active.length);
+		// No token and no password in the execution data.
+		const stored = JSON.stringify(n8n.executionJson(execution.id));
+		expect(stored).not.toMatch(/tok-w-|tok-4711/);
+		for (const tenant of active) expect(stored).not.toContain(plainPassword[tenant]);
+	});
+});
+
+describe("6 Verify Signature behind n8n's Webhook node", () => {
+	const url = () => n8n.webhookUrl('untis-verify-behind-webhook');
+
+	it('a genuine delivery: 200 from Respond to Webhook, and the item is exactly the trigger\'s', async () => {
+		const text = JSON.stringify(sim.buildPayload('created', { tenant: 'v-1', fields: { host: platformHost } }));
+		const before = n8n.lastExecutionId();
+		const answer = await sim.post(url(), text, sim.signRequest(text, privateKey));
+		expect(answer.status).toBe(200);
+		const body = JSON.parse(answer.body);
+		expect(body).toEqual({ received: true, deliveryId: expect.stringMatching(/^[0-9a-f]{64}$/) });
+		const [execution] = await n8n.waitForExecutions({ workflowId: behindWebhook.id, count: 1, sinceId: before });
+		const item = n8n.executionJson(execution.id)['Verify signature'][0][0] as Record<string, unknown>;
+		expect(item).toMatchObject({ event: 'credentials', eventType: 'CREATED', tenantId: 'v-1', tenantStatus: 'active', deliveryId: body.deliveryId, verification: { algorithm: 'SHA256withRSA', key: 'custom #1' }, secrets: 'sealed' });
+		expect(sealer.unseal(item.password as string)).toBe(JSON.parse(text).password);
+		expect(JSON.stringify(n8n.executionJson(execution.id)['Verify signature'])).not.toContain(JSON.parse(text).password);
+	});
+
+	it('a forged request: 401 with the trigger\'s message (and, the trade-off, an execution)', async () => {
+		const text = JSON.stringify(sim.buildPayload('created', { tenant: 'v-evil', fields: { host: platformHost } }));
+		const before = n8n.lastExecutionId();
+		const answer = await sim.post(url(), text, { ...sim.signRequest(text, privateKey), Authorization: sim.signRequest(`${text} `, privateKey).Authorization });
+		expect(answer.status).toBe(401);
+		expect(JSON.parse(answer.body)).toEqual({ error: expect.stringMatching(/^Signature does not match the body under any of the 1 configured public key/) });
+		expect(answer.body).not.toContain(JSON.parse(text).password);
+		await n8n.waitForExecutions({ workflowId: behindWebhook.id, count: 1, sinceId: before });
+		expect(rows('v-evil')).toEqual([]);
+	});
+
+	it('a signed calendar request: 400 naming it', async () => {
+		const text = '{"tenantId":"4711","user":"jane","startDate":"2026-01-01","endDate":"2026-01-31"}';
+		const answer = await sim.post(url(), text, { ...sim.signRequest(text, privateKey), 'Content-Type': 'application/json' });
+		expect(answer.status).toBe(400);
+		expect(JSON.parse(answer.body).error).toMatch(/^Body is a calendar-integration request/);
 	});
 });

@@ -96,7 +96,8 @@ const tenantItem = (overrides: IDataObject = {}) => ({
 	host,
 	...overrides,
 });
-const tokenParams = { operation: 'getAccessToken', tenantId: '={{ $json.tenantId }}', clientId: '={{ $json.clientId }}', password: '={{ $json.password }}', host: '={{ $json.host }}', timeout: 15000 };
+// API Host: Tenant's Host, so the host forms below are exercised (the default is the credential's API base).
+const tokenParams = { operation: 'getAccessToken', apiHost: 'tenantHost', tenantId: '={{ $json.tenantId }}', clientId: '={{ $json.clientId }}', password: '={{ $json.password }}', host: '={{ $json.host }}', timeout: 15000 };
 // A loaded CI machine can take seconds for a first loopback request: only the slow case waits less.
 const impatient = { ...tokenParams, timeout: 1500 };
 
@@ -148,7 +149,7 @@ describe('token request building', () => {
 	});
 
 	it('encodes the tenant id into the path', () => {
-		expect(buildTokenRequest({ tenantId: 'a/b', clientId: 'c', password: 'p', host: 'h.example' }).url).toBe('https://h.example/WebUntis/api/sso/v3/a%2Fb/token');
+		expect(buildTokenRequest({ tenantId: 'a/b', clientId: 'c', password: 'p', apiBase: 'https://h.example/' }).url).toBe('https://h.example/WebUntis/api/sso/v3/a%2Fb/token');
 	});
 
 	it('an answer without access_token or expires_in is an error', () => {

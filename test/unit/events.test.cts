@@ -135,15 +135,16 @@ describe('a verified body that is not an event is a 400 with a clear message', (
 		['null', 'null', /got null/],
 		['a number', '42', /got a number/],
 		['no tenantId', { eventType: 'DEACTIVATION', reasonType: 'NO_REASON' }, /^Field 'tenantId' is missing or empty/],
-		['a numeric tenantId', { ...deactivationPayload(), tenantId: 12345 }, /^Field 'tenantId' must be a string, got number$/],
+		['a tenantId beyond 2^53', '{"tenantId":12345678901234567890,"eventType":"DEACTIVATION","reasonType":"NO_REASON"}', /^Field 'tenantId' is a number too large to read exactly; it must be sent as a string$/],
+		['an object tenantId', { ...deactivationPayload(), tenantId: { id: 1 } }, /^Field 'tenantId' must be a string, got object$/],
 		['an empty tenantId', { ...deactivationPayload(), tenantId: ' ' }, /'tenantId' is missing or empty/],
 		['neither shape', { tenantId: '1', hello: 'world' }, /fits neither event/],
 		['an unknown type without shape', { tenantId: '1', eventType: 'PING' }, /its eventType is unknown and it has neither clientId/],
-		['a non-string eventType', { tenantId: '1', eventType: 3 }, /Field 'eventType' must be a non-empty string/],
+		['an object eventType', { tenantId: '1', eventType: { name: 'CREATED' } }, /Field 'eventType' must be a string, got object/],
+		['an empty eventType', { tenantId: '1', eventType: ' ' }, /Field 'eventType' must be a non-empty string/],
 		['credentials without password', { ...createdPayload(), password: undefined }, /Field 'password' is missing or empty/],
-		['a numeric secret', { ...createdPayload(), secret: 1234 }, /Field 'secret' must be a string, got number/],
+		['an array secret', { ...createdPayload(), secret: [1, 2] }, /Field 'secret' must be a string, got an array/],
 		['an object in an optional field', { ...createdPayload(), country: { code: 'AT' } }, /Field 'country' must be a string, got object/],
-		['a numeric reasonType', { ...deactivationPayload(), reasonType: 1 }, /Field 'reasonType' must be a string/],
 		['a __proto__ key', '{"tenantId":"1","eventType":"DEACTIVATION","__proto__":{"polluted":true}}', /'__proto__' key/],
 		['a nested __proto__ key', '{"tenantId":"1","eventType":"DEACTIVATION","x":{"__proto__":{}}}', /'__proto__' key/],
 		['an escaped __proto__ key', '{"tenantId":"1","eventType":"DEACTIVATION","\\u005f_proto__":{}}', /'__proto__' key/],
@@ -155,12 +156,68 @@ describe('a verified body that is not an event is a 400 with a clear message', (
 
 	it('never quotes the body in its message', () => {
 		expect(invalidMessage({ tenantId: '1', eventType: 'SECRET-VALUE-123' })).not.toContain('SECRET-VALUE-123');
-		expect(invalidMessage({ ...createdPayload(), secret: 99887766 })).not.toContain('99887766');
+		expect(invalidMessage({ ...createdPayload(), secret: [99887766] })).not.toContain('99887766');
+		expect(invalidMessage({ tenantId: '1', user: 'SECRET-USER-42', startDate: '2026-01-01', endDate: '2026-01-31' })).not.toContain('SECRET-USER-42');
 	});
 
 	it('leaves Object.prototype alone', () => {
 		invalidMessage('{"tenantId":"1","__proto__":{"polluted":true}}');
 		expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+	});
+});
+
+describe('tolerant reading: other JSON scalars in string fields (real senders send a numeric tenantId)', () => {
+	it('a numeric tenantId is taken as its string and named in convertedFields', () => {
+		expect(parse(createdPayload({ tenantId: 4711 }))).toMatchObject({ tenantId: '4711', convertedFields: ['tenantId'] });
+		expect(parse(deactivationPayload({ tenantId: 4711 }))).toMatchObject({ tenantId: '4711', tenantStatus: 'deactivated', convertedFields: ['tenantId'] });
+	});
+
+	it('numbers and booleans in any known field are converted; each converted field is named once', () => {
+		const event = parse(createdPayload({ clientId: 99, secret: 1234, password: 5678, host: 1, country: true, schoolPhoneNumber: 5551234 }));
+		expect(event).toMatchObject({ clientId: '99', secret: '1234', password: '5678', host: '1', country: 'true', schoolPhoneNumber: '5551234' });
+		expect(event.convertedFields).toEqual(['clientId', 'secret', 'password', 'host', 'country', 'schoolPhoneNumber']);
+		expect(parse(v1Payload({ schoolName: 12 }))).toMatchObject({ schoolName: '12', convertedFields: ['schoolName'] });
+		expect(parse(deactivationPayload({ reasonType: 1, reasonText: false }))).toMatchObject({ reasonType: '1', reasonText: 'false', convertedFields: ['reasonType', 'reasonText'] });
+	});
+
+	it('a numeric eventType is read as its string, an unknown type classified by shape', () => {
+		expect(parse(createdPayload({ eventType: 3 }))).toMatchObject({ event: 'credentials', eventType: '3', convertedFields: ['eventType'] });
+	});
+
+	it('decimals keep their JavaScript string form', () => {
+		expect(parse(deactivationPayload({ tenantId: 12.5 })).tenantId).toBe('12.5');
+	});
+
+	it('a body of strings gets no convertedFields at all (the item is unchanged)', () => {
+		expect('convertedFields' in parse(createdPayload())).toBe(false);
+		expect('convertedFields' in parse(deactivationPayload())).toBe(false);
+	});
+
+	it('fields it does not know keep their JSON type', () => {
+		const event = parse(createdPayload({ tenantNumber: 4711 }));
+		expect(event.extra).toEqual({ tenantNumber: 4711 });
+		expect(event.convertedFields).toBeUndefined();
+	});
+});
+
+describe('calendar-integration requests: genuinely signed, but not a lifecycle event', () => {
+	it.each([
+		['the published shape', { tenantId: '4711', user: 'jane', startDate: '2026-01-01', endDate: '2026-01-31' }],
+		['a numeric tenantId', { tenantId: 4711, user: 'jane', startDate: '2026-01-01', endDate: '2026-01-31' }],
+		['without tenantId', { user: 'jane', startDate: '2026-01-01' }],
+	])('%s is refused with 400 calendar_request, named as such', (_name, payload) => {
+		try {
+			parse(payload);
+			throw new Error('expected a rejection');
+		} catch (error) {
+			expect(error).toMatchObject({ status: 400, code: 'calendar_request' });
+			expect((error as Rejection).message).toMatch(/^Body is a calendar-integration request \(tenantId, user, startDate, endDate\), not a lifecycle event/);
+		}
+	});
+
+	it('a lifecycle event that happens to carry a user field is still that event', () => {
+		expect(parse(createdPayload({ user: 'jane' })).event).toBe('credentials');
+		expect(parse(deactivationPayload({ startDate: '2026-01-01' })).event).toBe('deactivation');
 	});
 });
 

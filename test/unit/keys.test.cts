@@ -125,7 +125,16 @@ describe('checkCredential: the Test button, without any network call', () => {
 		).toEqual({
 			ok: true,
 			message:
-				'3 public keys parsed: integration (RSA-2048), integration (RSA-2048), custom #1 (RSA-2048); Encryption Key is valid',
+				'3 public keys parsed: integration (RSA-2048), integration (RSA-2048), custom #1 (RSA-2048); Encryption Key is valid; API base https://api.integration.webuntis.dev (integration default)',
+		});
+	});
+
+	it('reports the API base in use, entered or default, and refuses a malformed one', () => {
+		expect(checkCredential({ environment: 'custom', publicKeys: a.spki, encryptionKey: ENCRYPTION_KEY, apiBaseUrl: 'https://api.example/' }).message).toMatch(/; API base https:\/\/api\.example$/);
+		expect(checkCredential({ environment: 'custom', publicKeys: a.spki, encryptionKey: ENCRYPTION_KEY }).message).toMatch(/; no API base \(Custom: enter API Base URL to use API Request\)$/);
+		expect(checkCredential({ environment: 'production', encryptionKey: ENCRYPTION_KEY, apiBaseUrl: 'api.webuntis' })).toEqual({
+			ok: false,
+			message: "1 public key parsed: production (RSA-2048); Encryption Key is valid; but API Base URL 'api.webuntis' is not a URL: enter e.g. https://api.webuntis.com",
 		});
 	});
 

@@ -102,6 +102,14 @@ describe('accepted deliveries start the workflow on the right output', () => {
 		expect(item.deliveryId).toMatch(/^[0-9a-f]{64}$/);
 	});
 
+	it('a numeric tenantId (as real senders send it) starts the workflow under its string, with convertedFields', async () => {
+		const { outputs, status } = await call(signedRequest(createdPayload({ tenantId: 4711, password: 91 })));
+		expect(status).toBeUndefined();
+		const item = outputs![0][0];
+		expect(item).toMatchObject({ tenantId: '4711', convertedFields: ['tenantId', 'password'], secrets: 'sealed' });
+		expect(sealerFor(ENCRYPTION_KEY).unseal(item.password as string)).toBe('91');
+	});
+
 	it('reads the raw body itself when n8n has not read it yet', async () => {
 		const { outputs } = await call(signedRequest(deactivationPayload()), { rawBodyUnread: true });
 		expect(outputs![1]).toHaveLength(1);
@@ -279,9 +287,10 @@ describe('every bad input: clear status and message, no execution, nothing echoe
 		['signed, but an array', () => signedRaw('[{"tenantId":"1"}]'), 400, /^Body must be a JSON object, got an array$/],
 		['signed, but a string', () => signedRaw('"test-secret-8f2c"'), 400, /got a string/],
 		['signed, without tenantId', () => signedRequest({ ...createdPayload(), tenantId: undefined }), 400, /^Field 'tenantId' is missing or empty/],
-		['signed, numeric tenantId', () => signedRequest(createdPayload({ tenantId: 12345 })), 400, /'tenantId' must be a string, got number/],
+		['signed, object tenantId', () => signedRequest(createdPayload({ tenantId: { id: 12345 } })), 400, /'tenantId' must be a string, got object/],
+		['signed calendar-integration request', () => signedRequest({ tenantId: '12345', user: 'jane', startDate: '2026-01-01', endDate: '2026-01-31' }), 400, /calendar-integration request .* not a lifecycle event/],
 		['signed, neither shape', () => signedRequest({ tenantId: '1', foo: 'bar' }), 400, /fits neither event/],
-		['signed, numeric secret', () => signedRequest(createdPayload({ secret: 4711 })), 400, /Field 'secret' must be a string/],
+		['signed, array secret', () => signedRequest(createdPayload({ secret: [4711] })), 400, /Field 'secret' must be a string, got an array/],
 		['signed, missing password', () => signedRequest({ ...createdPayload(), password: undefined }), 400, /Field 'password' is missing/],
 		['signed, __proto__ key', () => signedRaw(`{"__proto__":{"admin":true},${JSON.stringify(createdPayload()).slice(1)}`), 400, /'__proto__' key/],
 		['signed, huge array', () => signedRaw(JSON.stringify(new Array(200000).fill('test-secret-8f2c'))), 400, /got an array/],
@@ -366,7 +375,7 @@ describe('the credential Test button', () => {
 	it('reports the keys that parsed', async () => {
 		await expect(test({ environment: 'production', publicKeys: '', encryptionKey: ENCRYPTION_KEY })).resolves.toEqual({
 			status: 'OK',
-			message: '1 public key parsed: production (RSA-2048); Encryption Key is valid',
+			message: '1 public key parsed: production (RSA-2048); Encryption Key is valid; API base https://api.webuntis.com (production default)',
 		});
 	});
 

@@ -9,7 +9,8 @@ import type { SealerOf } from './sealerOf';
 export interface Operation {
 	option: { name: string; value: string; description: string; action: string };
 	fields: INodeProperties[];
-	execute(context: IExecuteFunctions, index: number, item: INodeExecutionData, sealer: SealerOf): Promise<IDataObject>;
+	/** One output item, or several (API Request's records), each paired with the input item. */
+	execute(context: IExecuteFunctions, index: number, item: INodeExecutionData, sealer: SealerOf): Promise<IDataObject | IDataObject[]>;
 }
 
 /** Shows a field only for the given operations. */

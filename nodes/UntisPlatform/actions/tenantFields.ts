@@ -6,7 +6,7 @@ import { forOperation } from './operation';
  * The tenant's identity, read from the input item by default. Shared by the operations that
  * act for one tenant, so each field appears once in the panel whichever of them is chosen.
  */
-export function tenantFields(...operations: string[]): INodeProperties[] {
+export function tenantFields(operations: string[], hostOperations: string[] = operations): INodeProperties[] {
 	const show = forOperation(...operations);
 	return [
 		{
@@ -34,7 +34,7 @@ export function tenantFields(...operations: string[]): INodeProperties[] {
 			default: '={{ $json.host }}',
 			required: true,
 			description: "The school's platform host, with or without https://",
-			displayOptions: show,
+			displayOptions: forOperation(...hostOperations),
 		},
 	];
 }

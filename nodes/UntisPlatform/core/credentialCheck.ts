@@ -1,8 +1,11 @@
+import { describeApiBase } from './apiBase';
 import { buildKeyRing, parsePublicKeys, type KeyConfig, type VerificationKey } from './keys';
 import { parseEncryptionKey } from './sealing';
 
 export interface CredentialData extends KeyConfig {
 	encryptionKey?: string;
+	/** Empty: the environment's default (apiBase.ts). */
+	apiBaseUrl?: string;
 }
 
 export interface CredentialCheck {
@@ -39,5 +42,8 @@ export function checkCredential(data: CredentialData): CredentialCheck {
 	} catch (error) {
 		return { ok: false, message: `${summary}, but ${(error as Error).message}` };
 	}
-	return { ok: true, message: `${summary}; Encryption Key is valid` };
+	// Reported, not called: the token endpoint needs a tenant's credentials, which the credential does not hold.
+	const apiBase = describeApiBase(data);
+	if (!apiBase.ok) return { ok: false, message: `${summary}; Encryption Key is valid; but ${apiBase.message}` };
+	return { ok: true, message: `${summary}; Encryption Key is valid; ${apiBase.message}` };
 }

@@ -44,6 +44,8 @@ export interface CredentialsEvent
 	schoolName?: string | null;
 	/** Fields the platform sent that this version does not know. */
 	extra: JsonObject;
+	/** Known string fields that arrived as numbers or booleans and were converted; only when any. */
+	convertedFields?: string[];
 }
 
 export interface DeactivationEvent {
@@ -54,6 +56,8 @@ export interface DeactivationEvent {
 	reasonType: string | null;
 	reasonText: string | null;
 	extra: JsonObject;
+	/** Known string fields that arrived as numbers or booleans and were converted; only when any. */
+	convertedFields?: string[];
 }
 
 export type PlatformEvent = CredentialsEvent | DeactivationEvent;
@@ -90,19 +94,51 @@ function parseJsonObject(body: Buffer): JsonObject {
 	return parsed as JsonObject;
 }
 
-function optionalString(body: JsonObject, field: string): string | null {
-	const value = body[field];
-	if (value === undefined || value === null) return null;
-	if (typeof value !== 'string') throw invalid(`Field '${field}' must be a string, got ${typeof value}`);
-	return value;
-}
+/**
+ * Reads the known string fields of one body. Strict about the signature, tolerant about the body:
+ * real senders have sent a numeric tenantId, so a number or boolean in a string field is taken in
+ * its string form and remembered, rather than costing a school its activation over a JSON type.
+ * Objects and arrays have no single string form and stay a 400.
+ */
+class FieldReader {
+	readonly converted: string[] = [];
 
-function requiredString(body: JsonObject, field: string, why: string): string {
-	const value = optionalString(body, field);
-	if (value === null || value.trim() === '') {
-		throw invalid(`Field '${field}' is missing or empty: ${why}`);
+	constructor(readonly body: JsonObject) {}
+
+	optional(field: string): string | null {
+		const value = this.body[field];
+		if (value === undefined || value === null) return null;
+		if (typeof value === 'string') return value;
+		if (typeof value === 'number') {
+			// Above 2^53 JSON.parse has already rounded the digits; a rounded tenantId would file
+			// one school's credentials under another school's id.
+			if (Number.isInteger(value) && !Number.isSafeInteger(value)) {
+				throw invalid(`Field '${field}' is a number too large to read exactly; it must be sent as a string`);
+			}
+			return this.convert(field, String(value));
+		}
+		if (typeof value === 'boolean') return this.convert(field, String(value));
+		throw invalid(`Field '${field}' must be a string, got ${Array.isArray(value) ? 'an array' : typeof value}`);
 	}
-	return value;
+
+	required(field: string, why: string): string {
+		const value = this.optional(field);
+		if (value === null || value.trim() === '') {
+			throw invalid(`Field '${field}' is missing or empty: ${why}`);
+		}
+		return value;
+	}
+
+	/** Sets `convertedFields` on the event when anything was converted. */
+	mark<T extends PlatformEvent>(event: T): T {
+		if (this.converted.length > 0) event.convertedFields = [...new Set(this.converted)];
+		return event;
+	}
+
+	private convert(field: string, text: string): string {
+		this.converted.push(field);
+		return text;
+	}
 }
 
 function extraFields(body: JsonObject, known: ReadonlySet<string>): JsonObject {
@@ -122,7 +158,7 @@ const KNOWN_CREDENTIALS_V2 = new Set<string>([
 const KNOWN_CREDENTIALS_V1 = new Set<string>([...KNOWN_CREDENTIALS_V2, 'schoolName']);
 
 function credentialsEvent(
-	body: JsonObject,
+	fields: FieldReader,
 	tenantId: string,
 	eventType: string,
 	specVersion: 1 | 2,
@@ -135,35 +171,51 @@ function credentialsEvent(
 		specVersion,
 	} as CredentialsEvent;
 	for (const field of REQUIRED_CREDENTIAL_FIELDS) {
-		event[field] = requiredString(body, field, 'a credentials delivery carries it');
+		event[field] = fields.required(field, 'a credentials delivery carries it');
 	}
 	for (const field of OPTIONAL_CREDENTIAL_FIELDS) {
-		event[field] = optionalString(body, field);
+		event[field] = fields.optional(field);
 	}
-	if (specVersion === 1) event.schoolName = optionalString(body, 'schoolName');
-	event.extra = extraFields(body, specVersion === 1 ? KNOWN_CREDENTIALS_V1 : KNOWN_CREDENTIALS_V2);
-	return event;
+	if (specVersion === 1) event.schoolName = fields.optional('schoolName');
+	event.extra = extraFields(fields.body, specVersion === 1 ? KNOWN_CREDENTIALS_V1 : KNOWN_CREDENTIALS_V2);
+	return fields.mark(event);
 }
 
 const KNOWN_DEACTIVATION = new Set(['tenantId', 'eventType', 'reasonType', 'reasonText']);
 const KNOWN_DEACTIVATION_LEGACY = new Set(['tenantId', 'type', 'reasonType', 'reasonText']);
 
 function deactivationEvent(
-	body: JsonObject,
+	fields: FieldReader,
 	tenantId: string,
 	eventType: string,
 	typeField: 'eventType' | 'type',
 ): DeactivationEvent {
-	return {
+	return fields.mark<DeactivationEvent>({
 		event: 'deactivation',
 		eventType,
 		tenantId,
 		// An unknown deactivation-shaped event still means the credentials are dead.
 		tenantStatus: eventType === 'DELETION' ? 'deleted' : 'deactivated',
-		reasonType: optionalString(body, 'reasonType'),
-		reasonText: optionalString(body, 'reasonText'),
-		extra: extraFields(body, typeField === 'type' ? KNOWN_DEACTIVATION_LEGACY : KNOWN_DEACTIVATION),
-	};
+		reasonType: fields.optional('reasonType'),
+		reasonText: fields.optional('reasonText'),
+		extra: extraFields(fields.body, typeField === 'type' ? KNOWN_DEACTIVATION_LEGACY : KNOWN_DEACTIVATION),
+	});
+}
+
+/**
+ * The calendar integration signs `{tenantId, user, startDate, endDate}` with the same headers and
+ * a key the Integration preset holds: genuine, but a data request, never a lifecycle event.
+ */
+const CALENDAR_FIELDS = ['user', 'startDate', 'endDate'] as const;
+
+function isCalendarRequest(json: JsonObject): boolean {
+	return (
+		json.eventType === undefined &&
+		json.type === undefined &&
+		json.clientId === undefined &&
+		json.reasonType === undefined &&
+		CALENDAR_FIELDS.some((field) => json[field] !== undefined)
+	);
 }
 
 /**
@@ -172,30 +224,37 @@ function deactivationEvent(
  */
 export function parseEvent(body: Buffer): PlatformEvent {
 	const json = parseJsonObject(body);
-	const tenantId = requiredString(json, 'tenantId', 'every Untis Platform event names its tenant');
+	if (isCalendarRequest(json)) {
+		throw new Rejection(
+			'calendar_request',
+			'Body is a calendar-integration request (tenantId, user, startDate, endDate), not a lifecycle event: send calendar requests to their own endpoint, not to this trigger',
+		);
+	}
+	const fields = new FieldReader(json);
+	const tenantId = fields.required('tenantId', 'every Untis Platform event names its tenant');
 
 	// The older deactivation spec called eventType `type`.
 	const typeField = json.eventType !== undefined ? 'eventType' : json.type !== undefined ? 'type' : undefined;
 	if (typeField === undefined) {
-		if (json.clientId !== undefined) return credentialsEvent(json, tenantId, V1_EVENT_TYPE, 1);
+		if (json.clientId !== undefined) return credentialsEvent(fields, tenantId, V1_EVENT_TYPE, 1);
 		throw invalid(
 			'Body fits neither event: it has no eventType (or type) and no clientId of a v1 credentials body',
 		);
 	}
-	const given = json[typeField];
-	if (typeof given !== 'string' || given.trim() === '') {
+	const given = fields.optional(typeField);
+	if (given === null || given.trim() === '') {
 		throw invalid(`Field '${typeField}' must be a non-empty string`);
 	}
 	const normalised = given.trim().toUpperCase();
 	if ((CREDENTIALS_EVENT_TYPES as readonly string[]).includes(normalised)) {
-		return credentialsEvent(json, tenantId, normalised, 2);
+		return credentialsEvent(fields, tenantId, normalised, 2);
 	}
 	if ((DEACTIVATION_EVENT_TYPES as readonly string[]).includes(normalised)) {
-		return deactivationEvent(json, tenantId, normalised, typeField);
+		return deactivationEvent(fields, tenantId, normalised, typeField);
 	}
 	// Forward compatibility: an unknown type keeps its value and is classified by shape.
-	if (json.clientId !== undefined) return credentialsEvent(json, tenantId, given, 2);
-	if (json.reasonType !== undefined) return deactivationEvent(json, tenantId, given, typeField);
+	if (json.clientId !== undefined) return credentialsEvent(fields, tenantId, given, 2);
+	if (json.reasonType !== undefined) return deactivationEvent(fields, tenantId, given, typeField);
 	throw invalid(
 		`Body fits neither event: its ${typeField} is unknown and it has neither clientId (credentials) nor reasonType (deactivation)`,
 	);

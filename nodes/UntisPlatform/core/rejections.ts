@@ -11,7 +11,8 @@ export type RejectionCode =
 	| 'bad_signature_encoding'
 	| 'signature_mismatch'
 	// 400: genuinely signed, but not an event we can deliver
-	| 'invalid_body';
+	| 'invalid_body'
+	| 'calendar_request';
 
 /**
  * Thrown by the core and answered by the node. Deliberately not an Error: a rejection is an
@@ -26,7 +27,7 @@ export class Rejection {
 		readonly code: RejectionCode,
 		readonly message: string,
 	) {
-		this.status = code === 'invalid_body' ? 400 : 401;
+		this.status = code === 'invalid_body' || code === 'calendar_request' ? 400 : 401;
 	}
 
 	toString(): string {

@@ -1,6 +1,6 @@
 /**
  * The client-credentials grant for one tenant, as pure request building and answer reading:
- *   POST https://{host}/WebUntis/api/sso/v3/{tenantId}/token
+ *   POST {apiBase}/WebUntis/api/sso/v3/{tenantId}/token
  *   grant_type=client_credentials, Basic auth clientId:password (the password, not the secret).
  * The HTTP call itself is the node's (n8n's request helpers); nothing here echoes the password.
  */
@@ -9,8 +9,8 @@ export interface TokenGrantInput {
 	clientId: string;
 	/** Plain text: unseal first. */
 	password: string;
-	/** The school's platform host, with or without scheme (Untis does not publish which). */
-	host: string;
+	/** Where the token endpoint lives (apiBase.ts): the API host per environment, or the tenant's host. */
+	apiBase: string;
 }
 
 export interface TokenRequest {
@@ -80,7 +80,7 @@ export function buildTokenRequest(input: TokenGrantInput): TokenRequest {
 	}
 	const basic = Buffer.from(`${input.clientId}:${input.password}`, 'utf8').toString('base64');
 	return {
-		url: `${baseUrlOf(input.host)}/WebUntis/api/sso/v3/${encodeURIComponent(input.tenantId)}/token`,
+		url: `${input.apiBase.replace(/\/+$/, '')}/WebUntis/api/sso/v3/${encodeURIComponent(input.tenantId)}/token`,
 		headers: {
 			Authorization: `Basic ${basic}`,
 			'Content-Type': 'application/x-www-form-urlencoded',
@@ -101,6 +101,11 @@ export function readTokenResponse(
 	if (status === 401 || status === 403) {
 		throw new TokenError(
 			`${where} was refused (HTTP ${status}): clientId or password is wrong or outdated; a RESET or REACTIVATED event brings new ones`,
+		);
+	}
+	if (status === 404) {
+		throw new TokenError(
+			`${where} failed with HTTP 404: no token endpoint there; check the API Base URL in the credential (or the API Host option)`,
 		);
 	}
 	if (status < 200 || status >= 300) {

@@ -1,0 +1,31 @@
+import { sleep, type IExecuteFunctions } from 'n8n-workflow';
+
+import { DEFAULT_RETRY, type HttpRequest, type HttpResponse, type RetryPolicy, type Transport } from '../core/apiTransport';
+import { TokenCache } from '../core/tokenCache';
+
+/**
+ * The core transport wired to n8n: requests through n8n's own request helper (proxies, TLS
+ * settings and tracing as the instance configures them), waits through n8n-workflow's sleep.
+ * One token cache per process, so a tenant's token is reused within and across executions.
+ */
+const tokens = new TokenCache({ maxEntries: 1000, marginSeconds: 30 });
+
+export function n8nTransport(
+	context: IExecuteFunctions,
+	options: { timeout: number; retry?: RetryPolicy },
+): Transport {
+	const send = async (request: HttpRequest): Promise<HttpResponse> => {
+		const response = (await context.helpers.httpRequest({
+			method: request.method as 'GET',
+			url: request.url,
+			headers: request.headers,
+			body: request.body,
+			json: false,
+			returnFullResponse: true,
+			ignoreHttpStatusErrors: true,
+			timeout: request.timeout,
+		})) as { statusCode: number; headers?: Record<string, unknown>; body: unknown };
+		return { statusCode: response.statusCode, headers: response.headers ?? {}, body: response.body };
+	};
+	return { send, sleep, cache: tokens, timeout: options.timeout, retry: options.retry ?? DEFAULT_RETRY };
+}

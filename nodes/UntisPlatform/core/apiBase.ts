@@ -1,0 +1,85 @@
+import { baseUrlOf, hostProblem } from './token';
+
+/**
+ * Where a tenant's token endpoint and data APIs live. Public sources put them on the platform's
+ * API host per environment, not on the school's `host` (docs/untis-api.md has the evidence):
+ * a Untis help article gives https://api.integration.webuntis.dev for integration, and a public
+ * integration calls https://api.webuntis.com in production. No source says whether `https://{host}`
+ * serves them too, so the tenant's host stays available as an explicit choice.
+ */
+export const DEFAULT_API_BASES = {
+	production: 'https://api.webuntis.com',
+	integration: 'https://api.integration.webuntis.dev',
+} as const;
+
+export interface ApiBaseConfig {
+	environment?: string;
+	/** Entered in the credential; empty means the environment's default. */
+	apiBaseUrl?: string;
+}
+
+export class ApiBaseError extends Error {
+	constructor(message: string) {
+		super(message);
+		this.name = 'ApiBaseError';
+	}
+}
+
+/** Why an entered API Base URL cannot be used, or undefined when it can. */
+export function apiBaseProblem(text: string): string | undefined {
+	let url: URL;
+	try {
+		url = new URL(text.trim());
+	} catch {
+		return `API Base URL '${text.trim().slice(0, 80)}' is not a URL: enter e.g. ${DEFAULT_API_BASES.production}`;
+	}
+	if (url.protocol !== 'https:' && url.protocol !== 'http:') return 'API Base URL must start with https://';
+	if (url.username || url.password || url.search || url.hash) {
+		return 'API Base URL must not carry a user, query or fragment';
+	}
+	return undefined;
+}
+
+/** Origin plus an optional path prefix (a proxy may serve the API below one), no trailing slash. */
+function normalised(text: string): string {
+	const url = new URL(text.trim());
+	return `${url.protocol}//${url.host}${url.pathname.replace(/\/+$/, '')}`;
+}
+
+/** The credential's API base: the entered URL, else the environment's default. */
+export function resolveApiBase(config: ApiBaseConfig): { url: string; source: 'entered' | 'default' } {
+	const entered = (config.apiBaseUrl ?? '').trim();
+	if (entered !== '') {
+		const problem = apiBaseProblem(entered);
+		if (problem) throw new ApiBaseError(problem);
+		return { url: normalised(entered), source: 'entered' };
+	}
+	const preset = DEFAULT_API_BASES[config.environment as keyof typeof DEFAULT_API_BASES];
+	if (!preset) {
+		throw new ApiBaseError(
+			"API Base URL is empty: the Custom environment has no default, enter the platform's API host in the credential",
+		);
+	}
+	return { url: preset, source: 'default' };
+}
+
+/** The tenant's own host as API base (with or without scheme, as the platform sends it). */
+export function tenantHostBase(host: string): string {
+	const problem = hostProblem(host);
+	if (problem) throw new ApiBaseError(problem);
+	return baseUrlOf(host);
+}
+
+/** One sentence for the credential's Test button; never throws. */
+export function describeApiBase(config: ApiBaseConfig): { ok: boolean; message: string } {
+	try {
+		const { url, source } = resolveApiBase(config);
+		return { ok: true, message: `API base ${url}${source === 'default' ? ` (${config.environment} default)` : ''}` };
+	} catch (error) {
+		// Custom without an API base is fine for the trigger, which calls nothing.
+		if ((config.apiBaseUrl ?? '').trim() === '') {
+			return { ok: true, message: 'no API base (Custom: enter API Base URL to use API Request)' };
+		}
+		return { ok: false, message: (error as Error).message };
+	}
+}
