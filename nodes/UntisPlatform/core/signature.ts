@@ -54,8 +54,9 @@ export function isStrictBase64(text: string): boolean {
 
 /** Header values can be anything; quote at most a short, printable excerpt in messages. */
 export function quoteHeader(value: string): string {
-	const printable = value.replace(/[^\x20-\x7e]/g, '?');
-	return printable.length > 40 ? `${printable.slice(0, 40)}...` : printable;
+	// Shortened first, so the work does not grow with the header's length.
+	const printable = value.slice(0, 40).replace(/[^\x20-\x7e]/g, '?');
+	return value.length > 40 ? `${printable}...` : printable;
 }
 
 // Rejections on this path are returned, not thrown: it is the path a flood of forged requests
