@@ -49,11 +49,14 @@ const credentialOf = (context: IWebhookFunctions | IHookFunctions) =>
 function triggerSettings(context: IWebhookFunctions | IHookFunctions, credential: CredentialData): TriggerSettings {
 	const mode = context.getNodeParameter('secrets', 'seal') as SecretsMode;
 	const options = context.getNodeParameter('options', {}) as IDataObject;
+	// A hand-edited workflow may hold anything here; the core accepts only its own allow-list.
+	const additional = options.additionalAlgorithms;
 	return {
 		keys: keyRingFor(credential),
-		algorithms: (options.additionalAlgorithms as AlgorithmName[] | undefined)?.length
-			? [DEFAULT_ALGORITHM, ...(options.additionalAlgorithms as AlgorithmName[])]
-			: DEFAULT_ONLY,
+		algorithms:
+			Array.isArray(additional) && additional.length
+				? [DEFAULT_ALGORITHM, ...(additional as AlgorithmName[])]
+				: DEFAULT_ONLY,
 		secrets:
 			mode === 'seal'
 				? { mode, sealer: sealerFor(credential.encryptionKey) }

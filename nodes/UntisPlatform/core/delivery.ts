@@ -47,12 +47,19 @@ export function deliveryIdOf(body: Buffer): string {
 	return hash('sha256', body, 'hex');
 }
 
+/**
+ * Applies the Secrets setting to `secret` and `password` at the top level of any verified body:
+ * a deactivation or an unknown event type that carries them gets the same protection as a
+ * credentials event. A value that is not a string (only possible outside credentials events,
+ * which require strings) is sealed as its JSON text.
+ */
 function protectSecrets(target: JsonObject, policy: SecretsPolicy): void {
+	if (policy.mode === 'plain') return;
 	for (const field of SECRET_FIELDS) {
 		const value = target[field];
-		if (typeof value !== 'string') continue;
-		if (policy.mode === 'seal') target[field] = policy.sealer.seal(value);
-		else if (policy.mode === 'omit') target[field] = null;
+		if (value === undefined || value === null) continue;
+		if (policy.mode === 'omit') target[field] = null;
+		else target[field] = policy.sealer.seal(typeof value === 'string' ? value : JSON.stringify(value));
 	}
 }
 
@@ -84,10 +91,8 @@ export function eventItem(
 	for (const key of Object.keys(event.extra)) {
 		if (!hasOwn(json, key)) json[key] = event.extra[key];
 	}
-	if (event.event === 'credentials') {
-		protectSecrets(json, options.secrets);
-		json.secrets = SECRETS_LABEL[options.secrets.mode];
-	}
+	protectSecrets(json, options.secrets);
+	if (event.event === 'credentials') json.secrets = SECRETS_LABEL[options.secrets.mode];
 	if (options.includePayload) {
 		const payload = JSON.parse(body.toString('utf8').replace(/^\uFEFF/, '')) as JsonObject;
 		protectSecrets(payload, options.secrets);

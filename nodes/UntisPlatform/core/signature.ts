@@ -80,12 +80,23 @@ function singleHeader(name: string, value: string | string[] | undefined): strin
 	return value.trim();
 }
 
+/**
+ * Whether a name is on the allow-list itself. The configured list comes from the node's
+ * parameters, which a hand-edited workflow can fill with anything ('SHA1withRSA', 'toString',
+ * '__proto__'): only the table's own entries ever count, whatever the list says.
+ */
+export function isAlgorithmName(name: unknown): name is AlgorithmName {
+	return typeof name === 'string' && Object.prototype.hasOwnProperty.call(ALGORITHMS, name);
+}
+
 function allowedAlgorithm(header: string, allowed: readonly AlgorithmName[]): AlgorithmName | Rejection {
-	const match = allowed.find((name) => name.toLowerCase() === header.toLowerCase());
+	const wanted = header.toLowerCase();
+	const match = allowed.find((name) => isAlgorithmName(name) && name.toLowerCase() === wanted);
 	if (!match) {
+		const names = allowed.filter(isAlgorithmName);
 		return new Rejection(
 			'algorithm_not_allowed',
-			`Algorithm header '${quoteHeader(header)}' is not allowed (allowed: ${allowed.join(', ')})`,
+			`Algorithm header '${quoteHeader(header)}' is not allowed (allowed: ${names.length ? names.join(', ') : 'none'})`,
 		);
 	}
 	return match;

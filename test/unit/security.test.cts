@@ -1,0 +1,166 @@
+import { UntisPlatform } from '../../dist/nodes/UntisPlatform/UntisPlatform.node';
+import { UntisPlatformTrigger } from '../../dist/nodes/UntisPlatform/UntisPlatformTrigger.node';
+import { parseEvent } from '../../nodes/UntisPlatform/core/events';
+import { buildKeyRing } from '../../nodes/UntisPlatform/core/keys';
+import { Rejection } from '../../nodes/UntisPlatform/core/rejections';
+import { sealerFor } from '../../nodes/UntisPlatform/core/sealing';
+import { verifySignature, type AlgorithmName } from '../../nodes/UntisPlatform/core/signature';
+import {
+	createdPayload,
+	deactivationPayload,
+	ENCRYPTION_KEY,
+	keyPair,
+	signBody,
+	signedRequest,
+	withHeaders,
+} from '../helpers/platform.cjs';
+import { callWebhook, type CallOptions } from '../helpers/webhookContext.cjs';
+
+/**
+ * The security review's findings (issue 19), one block each: what an attacker or a hand-edited
+ * workflow could do before, and what the package guarantees now.
+ */
+const trigger = new UntisPlatformTrigger();
+const platform = keyPair();
+const ring = buildKeyRing({ environment: 'custom', publicKeys: platform.spki });
+const call = (request: Parameters<typeof callWebhook>[1], options?: CallOptions) => callWebhook(trigger, request, options);
+const sealer = sealerFor(ENCRYPTION_KEY);
+
+describe('finding 5: the algorithm allow-list is enforced by the core, whatever the parameters say', () => {
+	const body = Buffer.from(JSON.stringify(deactivationPayload()));
+	const sha256Signature = signBody(body, platform.privateKey, 'sha256');
+
+	it.each(['SHA1withRSA', 'MD5withRSA', 'NONEwithRSA', 'toString', '__proto__', 'constructor', 'hasOwnProperty', 'valueOf'])(
+		'%s in the allowed list and in the header: refused with 401, never accepted, never thrown',
+		(name) => {
+			let result: unknown;
+			expect(() => {
+				result = verifySignature(
+					{ body, authorization: sha256Signature, algorithm: name },
+					ring,
+					['SHA256withRSA', name] as AlgorithmName[],
+				);
+			}).not.toThrow();
+			expect(result).toBeInstanceOf(Rejection);
+			expect(result).toMatchObject({ status: 401, code: 'algorithm_not_allowed' });
+			// The message lists only what can really be accepted.
+			expect((result as Rejection).message).toMatch(/\(allowed: SHA256withRSA\)$/);
+		},
+	);
+
+	it('a list of nothing but unknown names accepts nothing, not even SHA256withRSA', () => {
+		const result = verifySignature({ body, authorization: sha256Signature, algorithm: 'SHA256withRSA' }, ring, ['SHA1withRSA'] as never);
+		expect(result).toMatchObject({ status: 401, code: 'algorithm_not_allowed' });
+	});
+
+	it.each([
+		['SHA1withRSA', ['SHA1withRSA']],
+		['toString', ['toString']],
+		['__proto__', ['__proto__']],
+		['a string instead of a list', 'SHA1withRSA'],
+		['an object', { 0: 'SHA1withRSA' }],
+	])('a hand-edited trigger with Additional Algorithms %s: 401 for that header, no throw, no execution', async (_name, additional) => {
+		const request = withHeaders(signedRequest(deactivationPayload()), {
+			algorithm: Array.isArray(additional) ? additional[0] : 'SHA1withRSA',
+		});
+		const answer = await call(request, { parameters: { options: { additionalAlgorithms: additional } } });
+		expect(answer.status).toBe(401);
+		expect(answer.result).toEqual({ noWebhookResponse: true });
+		expect(answer.outputs).toBeUndefined();
+		expect(answer.body).toEqual({ error: expect.stringMatching(/is not allowed \(allowed: SHA256withRSA\)$/) });
+	});
+
+	it('a hand-edited trigger with a string still accepts the default algorithm', async () => {
+		const answer = await call(signedRequest(deactivationPayload()), { parameters: { options: { additionalAlgorithms: 'SHA1withRSA' } } });
+		expect(answer.outputs![1]).toHaveLength(1);
+	});
+});
+
+describe('finding 5: secret and password are protected in every verified body, not only credentials', () => {
+	const bodies: Array<[string, object, 0 | 1]> = [
+		['a deactivation body carrying them', deactivationPayload({ secret: 'deact-secret-1', password: 'deact-password-1' }), 1],
+		['a legacy deactivation body carrying them', { tenantId: '7', type: 'DELETION', secret: 'deact-secret-1', password: 'deact-password-1' }, 1],
+		['an unknown type shaped as deactivation', deactivationPayload({ eventType: 'SUSPENDED', secret: 'deact-secret-1', password: 'deact-password-1' }), 1],
+	];
+
+	it.each(bodies)('%s: Seal seals them (and the payload copy)', async (_name, payload, output) => {
+		const answer = await call(signedRequest(payload), { parameters: { options: { includePayload: true } } });
+		const item = answer.outputs![output][0];
+		expect(sealer.unseal(item.secret as string)).toBe('deact-secret-1');
+		expect(sealer.unseal(item.password as string)).toBe('deact-password-1');
+		const copy = item.payload as Record<string, string>;
+		expect(sealer.unseal(copy.password)).toBe('deact-password-1');
+		expect(JSON.stringify(answer.outputs)).not.toMatch(/deact-secret-1|deact-password-1/);
+	});
+
+	it.each(bodies)('%s: Omit sets them to null', async (_name, payload, output) => {
+		const answer = await call(signedRequest(payload), { parameters: { secrets: 'omit' } });
+		expect(answer.outputs![output][0]).toMatchObject({ secret: null, password: null });
+	});
+
+	it('a value that is not a string (a number, an object) is sealed as its JSON text', async () => {
+		const answer = await call(signedRequest(deactivationPayload({ secret: 4711, password: { value: 'nested-password-1' } })));
+		const item = answer.outputs![1][0];
+		expect(sealer.unseal(item.secret as string)).toBe('4711');
+		expect(sealer.unseal(item.password as string)).toBe('{"value":"nested-password-1"}');
+		expect(JSON.stringify(answer.outputs)).not.toContain('nested-password-1');
+	});
+
+	it('Plain leaves them as sent (explicit opt-in)', async () => {
+		const answer = await call(signedRequest(deactivationPayload({ secret: 'deact-secret-1' })), { parameters: { secrets: 'plain' } });
+		expect(answer.outputs![1][0].secret).toBe('deact-secret-1');
+	});
+});
+
+describe("finding 5: 'constructor' and 'prototype' keys are refused like '__proto__'", () => {
+	const refused = (text: string) => {
+		try {
+			parseEvent(Buffer.from(text));
+		} catch (error) {
+			return error;
+		}
+		return undefined;
+	};
+
+	it.each([
+		['constructor', '{"tenantId":"1","eventType":"DEACTIVATION","constructor":{"prototype":{"polluted":true}}}'],
+		['prototype', '{"tenantId":"1","eventType":"DEACTIVATION","prototype":{"polluted":true}}'],
+		['a nested constructor', '{"tenantId":"1","eventType":"DEACTIVATION","x":[{"constructor":{}}]}'],
+		['an escaped constructor', '{"tenantId":"1","eventType":"DEACTIVATION","\\u0063onstructor":{}}'],
+		['__proto__', '{"tenantId":"1","eventType":"DEACTIVATION","__proto__":{"polluted":true}}'],
+	])('%s: 400 naming the key', (key, text) => {
+		const error = refused(text);
+		expect(error).toBeInstanceOf(Rejection);
+		expect(error).toMatchObject({ status: 400, code: 'invalid_body' });
+		expect((error as Rejection).message).toBe(`Body contains a '${key.replace(/^(a nested|an escaped) /, '')}' key, which is not allowed`);
+	});
+
+	it('the words in values are fine: only keys are refused', () => {
+		expect(refused(JSON.stringify(deactivationPayload({ reasonText: 'constructor prototype __proto__' })))).toBeUndefined();
+	});
+
+	it('through the trigger: 400, no execution', async () => {
+		const answer = await call(signedRequest('{"tenantId":"1","eventType":"DEACTIVATION","constructor":{"prototype":{"x":1}}}'));
+		expect(answer.status).toBe(400);
+		expect(answer.outputs).toBeUndefined();
+		expect(({} as Record<string, unknown>).x).toBeUndefined();
+	});
+});
+
+describe('finding 5: the companion node is not offered to AI agents', () => {
+	// Unseal Secrets returns plain secrets and Get Access Token a bearer token: an agent given the
+	// node as a tool could be talked into returning them, so the node is no tool at all.
+	it('has no usableAsTool, so n8n makes no tool variant of it', () => {
+		expect(new UntisPlatform().description.usableAsTool).toBeUndefined();
+	});
+});
+
+describe('sanity: the fixtures behave', () => {
+	it('a genuine deactivation still passes', async () => {
+		expect((await call(signedRequest(deactivationPayload()))).outputs![1]).toHaveLength(1);
+	});
+
+	it('a genuine credentials event still passes', async () => {
+		expect((await call(signedRequest(createdPayload()))).outputs![0]).toHaveLength(1);
+	});
+});
