@@ -16,6 +16,7 @@ import {
 	type ReceiveOptions,
 	type SecretsMode,
 } from './core/delivery';
+import { deliveryIdsFor } from './core/deliveryIds';
 import {
 	CREDENTIALS_EVENT_TYPES,
 	DEACTIVATION_EVENT_TYPES,
@@ -51,6 +52,8 @@ function triggerSettings(context: IWebhookFunctions | IHookFunctions, credential
 	const options = context.getNodeParameter('options', {}) as IDataObject;
 	// A hand-edited workflow may hold anything here; the core accepts only its own allow-list.
 	const additional = options.additionalAlgorithms;
+	// First: the Encryption Key keys every deliveryId, so its absence is reported as such in any mode.
+	const deliveryIds = deliveryIdsFor(credential.encryptionKey);
 	return {
 		keys: keyRingFor(credential),
 		algorithms:
@@ -61,6 +64,7 @@ function triggerSettings(context: IWebhookFunctions | IHookFunctions, credential
 			mode === 'seal'
 				? { mode, sealer: sealerFor(credential.encryptionKey) }
 				: { mode: mode === 'plain' ? 'plain' : 'omit' },
+		deliveryIds,
 		includePayload: options.includePayload === true,
 		events: (options.events as string[] | undefined) ?? ALL_EVENTS,
 	};

@@ -1,8 +1,14 @@
+import { createHash, randomBytes } from 'node:crypto';
+
+import type { IHookFunctions } from 'n8n-workflow';
+
 import { UntisPlatform } from '../../dist/nodes/UntisPlatform/UntisPlatform.node';
 import { UntisPlatformTrigger } from '../../dist/nodes/UntisPlatform/UntisPlatformTrigger.node';
 import { parseEvent } from '../../nodes/UntisPlatform/core/events';
+import { manualCredentialsItem } from '../../nodes/UntisPlatform/core/manualEntry';
 import { buildKeyRing } from '../../nodes/UntisPlatform/core/keys';
 import { Rejection } from '../../nodes/UntisPlatform/core/rejections';
+import { deliveryIdsFor } from '../../nodes/UntisPlatform/core/deliveryIds';
 import { sealerFor } from '../../nodes/UntisPlatform/core/sealing';
 import { verifySignature, type AlgorithmName } from '../../nodes/UntisPlatform/core/signature';
 import {
@@ -14,7 +20,14 @@ import {
 	signedRequest,
 	withHeaders,
 } from '../helpers/platform.cjs';
-import { callWebhook, type CallOptions } from '../helpers/webhookContext.cjs';
+import { callWebhook, customCredential, type CallOptions } from '../helpers/webhookContext.cjs';
+
+/* eslint-disable @typescript-eslint/no-require-imports */
+const sim = require('../../tools/untis-platform-sim/sim.js');
+/* eslint-enable @typescript-eslint/no-require-imports */
+/** The deliveryId as documented, computed by the sender tool's own code, not the package's. */
+const expectedId = (body: Buffer | string, key = ENCRYPTION_KEY): string => sim.deliveryId(Buffer.from(body), key);
+const sha256 = (body: Buffer | string) => createHash('sha256').update(body).digest('hex');
 
 /**
  * The security review's findings (issue 19), one block each: what an attacker or a hand-edited
@@ -152,6 +165,93 @@ describe('finding 5: the companion node is not offered to AI agents', () => {
 	// node as a tool could be talked into returning them, so the node is no tool at all.
 	it('has no usableAsTool, so n8n makes no tool variant of it', () => {
 		expect(new UntisPlatform().description.usableAsTool).toBeUndefined();
+	});
+});
+
+describe('finding 4: deliveryId is keyed, so an item is no oracle for guesses of the secrets', () => {
+	it('is HMAC-SHA-256 of the raw body under a key derived from the Encryption Key, not a bare SHA-256', async () => {
+		const request = signedRequest(createdPayload());
+		const answer = await call(request, { parameters: { secrets: 'omit' } });
+		const item = answer.outputs![0][0];
+		expect(item.deliveryId).toBe(expectedId(request.body));
+		expect(item.deliveryId).not.toBe(sha256(request.body));
+		expect(answer.result.webhookResponse).toEqual({ received: true, started: true, deliveryId: item.deliveryId });
+	});
+
+	it('an Omit item does not let anyone confirm a guessed secret and password from the other fields', async () => {
+		const payload = createdPayload({ secret: 'weak-1', password: 'weak-2' });
+		const request = signedRequest(payload);
+		const item = (await call(request, { parameters: { secrets: 'omit' } })).outputs![0][0];
+		expect(item).toMatchObject({ secret: null, password: null });
+		// The attack: rebuild the body with the guess and hash it. It no longer matches.
+		expect(sha256(JSON.stringify({ ...payload, secret: 'weak-1', password: 'weak-2' }))).not.toBe(item.deliveryId);
+		// Only the Encryption Key makes the id reproducible.
+		expect(expectedId(request.body)).toBe(item.deliveryId);
+	});
+
+	it('same delivery, same id; a RESET that changes only the password, a new id', async () => {
+		const reset = createdPayload({ eventType: 'RESET' });
+		const first = signedRequest(reset);
+		const again = signedRequest(reset);
+		const newPassword = signedRequest({ ...reset, password: 'test-password-other' });
+		const ids = [];
+		for (const request of [first, again, newPassword]) ids.push((await call(request)).outputs![0][0].deliveryId);
+		expect(ids[0]).toBe(ids[1]);
+		expect(ids[2]).not.toBe(ids[0]);
+	});
+
+	it('another Encryption Key gives other ids for the same body', async () => {
+		const request = signedRequest(deactivationPayload());
+		const otherKey = randomBytes(32).toString('hex');
+		const a = (await call(request)).outputs![1][0].deliveryId;
+		const b = (await call(request, { credential: customCredential({ encryptionKey: otherKey }) })).outputs![1][0].deliveryId;
+		expect(b).not.toBe(a);
+		expect(b).toBe(expectedId(request.body, otherKey));
+	});
+
+	it('manual entry: keyed the same way, the same entry gives the same id, a changed password a new one', () => {
+		const typed = { tenantId: '4711', clientId: 'app-4711', secret: 's-1', password: 'p-1', host: 'school.webuntis.com' };
+		const options = { secrets: { mode: 'omit' as const }, deliveryIds: deliveryIdsFor(ENCRYPTION_KEY) };
+		const a = manualCredentialsItem(typed, options);
+		const b = manualCredentialsItem({ ...typed }, options);
+		const c = manualCredentialsItem({ ...typed, password: 'p-2' }, options);
+		expect(a.deliveryId).toBe(b.deliveryId);
+		expect(c.deliveryId).not.toBe(a.deliveryId);
+		// The canonical entry (all fields, in the documented order) under the same derived key.
+		const canonical = JSON.stringify({
+			tenantId: '4711', clientId: 'app-4711', secret: 's-1', password: 'p-1', host: 'school.webuntis.com',
+			country: null, region: null, language: null, activatorEmail: null, activatorUsername: null, schoolEmail: null, schoolPhoneNumber: null,
+		});
+		expect(a.deliveryId).toBe(expectedId(canonical));
+		expect(a.deliveryId).not.toBe(sha256(canonical));
+	});
+
+	describe('without a usable Encryption Key the id cannot be keyed: the trigger refuses to run, in every Secrets mode', () => {
+		it.each([
+			['seal', ''],
+			['omit', ''],
+			['plain', ''],
+			['omit', 'hunter2'],
+			['plain', undefined],
+		])('Secrets %s, Encryption Key %j: 500 misconfigured, nothing started, the log says what to fix', async (secrets, encryptionKey) => {
+			const answer = await call(signedRequest(deactivationPayload()), {
+				parameters: { secrets },
+				credential: customCredential({ encryptionKey }),
+			});
+			expect(answer.status).toBe(500);
+			expect(answer.outputs).toBeUndefined();
+			expect(answer.body).toEqual({ error: 'Untis Platform Trigger is misconfigured; see the n8n log' });
+			expect(answer.logs).toEqual([{ level: 'error', message: expect.stringMatching(/deliveryId.*Encryption Key/) }]);
+		});
+
+		it('activation fails with the same message', async () => {
+			const hook = {
+				getCredentials: async () => customCredential({ encryptionKey: '' }),
+				getNodeParameter: (name: string, fallback?: unknown) => (name === 'secrets' ? 'omit' : fallback),
+				getNode: () => ({ name: 'Untis Platform Trigger' }),
+			} as unknown as IHookFunctions;
+			await expect(trigger.webhookMethods.default.create.call(hook)).rejects.toThrow(/deliveryId.*Encryption Key/);
+		});
 	});
 });
 

@@ -1,5 +1,4 @@
-import { hash } from 'node:crypto';
-
+import type { DeliveryIds } from './deliveryIds';
 import {
 	filterKeyOf,
 	parseEvent,
@@ -28,6 +27,8 @@ export interface ReceiveOptions {
 	keys: readonly VerificationKey[];
 	algorithms: readonly AlgorithmName[];
 	secrets: SecretsPolicy;
+	/** Keys the deliveryId (same body, same id) with the credential's Encryption Key. */
+	deliveryIds: DeliveryIds;
 	/** Adds `payload`: the body as parsed, with secrets treated like the top-level fields. */
 	includePayload?: boolean;
 	now?: Date;
@@ -39,12 +40,6 @@ export interface Delivery {
 	/** What the Events filter matches: the event type, V1, or OTHER. */
 	filterKey: string;
 	json: JsonObject;
-}
-
-/** Same body, same id: redeliveries and replays can be recognised downstream. */
-export function deliveryIdOf(body: Buffer): string {
-	// One-shot hash (Node >= 20.12): half the cost of createHash().update().digest() on small bodies.
-	return hash('sha256', body, 'hex');
 }
 
 /**
@@ -72,14 +67,14 @@ export function eventItem(
 	event: PlatformEvent,
 	body: Buffer,
 	verification: { algorithm: string | null; key: string },
-	options: Pick<ReceiveOptions, 'secrets' | 'includePayload' | 'now'>,
+	options: Pick<ReceiveOptions, 'secrets' | 'deliveryIds' | 'includePayload' | 'now'>,
 ): JsonObject {
 	const json: JsonObject = {
 		event: event.event,
 		eventType: event.eventType,
 		tenantId: event.tenantId,
 		tenantStatus: event.tenantStatus,
-		deliveryId: deliveryIdOf(body),
+		deliveryId: options.deliveryIds.of(body),
 		receivedAt: options.now ? options.now.toISOString() : isoTimestamp(),
 		verification: { algorithm: verification.algorithm, key: verification.key },
 	};

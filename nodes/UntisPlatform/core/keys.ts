@@ -102,21 +102,27 @@ function isBlank(text: string, start: number, end: number): boolean {
  * Exported for the linear-time test; everything here is a forward scan without backtracking.
  */
 export function keyBlocks(text: string): string[] {
-	// A fixed two-character pattern: nothing to backtrack, and one string built instead of arrays.
-	const normalised = text.includes('\r') ? text.replace(/\r\n?/g, '\n') : text;
+	// Lines end at \n, \r\n or a lone \r. The next position of each is remembered, so every
+	// character is searched past once, and no normalised copy of the whole text is built.
 	const chunks: string[] = [];
+	let nextLf = -2;
+	let nextCr = -2;
 	let chunkStart = 0;
 	let lineStart = 0;
-	while (lineStart <= normalised.length) {
-		let lineEnd = normalised.indexOf('\n', lineStart);
-		if (lineEnd === -1) lineEnd = normalised.length;
-		if (lineStart > 0 && isBlank(normalised, lineStart, lineEnd) && lineEnd < normalised.length) {
-			if (lineStart - 1 > chunkStart) chunks.push(normalised.slice(chunkStart, lineStart - 1));
-			chunkStart = lineEnd + 1;
+	while (lineStart <= text.length) {
+		if (nextLf !== -1 && nextLf < lineStart) nextLf = text.indexOf('\n', lineStart);
+		if (nextCr !== -1 && nextCr < lineStart) nextCr = text.indexOf('\r', lineStart);
+		const lineEnd = Math.min(nextLf === -1 ? text.length : nextLf, nextCr === -1 ? text.length : nextCr);
+		const breakLength = lineEnd === nextCr && text.charCodeAt(lineEnd + 1) === 10 ? 2 : 1;
+		if (lineStart > 0 && lineEnd < text.length && isBlank(text, lineStart, lineEnd)) {
+			// A blank line between two line breaks ends the chunk before it.
+			const previousBreak = text.charCodeAt(lineStart - 1) === 10 && text.charCodeAt(lineStart - 2) === 13 ? 2 : 1;
+			if (lineStart - previousBreak > chunkStart) chunks.push(text.slice(chunkStart, lineStart - previousBreak));
+			chunkStart = lineEnd + breakLength;
 		}
-		lineStart = lineEnd + 1;
+		lineStart = lineEnd + breakLength;
 	}
-	if (chunkStart < normalised.length) chunks.push(normalised.slice(chunkStart));
+	if (chunkStart < text.length) chunks.push(text.slice(chunkStart));
 
 	const blocks: string[] = [];
 	for (const chunk of chunks) {
@@ -125,7 +131,8 @@ export function keyBlocks(text: string): string[] {
 			blocks.push(chunk);
 			continue;
 		}
-		const { pems, rest } = pemBlocksOf(chunk);
+		// A fixed pattern with nothing to backtrack; per chunk, so blank lines cost nothing here.
+		const { pems, rest } = pemBlocksOf(chunk.includes('\r') ? chunk.replace(/\r\n?/g, '\n') : chunk);
 		blocks.push(...pems);
 		if (rest.trim()) blocks.push(rest);
 	}

@@ -1,4 +1,5 @@
 import { eventItem, type SecretsPolicy } from './delivery';
+import type { DeliveryIds } from './deliveryIds';
 import {
 	OPTIONAL_CREDENTIAL_FIELDS,
 	REQUIRED_CREDENTIAL_FIELDS,
@@ -73,7 +74,7 @@ function cleaned(field: string, value: unknown): string | null {
 /** Validates typed-in credentials and returns the trigger's credentials item (secrets treated per policy). */
 export function manualCredentialsItem(
 	input: ManualEntryInput,
-	options: { secrets: SecretsPolicy; now?: Date },
+	options: { secrets: SecretsPolicy; deliveryIds: DeliveryIds; now?: Date },
 ): JsonObject {
 	const values: Record<string, string | null> = {};
 	for (const field of [...REQUIRED, ...OPTIONAL_CREDENTIAL_FIELDS]) values[field] = cleaned(field, input[field]);
@@ -99,7 +100,7 @@ export function manualCredentialsItem(
 		...Object.fromEntries(OPTIONAL_CREDENTIAL_FIELDS.map((field) => [field, values[field]])),
 		extra: {},
 	} as unknown as CredentialsEvent;
-	// The same entry twice has the same deliveryId, like a redelivered webhook.
+	// The same entry twice has the same deliveryId, like a redelivered webhook, keyed the same way.
 	const canonical = Buffer.from(JSON.stringify(values));
 	return eventItem(event, canonical, { algorithm: null, key: 'manual' }, options);
 }
