@@ -22,6 +22,7 @@ import {
 	DEACTIVATION_EVENT_TYPES,
 	V1_EVENT_TYPE,
 } from './core/events';
+import { bodyReadRejection } from './core/bodyRead';
 import { keyRingFor } from './core/keys';
 import { Rejection } from './core/rejections';
 import { sealerFor } from './core/sealing';
@@ -71,9 +72,21 @@ function triggerSettings(context: IWebhookFunctions | IHookFunctions, credential
 }
 
 function answer(context: IWebhookFunctions, status: number, body: IDataObject): IWebhookResponseData {
-	context.getResponseObject().status(status).json(body);
+	try {
+		context.getResponseObject().status(status).json(body);
+	} catch {
+		// The client is gone (aborted mid-body): there is no one to answer, and still nothing starts.
+	}
 	// The node answered itself: n8n sends nothing more and starts no execution.
 	return { noWebhookResponse: true };
+}
+
+function reject(context: IWebhookFunctions, rejection: Rejection): IWebhookResponseData {
+	// The reason only: never the body, and header values are quoted shortened.
+	context.logger.warn(
+		`Untis Platform Trigger rejected a request with ${rejection.status} (${rejection.code}): ${rejection.message}`,
+	);
+	return answer(context, rejection.status, { error: rejection.message });
 }
 
 export class UntisPlatformTrigger implements INodeType {
@@ -282,7 +295,16 @@ export class UntisPlatformTrigger implements INodeType {
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		const req = this.getRequestObject();
-		if (!req.rawBody) await req.readRawBody();
+		if (!req.rawBody) {
+			// Whatever happens while reading an unverified body is answered here, never thrown.
+			let unread: Rejection | undefined;
+			try {
+				await req.readRawBody();
+			} catch (error) {
+				unread = bodyReadRejection(error);
+			}
+			if (unread) return reject(this, unread);
+		}
 
 		let settings: TriggerSettings;
 		try {
@@ -306,13 +328,7 @@ export class UntisPlatformTrigger implements INodeType {
 			// A bug, not a bad request: n8n reports it as the node's error.
 			throw new NodeOperationError(this.getNode(), error as Error);
 		}
-		if (delivery instanceof Rejection) {
-			// The reason only: never the body, and header values are quoted shortened.
-			this.logger.warn(
-				`Untis Platform Trigger rejected a request with ${delivery.status} (${delivery.code}): ${delivery.message}`,
-			);
-			return answer(this, delivery.status, { error: delivery.message });
-		}
+		if (delivery instanceof Rejection) return reject(this, delivery);
 
 		if (!settings.events.includes(delivery.filterKey)) {
 			return answer(this, 200, {

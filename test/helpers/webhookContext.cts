@@ -21,6 +21,8 @@ export interface CallOptions {
 	parameters?: IDataObject;
 	/** Leave rawBody unset, as n8n does for some content types, so the node must read it. */
 	rawBodyUnread?: boolean;
+	/** readRawBody() rejects with this, as n8n's does for an aborted, corrupt or oversize body. */
+	readRawBodyError?: Error;
 }
 
 export function customCredential(overrides: IDataObject = {}): IDataObject {
@@ -50,6 +52,7 @@ export async function callWebhook(
 		headers: request.headers,
 		rawBody: options.rawBodyUnread ? undefined : request.body,
 		async readRawBody() {
+			if (options.readRawBodyError) throw options.readRawBodyError;
 			req.rawBody = request.body;
 		},
 	};

@@ -255,6 +255,31 @@ describe('finding 4: deliveryId is keyed, so an item is no oracle for guesses of
 	});
 });
 
+describe('finding 1: a body that cannot be read is answered by the node, never thrown (no error execution)', () => {
+	// What n8n's readRawBody throws (n8n 2.41 body-parser: BadRequestError for an aborted stream,
+	// zlib errors for a corrupt gzip/deflate body, raw-body's 413 for a body over the payload limit).
+	const failures: Array<[string, Error, number, RegExp]> = [
+		['the client aborted or half-closed', Object.assign(new Error('Request body stream was aborted or is not readable'), { httpStatusCode: 400 }), 400, /could not be read completely/],
+		['the client stopped half-way', Object.assign(new Error('request aborted'), { type: 'request.aborted', status: 400 }), 400, /could not be read completely/],
+		['gzip with junk bytes', Object.assign(new Error('incorrect header check'), { code: 'Z_DATA_ERROR', errno: -3 }), 400, /Content-Encoding/],
+		['deflate with junk bytes', Object.assign(new Error('invalid stored block lengths'), { code: 'Z_DATA_ERROR' }), 400, /Content-Encoding/],
+		['over N8N_PAYLOAD_SIZE_MAX', Object.assign(new Error('request entity too large'), { type: 'entity.too.large', status: 413, statusCode: 413 }), 413, /larger than/],
+		['a length that does not match', Object.assign(new Error('request size did not match content length'), { type: 'request.size.invalid', status: 400 }), 400, /could not be read completely/],
+		['anything else', new TypeError("boom"), 400, /could not be read/],
+	];
+
+	it.each(failures)('%s: %s with {error}, noWebhookResponse, nothing started', async (_name, failure, status, message) => {
+		const request = signedRequest(createdPayload());
+		const answer = await call(request, { rawBodyUnread: true, readRawBodyError: failure });
+		expect(answer.status).toBe(status);
+		expect(answer.result).toEqual({ noWebhookResponse: true });
+		expect(answer.outputs).toBeUndefined();
+		expect(answer.body).toEqual({ error: expect.stringMatching(message) });
+		expect(JSON.stringify(answer.body)).not.toMatch(/test-secret|test-password/);
+		expect(answer.logs).toEqual([{ level: 'warn', message: expect.stringMatching(new RegExp(`rejected a request with ${status}`)) }]);
+	});
+});
+
 describe('sanity: the fixtures behave', () => {
 	it('a genuine deactivation still passes', async () => {
 		expect((await call(signedRequest(deactivationPayload()))).outputs![1]).toHaveLength(1);

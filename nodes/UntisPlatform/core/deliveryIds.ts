@@ -48,12 +48,16 @@ export function deliveryIdsFor(encryptionKey: string | undefined): DeliveryIds {
 	const cacheKey = encryptionKey ?? '';
 	let ids = cache.get(cacheKey);
 	if (!ids) {
-		let raw: Buffer;
+		let raw: Buffer | undefined;
+		let problem = '';
 		try {
 			raw = parseEncryptionKey(encryptionKey);
 		} catch (error) {
+			problem = (error as Error).message;
+		}
+		if (!raw) {
 			throw new DeliveryIdKeyError(
-				`deliveryId is keyed with the credential's Encryption Key, which every Secrets setting needs: ${(error as Error).message}`,
+				`deliveryId is keyed with the credential's Encryption Key, which every Secrets setting needs: ${problem}`,
 			);
 		}
 		ids = new DeliveryIds(raw);
