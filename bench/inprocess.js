@@ -104,8 +104,11 @@ async function main() {
 		for (const k of ring) if (crypto.verify('sha256', req.body, k.key, sig(req))) return true;
 		return false;
 	};
-	// The cheapest SHA-256 node:crypto offers (one-shot), as the trigger uses.
-	const sha = (req) => crypto.hash('sha256', req.body, 'hex');
+	// The keyed deliveryId the trigger computes: HMAC-SHA-256 under a key derived once (HKDF).
+	const idKey = crypto.createSecretKey(
+		Buffer.from(crypto.hkdfSync('sha256', Buffer.from(encryptionKey, 'base64'), Buffer.alloc(0), 'untis-platform deliveryId v1', 32)),
+	);
+	const sha = (req) => crypto.createHmac('sha256', idKey).update(req.body).digest('hex');
 	// Bare node:crypto, as one would write it without this package: a fresh random IV per value.
 	const aesKey = crypto.createSecretKey(Buffer.from(encryptionKey, 'base64'));
 	const bareSeal = (text) => {

@@ -24,7 +24,11 @@ export class UntisPlatform implements INodeType {
 		subtitle: '={{$parameter["operation"]}}',
 		description: "Use a school's Untis Platform credentials: API requests, access tokens, signature checks, unsealing, manual entry",
 		defaults: { name: 'Untis Platform' },
-		usableAsTool: true,
+		// Deliberately not a tool for AI agents: Unseal Secrets returns a school's secret and password
+		// in plain text and Get Access Token a bearer token, and an agent could be talked into
+		// returning them. n8n cannot hide single operations from tool use (display options only hide
+		// them in the editor), so the node is no tool at all: n8n makes a tool of truthy values only.
+		usableAsTool: undefined,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'untisPlatformApi', required: true, testedBy: 'untisPlatformApiTest' }],

@@ -22,6 +22,7 @@ import {
 	DEACTIVATION_EVENT_TYPES,
 	V1_EVENT_TYPE,
 } from './core/events';
+import { bodyReadRejection } from './core/bodyRead';
 import { dependsOnKeys, Rejection } from './core/rejections';
 import { deriveTriggerCredential, type TriggerCredential } from './core/triggerCredential';
 import type { Sealer } from './core/sealing';
@@ -85,16 +86,22 @@ async function cachedCredential(
 function triggerSettings(context: IWebhookFunctions | IHookFunctions, derived: TriggerCredential): TriggerSettings {
 	const mode = context.getNodeParameter('secrets', 'seal') as SecretsMode;
 	const options = context.getNodeParameter('options', {}) as IDataObject;
+	// First: the Encryption Key keys every deliveryId, so its absence is reported as such in any mode.
+	if (derived.deliveryIds instanceof Error) throw derived.deliveryIds;
 	if (mode === 'seal' && derived.sealer instanceof Error) throw derived.sealer;
+	// A hand-edited workflow may hold anything here; the core accepts only its own allow-list.
+	const additional = options.additionalAlgorithms;
 	return {
 		keys: derived.keys,
-		algorithms: (options.additionalAlgorithms as AlgorithmName[] | undefined)?.length
-			? [DEFAULT_ALGORITHM, ...(options.additionalAlgorithms as AlgorithmName[])]
-			: DEFAULT_ONLY,
+		algorithms:
+			Array.isArray(additional) && additional.length
+				? [DEFAULT_ALGORITHM, ...(additional as AlgorithmName[])]
+				: DEFAULT_ONLY,
 		secrets:
 			mode === 'seal'
 				? { mode, sealer: derived.sealer as Sealer }
 				: { mode: mode === 'plain' ? 'plain' : 'omit' },
+		deliveryIds: derived.deliveryIds,
 		includePayload: options.includePayload === true,
 		events: (options.events as string[] | undefined) ?? ALL_EVENTS,
 	};
@@ -135,9 +142,21 @@ function misconfigured(context: IWebhookFunctions, error: Error): IWebhookRespon
 }
 
 function answer(context: IWebhookFunctions, status: number, body: IDataObject): IWebhookResponseData {
-	context.getResponseObject().status(status).json(body);
+	try {
+		context.getResponseObject().status(status).json(body);
+	} catch {
+		// The client is gone (aborted mid-body): there is no one to answer, and still nothing starts.
+	}
 	// The node answered itself: n8n sends nothing more and starts no execution.
 	return { noWebhookResponse: true };
+}
+
+function reject(context: IWebhookFunctions, rejection: Rejection): IWebhookResponseData {
+	// The reason only: never the body, and header values are quoted shortened.
+	context.logger.warn(
+		`Untis Platform Trigger rejected a request with ${rejection.status} (${rejection.code}): ${rejection.message}`,
+	);
+	return answer(context, rejection.status, { error: rejection.message });
 }
 
 export class UntisPlatformTrigger implements INodeType {
@@ -358,7 +377,16 @@ export class UntisPlatformTrigger implements INodeType {
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		const req = this.getRequestObject();
-		if (!req.rawBody) await req.readRawBody();
+		if (!req.rawBody) {
+			// Whatever happens while reading an unverified body is answered here, never thrown.
+			let unread: Rejection | undefined;
+			try {
+				await req.readRawBody();
+			} catch (error) {
+				unread = bodyReadRejection(error);
+			}
+			if (unread) return reject(this, unread);
+		}
 
 		const key = cacheKeyOf(this);
 		const credential = await cachedCredential(this, key);
@@ -375,13 +403,7 @@ export class UntisPlatformTrigger implements INodeType {
 				delivery = receive(this, req, settings);
 			}
 		}
-		if (delivery instanceof Rejection) {
-			// The reason only: never the body, and header values are quoted shortened.
-			this.logger.warn(
-				`Untis Platform Trigger rejected a request with ${delivery.status} (${delivery.code}): ${delivery.message}`,
-			);
-			return answer(this, delivery.status, { error: delivery.message });
-		}
+		if (delivery instanceof Rejection) return reject(this, delivery);
 
 		if (!settings.events.includes(delivery.filterKey)) {
 			return answer(this, 200, {

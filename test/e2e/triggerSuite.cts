@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { readFileSync, existsSync, mkdtempSync } from 'node:fs';
 import { Agent } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -126,7 +126,7 @@ export function suite(version: string, { full }: { full: boolean }) {
 			expect(JSON.parse(answer.body)).toEqual({
 				received: true,
 				started: true,
-				deliveryId: createHash('sha256').update(d.body).digest('hex'),
+				deliveryId: sim.deliveryId(Buffer.from(d.body), encryptionKey),
 			});
 
 			const [execution] = await n8n.waitForExecutions({ workflowId: WORKFLOW.id, count: 1, sinceId: before });
@@ -139,7 +139,7 @@ export function suite(version: string, { full }: { full: boolean }) {
 			expect(runs[output === 0 ? 'Deactivation received' : 'Credentials received']).toBeUndefined();
 
 			expect(item).toMatchObject({ ...fields, tenantId: `tenant-${kind}` });
-			expect(item.deliveryId).toBe(createHash('sha256').update(d.body).digest('hex'));
+			expect(item.deliveryId).toBe(sim.deliveryId(Buffer.from(d.body), encryptionKey));
 			expect(item.verification).toEqual({ algorithm: 'SHA256withRSA', key: 'custom #1' });
 			expect(Date.parse(item.receivedAt as string)).not.toBeNaN();
 			if (output === 0) {
@@ -273,7 +273,7 @@ export function suite(version: string, { full }: { full: boolean }) {
 			expect((await post(d.body, d.headers)).status).toBe(200);
 			const executions = await n8n.waitForExecutions({ workflowId: WORKFLOW.id, count: 2, sinceId: before });
 			const ids = executions.map((e) => n8n.executionJson(e.id)[TRIGGER][0][0].deliveryId);
-			expect(ids[0]).toBe(createHash('sha256').update(d.body).digest('hex'));
+			expect(ids[0]).toBe(sim.deliveryId(Buffer.from(d.body), encryptionKey));
 			expect(ids[1]).toBe(ids[0]);
 		});
 	});
@@ -315,7 +315,7 @@ export function suite(version: string, { full }: { full: boolean }) {
 					return ((c ?? [])[0] ?? (d ?? [])[0]).deliveryId;
 				}),
 			);
-			const expected = deliveries.map((d) => createHash('sha256').update(d.body).digest('hex'));
+			const expected = deliveries.map((d) => sim.deliveryId(Buffer.from(d.body), encryptionKey));
 			expect(expected.filter((id) => !seen.has(id))).toEqual([]);
 
 			latencies.sort((a, b) => a - b);

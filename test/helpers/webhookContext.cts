@@ -36,6 +36,8 @@ export interface CallOptions {
 	workflowId?: string;
 	/** n8n's execution mode: 'webhook' for the Production URL (default), 'manual' for the Test URL. */
 	mode?: string;
+	/** readRawBody() rejects with this, as n8n's does for an aborted, corrupt or oversize body. */
+	readRawBodyError?: Error;
 }
 
 export function customCredential(overrides: IDataObject = {}): IDataObject {
@@ -65,6 +67,7 @@ export async function callWebhook(
 		headers: request.headers,
 		rawBody: options.rawBodyUnread ? undefined : request.body,
 		async readRawBody() {
+			if (options.readRawBodyError) throw options.readRawBodyError;
 			req.rawBody = request.body;
 		},
 	};

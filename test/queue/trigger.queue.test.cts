@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { Agent } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -105,7 +105,7 @@ function note(line: string) {
 }
 
 const hookOf = (workflow: { nodes: Array<{ webhookId?: string }> }) => `${workflow.nodes[0].webhookId}/webhook`;
-const idOf = (body: string) => createHash('sha256').update(body).digest('hex');
+const idOf = (body: string) => sim.deliveryId(Buffer.from(body), encryptionKey) as string;
 const signed = (kind: string, tenant: string, key = privateKey, algorithm?: string) => {
 	const body = JSON.stringify(sim.buildPayload(kind, { tenant }));
 	return { body, headers: sim.signRequest(body, key, algorithm) as Record<string, string>, id: idOf(body) };

@@ -7,6 +7,7 @@ import { UntisPlatform } from '../../dist/nodes/UntisPlatform/UntisPlatform.node
 import { sealerFor } from '../../nodes/UntisPlatform/core/sealing';
 import { baseUrlOf, buildTokenRequest, readTokenResponse } from '../../nodes/UntisPlatform/core/token';
 import { manualCredentialsItem } from '../../nodes/UntisPlatform/core/manualEntry';
+import { deliveryIdsFor } from '../../nodes/UntisPlatform/core/deliveryIds';
 import { ENCRYPTION_KEY } from '../helpers/platform.cjs';
 
 const node = new UntisPlatform();
@@ -209,11 +210,23 @@ describe('Create Credentials Event (manual entry)', () => {
 		['the label without spaces', { clientId: 'clientId' }, /holds the label 'clientId', not the value/],
 		['secret pasted twice', { password: 's3cret' }, /'secret' and 'password' are the same value/],
 		['a host with a path', { host: 'https://school.webuntis.com/WebUntis/' }, /'host' must be a host name/],
+		['a value over 1000 characters', { secret: 's'.repeat(1001) }, /^'secret' is 1001 characters long; at most 1000 are accepted/],
+		['an email over 254 characters', { activatorEmail: `${'a'.repeat(250)}@b.at` }, /^'activatorEmail' is 255 characters long; at most 254/],
+		['a host over 300 characters', { host: `${'h'.repeat(301)}` }, /'host' must be a host name/],
+		['a backtick-quoted value', { password: '`pw`' }, /'password' is wrapped in quotes/],
+		['the label client_id', { clientId: 'CLIENT_ID' }, /holds the label 'CLIENT_ID'/],
 	])('refuses %s with a message that says what to fix', (_name, change, message) => {
-		expect(() => manualCredentialsItem({ ...typed, ...change }, { secrets: { mode: 'plain' } })).toThrow(message);
+		expect(() => manualCredentialsItem({ ...typed, ...change }, { secrets: { mode: 'plain' }, deliveryIds: deliveryIdsFor(ENCRYPTION_KEY) })).toThrow(message);
 	});
 
-	it('refuses an invalid email', () => {
-		expect(() => manualCredentialsItem({ ...typed, activatorEmail: 'jane' }, { secrets: { mode: 'omit' } })).toThrow(/'activatorEmail' is not an email address/);
+	it.each(['jane', '@doe.com', 'jane@', 'jane@doe', 'jane@.com', 'jane@doe.', 'ja ne@doe.com', 'jane@doe@x.com', 'jane@d\t.com'])(
+		'refuses the invalid email %j',
+		(email) => {
+			expect(() => manualCredentialsItem({ ...typed, activatorEmail: email }, { secrets: { mode: 'omit' }, deliveryIds: deliveryIdsFor(ENCRYPTION_KEY) })).toThrow(/'activatorEmail' is not an email address/);
+		},
+	);
+
+	it.each(['jane@doe.com', 'a@b.c', 'jane.doe+n8n@mail.school.example', 'j@x.y.'])('accepts the email %j', (email) => {
+		expect(manualCredentialsItem({ ...typed, activatorEmail: email }, { secrets: { mode: 'omit' }, deliveryIds: deliveryIdsFor(ENCRYPTION_KEY) }).activatorEmail).toBe(email);
 	});
 });

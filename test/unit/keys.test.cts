@@ -5,6 +5,7 @@ import {
 	buildKeyRing,
 	KeyConfigError,
 	keyRingFor,
+	MAX_PUBLIC_KEYS_LENGTH,
 	parsePublicKeys,
 } from '../../nodes/UntisPlatform/core/keys';
 import { PUBLISHED_KEYS } from '../../nodes/UntisPlatform/core/publishedKeys';
@@ -48,6 +49,28 @@ describe('parsePublicKeys: the Public Keys field', () => {
 
 	it('reads PEM blocks that follow each other without a blank line', () => {
 		expect(parsePublicKeys(`${a.pem.trim()}\n${b.pem.trim()}`).keys).toHaveLength(2);
+	});
+
+	it('a PEM block without its END line is named as such; a complete block before it still parses', () => {
+		const parsed = parsePublicKeys(`${a.pem.trim()}\n-----BEGIN PUBLIC KEY-----\nAAAA\n`);
+		expect(parsed.keys).toHaveLength(1);
+		expect(parsed.errors).toEqual(["Public key #2 is a 'PUBLIC KEY' PEM block without its '-----END PUBLIC KEY-----' line"]);
+	});
+
+	it('a PEM block on one line with a key around it: both are reported in order', () => {
+		const parsed = parsePublicKeys(`${b.spki}\n\n${a.pem.trim()}`);
+		expect(parsed.keys.map((key) => key.key.equals(b.publicKey) ? 'b' : 'a')).toEqual(['b', 'a']);
+	});
+
+	it(`text longer than ${MAX_PUBLIC_KEYS_LENGTH} characters is refused before it is parsed`, () => {
+		const parsed = parsePublicKeys(`${a.spki}\n\n${' '.repeat(MAX_PUBLIC_KEYS_LENGTH)}`);
+		expect(parsed.keys).toEqual([]);
+		expect(parsed.errors).toEqual([
+			`Public Keys holds ${a.spki.length + 2 + MAX_PUBLIC_KEYS_LENGTH} characters; at most ${MAX_PUBLIC_KEYS_LENGTH} are read (about twenty keys): paste only the keys`,
+		]);
+		expect(() => buildKeyRing({ environment: 'production', publicKeys: 'A'.repeat(MAX_PUBLIC_KEYS_LENGTH + 1) })).toThrow(
+			/^Public Keys holds 65537 characters; at most 65536 are read/,
+		);
 	});
 
 	it('an empty field has no keys and no errors', () => {

@@ -249,11 +249,11 @@ describe('verification under mutation (fast-check)', () => {
 /* ---------------------------------------------------------------------------------------------- */
 
 const RESERVED = new Set([
-	// Output contract fields win a clash, and __proto__ is refused on purpose: not "arbitrary extras".
+	// Output contract fields win a clash, and prototype keys are refused on purpose: not "arbitrary extras".
 	'event', 'eventType', 'type', 'tenantId', 'tenantStatus', 'deliveryId', 'receivedAt', 'verification',
 	'secrets', 'payload', 'specVersion', 'extra', 'clientId', 'secret', 'password', 'host', 'country',
 	'region', 'language', 'activatorEmail', 'activatorUsername', 'schoolEmail', 'schoolPhoneNumber',
-	'schoolName', 'reasonType', 'reasonText', '__proto__',
+	'schoolName', 'reasonType', 'reasonText', '__proto__', 'constructor', 'prototype',
 ]);
 
 const text = fc.string({ unit: 'binary', maxLength: 60 });
@@ -261,8 +261,8 @@ const nonBlank = text.filter((s) => s.trim() !== '');
 const optional = fc.option(text, { nil: undefined });
 const extras = fc.dictionary(
 	fc.string({ unit: 'binary', minLength: 1, maxLength: 20 }).filter((k) => !RESERVED.has(k)),
-	// A nested __proto__ key is refused on purpose too (400), so it is no valid payload.
-	fc.jsonValue({ maxDepth: 3 }).filter((value) => !JSON.stringify(value).includes('"__proto__"')),
+	// A nested prototype key is refused on purpose too (400), so it is no valid payload.
+	fc.jsonValue({ maxDepth: 3 }).filter((value) => !/"(__proto__|constructor|prototype)":/.test(JSON.stringify(value))),
 	{ maxKeys: 6 },
 );
 

@@ -199,14 +199,26 @@ async function main(argv, out = process.stdout) {
 		out.write(`${curlCommand(args.url, body, headers)}\n`);
 		return 0;
 	}
-	const deliveryId = crypto.createHash('sha256').update(body).digest('hex');
 	const response = await post(args.url, body, headers);
-	out.write(`${kind} tenant=${JSON.parse(body).tenantId} deliveryId=${deliveryId}\n`);
+	// The deliveryId is keyed with the credential's Encryption Key: the trigger's answer carries it.
+	out.write(`${kind} tenant=${JSON.parse(body).tenantId}\n`);
 	out.write(`HTTP ${response.status} in ${response.ms.toFixed(0)} ms: ${response.body}\n`);
 	return response.status >= 200 && response.status < 300 ? 0 : 1;
 }
 
-module.exports = { KINDS, keygen, buildPayload, signRequest, post, curlCommand, main };
+/**
+ * The trigger's deliveryId for a body, computed independently of the package (tests compare the
+ * two): HMAC-SHA-256 of the raw body under HKDF-SHA-256(Encryption Key bytes, empty salt,
+ * info 'untis-platform deliveryId v1', 32 bytes).
+ */
+function deliveryId(body, encryptionKey) {
+	const text = encryptionKey.trim();
+	const ikm = /^[0-9a-f]{64}$/i.test(text) ? Buffer.from(text, 'hex') : Buffer.from(text, 'base64');
+	const key = Buffer.from(crypto.hkdfSync('sha256', ikm, Buffer.alloc(0), 'untis-platform deliveryId v1', 32));
+	return crypto.createHmac('sha256', key).update(body).digest('hex');
+}
+
+module.exports = { KINDS, keygen, buildPayload, signRequest, post, curlCommand, deliveryId, main };
 
 if (require.main === module) {
 	main(process.argv.slice(2)).then(

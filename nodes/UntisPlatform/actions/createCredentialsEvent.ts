@@ -1,6 +1,8 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
+import type { CredentialData } from '../core/credentialCheck';
 import type { SecretsMode } from '../core/delivery';
+import { deliveryIdsFor } from '../core/deliveryIds';
 import { manualCredentialsItem } from '../core/manualEntry';
 import { forOperation, type Operation } from './operation';
 import { secretsPolicy, type SealerOf } from './sealerOf';
@@ -15,7 +17,12 @@ async function execute(context: IExecuteFunctions, index: number, _item: unknown
 		...(context.getNodeParameter('additionalFields', index, {}) as IDataObject),
 	};
 	const mode = context.getNodeParameter('secrets', index, 'seal') as SecretsMode;
-	return manualCredentialsItem(input, { secrets: await secretsPolicy(mode, sealer) }) as IDataObject;
+	// The deliveryId is keyed like the trigger's, so the credential's Encryption Key is needed in every mode.
+	const credential = (await context.getCredentials('untisPlatformApi')) as unknown as CredentialData;
+	return manualCredentialsItem(input, {
+		secrets: await secretsPolicy(mode, sealer),
+		deliveryIds: deliveryIdsFor(credential.encryptionKey),
+	}) as IDataObject;
 }
 
 const show = forOperation('createCredentialsEvent');

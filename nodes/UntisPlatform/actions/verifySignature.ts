@@ -2,6 +2,7 @@ import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INod
 
 import type { CredentialData } from '../core/credentialCheck';
 import { receiveDelivery, type SecretsMode } from '../core/delivery';
+import { deliveryIdsFor } from '../core/deliveryIds';
 import { keyRingFor } from '../core/keys';
 import { Rejection } from '../core/rejections';
 import { DEFAULT_ALGORITHM, type AlgorithmName } from '../core/signature';
@@ -52,6 +53,8 @@ async function execute(context: IExecuteFunctions, index: number, item: INodeExe
 			algorithms: [DEFAULT_ALGORITHM, ...extra],
 			secrets: await secretsPolicy(context.getNodeParameter('secrets', index, 'seal') as SecretsMode, sealer),
 			includePayload: options.includePayload === true,
+			// The same keyed id the trigger gives the same delivery.
+			deliveryIds: deliveryIdsFor(credential.encryptionKey),
 		},
 	);
 	if (delivery instanceof Rejection) {

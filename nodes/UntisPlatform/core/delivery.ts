@@ -1,5 +1,4 @@
-import { hash } from 'node:crypto';
-
+import type { DeliveryIds } from './deliveryIds';
 import {
 	filterKeyOf,
 	parseEvent,
@@ -28,6 +27,8 @@ export interface ReceiveOptions {
 	keys: readonly VerificationKey[];
 	algorithms: readonly AlgorithmName[];
 	secrets: SecretsPolicy;
+	/** Keys the deliveryId (same body, same id) with the credential's Encryption Key. */
+	deliveryIds: DeliveryIds;
 	/** Adds `payload`: the body as parsed, with secrets treated like the top-level fields. */
 	includePayload?: boolean;
 	now?: Date;
@@ -41,18 +42,19 @@ export interface Delivery {
 	json: JsonObject;
 }
 
-/** Same body, same id: redeliveries and replays can be recognised downstream. */
-export function deliveryIdOf(body: Buffer): string {
-	// One-shot hash (Node >= 20.12): half the cost of createHash().update().digest() on small bodies.
-	return hash('sha256', body, 'hex');
-}
-
+/**
+ * Applies the Secrets setting to `secret` and `password` at the top level of any verified body:
+ * a deactivation or an unknown event type that carries them gets the same protection as a
+ * credentials event. A value that is not a string (only possible outside credentials events,
+ * which require strings) is sealed as its JSON text.
+ */
 function protectSecrets(target: JsonObject, policy: SecretsPolicy): void {
+	if (policy.mode === 'plain') return;
 	for (const field of SECRET_FIELDS) {
 		const value = target[field];
-		if (typeof value !== 'string') continue;
-		if (policy.mode === 'seal') target[field] = policy.sealer.seal(value);
-		else if (policy.mode === 'omit') target[field] = null;
+		if (value === undefined || value === null) continue;
+		if (policy.mode === 'omit') target[field] = null;
+		else target[field] = policy.sealer.seal(typeof value === 'string' ? value : JSON.stringify(value));
 	}
 }
 
@@ -65,14 +67,14 @@ export function eventItem(
 	event: PlatformEvent,
 	body: Buffer,
 	verification: { algorithm: string | null; key: string },
-	options: Pick<ReceiveOptions, 'secrets' | 'includePayload' | 'now'>,
+	options: Pick<ReceiveOptions, 'secrets' | 'deliveryIds' | 'includePayload' | 'now'>,
 ): JsonObject {
 	const json: JsonObject = {
 		event: event.event,
 		eventType: event.eventType,
 		tenantId: event.tenantId,
 		tenantStatus: event.tenantStatus,
-		deliveryId: deliveryIdOf(body),
+		deliveryId: options.deliveryIds.of(body),
 		receivedAt: options.now ? options.now.toISOString() : isoTimestamp(),
 		verification: { algorithm: verification.algorithm, key: verification.key },
 	};
@@ -84,10 +86,8 @@ export function eventItem(
 	for (const key of Object.keys(event.extra)) {
 		if (!hasOwn(json, key)) json[key] = event.extra[key];
 	}
-	if (event.event === 'credentials') {
-		protectSecrets(json, options.secrets);
-		json.secrets = SECRETS_LABEL[options.secrets.mode];
-	}
+	protectSecrets(json, options.secrets);
+	if (event.event === 'credentials') json.secrets = SECRETS_LABEL[options.secrets.mode];
 	if (options.includePayload) {
 		const payload = JSON.parse(body.toString('utf8').replace(/^\uFEFF/, '')) as JsonObject;
 		protectSecrets(payload, options.secrets);

@@ -66,17 +66,22 @@ function invalid(message: string): Rejection {
 	return new Rejection('invalid_body', message);
 }
 
+/** Keys that can reach an object's prototype in a careless merge: refused anywhere in a body. */
+const PROTOTYPE_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+
 function parseJsonObject(body: Buffer): JsonObject {
 	let text = body.toString('utf8');
 	if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
 	// JSON.parse keeps "__proto__" as an own key, but a later Object.assign or merge in a
-	// workflow would turn it into a prototype change; the platform never sends one. The reviver
-	// walks the whole tree, so it only runs when the key can be present (also \u-escaped).
-	let prototypeKey = false;
+	// workflow would turn it into a prototype change, and "constructor"/"prototype" are the other
+	// road to the same (constructor.prototype); the platform sends none of them. The reviver walks
+	// the whole tree, so it only runs when such a key can be present (also \u-escaped).
+	let prototypeKey: string | undefined;
 	const reviver =
-		text.includes('__proto__') || text.includes('\\u')
+		text.includes('__proto__') || text.includes('constructor') || text.includes('prototype') || text.includes('\\u')
 			? (key: string, value: unknown) => {
-					if (key === '__proto__') prototypeKey = true;
+					// Visited inside out: the outer key of a path wins ('constructor', not its 'prototype').
+					if (PROTOTYPE_KEYS.has(key)) prototypeKey = key;
 					return value;
 				}
 			: undefined;
@@ -87,7 +92,7 @@ function parseJsonObject(body: Buffer): JsonObject {
 		parsed = invalid('Body is not valid JSON');
 	}
 	if (parsed instanceof Rejection) throw parsed;
-	if (prototypeKey) throw invalid("Body contains a '__proto__' key, which is not allowed");
+	if (prototypeKey !== undefined) throw invalid(`Body contains a '${prototypeKey}' key, which is not allowed`);
 	if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
 		throw invalid(`Body must be a JSON object, got ${Array.isArray(parsed) ? 'an array' : parsed === null ? 'null' : `a ${typeof parsed}`}`);
 	}

@@ -12,7 +12,10 @@ export type RejectionCode =
 	| 'signature_mismatch'
 	// 400: genuinely signed, but not an event we can deliver
 	| 'invalid_body'
-	| 'calendar_request';
+	| 'calendar_request'
+	// 400 / 413: the body could not be read, so nothing was verified
+	| 'unreadable_body'
+	| 'body_too_large';
 
 /**
  * Thrown by the core and answered by the node. Deliberately not an Error: a rejection is an
@@ -21,13 +24,18 @@ export type RejectionCode =
  */
 export class Rejection {
 	readonly name = 'Rejection';
-	readonly status: 400 | 401;
+	readonly status: 400 | 401 | 413;
 
 	constructor(
 		readonly code: RejectionCode,
 		readonly message: string,
 	) {
-		this.status = code === 'invalid_body' || code === 'calendar_request' ? 400 : 401;
+		this.status =
+			code === 'body_too_large'
+				? 413
+				: code === 'invalid_body' || code === 'calendar_request' || code === 'unreadable_body'
+					? 400
+					: 401;
 	}
 
 	toString(): string {

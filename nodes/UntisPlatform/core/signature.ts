@@ -54,8 +54,9 @@ export function isStrictBase64(text: string): boolean {
 
 /** Header values can be anything; quote at most a short, printable excerpt in messages. */
 export function quoteHeader(value: string): string {
-	const printable = value.replace(/[^\x20-\x7e]/g, '?');
-	return printable.length > 40 ? `${printable.slice(0, 40)}...` : printable;
+	// Shortened first, so the work does not grow with the header's length.
+	const printable = value.slice(0, 40).replace(/[^\x20-\x7e]/g, '?');
+	return value.length > 40 ? `${printable}...` : printable;
 }
 
 // Rejections on this path are returned, not thrown: it is the path a flood of forged requests
@@ -79,12 +80,23 @@ function singleHeader(name: string, value: string | string[] | undefined): strin
 	return value.trim();
 }
 
+/**
+ * Whether a name is on the allow-list itself. The configured list comes from the node's
+ * parameters, which a hand-edited workflow can fill with anything ('SHA1withRSA', 'toString',
+ * '__proto__'): only the table's own entries ever count, whatever the list says.
+ */
+export function isAlgorithmName(name: unknown): name is AlgorithmName {
+	return typeof name === 'string' && Object.prototype.hasOwnProperty.call(ALGORITHMS, name);
+}
+
 function allowedAlgorithm(header: string, allowed: readonly AlgorithmName[]): AlgorithmName | Rejection {
-	const match = allowed.find((name) => name.toLowerCase() === header.toLowerCase());
+	const wanted = header.toLowerCase();
+	const match = allowed.find((name) => isAlgorithmName(name) && name.toLowerCase() === wanted);
 	if (!match) {
+		const names = allowed.filter(isAlgorithmName);
 		return new Rejection(
 			'algorithm_not_allowed',
-			`Algorithm header '${quoteHeader(header)}' is not allowed (allowed: ${allowed.join(', ')})`,
+			`Algorithm header '${quoteHeader(header)}' is not allowed (allowed: ${names.length ? names.join(', ') : 'none'})`,
 		);
 	}
 	return match;

@@ -34,9 +34,22 @@ export class TokenError extends Error {
 	}
 }
 
+/** A host name (253) with scheme, port and slack; the cap is checked before anything else. */
+export const MAX_HOST_LENGTH = 300;
+
+/** `https://school.example///` without its trailing slashes, in one backward scan (no regex). */
+function withoutTrailingSlashes(text: string): string {
+	let end = text.length;
+	while (end > 0 && text.charCodeAt(end - 1) === 47 /* / */) end--;
+	return text.slice(0, end);
+}
+
 /** Why a host value cannot be used, or undefined when it can. */
 export function hostProblem(host: string): string | undefined {
-	const trimmed = host.trim().replace(/\/+$/, '');
+	if (host.length > MAX_HOST_LENGTH) {
+		return `Host is ${host.length} characters long; a host name or URL has at most ${MAX_HOST_LENGTH}`;
+	}
+	const trimmed = withoutTrailingSlashes(host.trim());
 	if (trimmed === '') return 'Host is empty: the credentials event carries it in `host`';
 	const url = parseUrl(/^https?:\/\//i.test(trimmed) ? trimmed : `https://${trimmed}`);
 	if (!url) return `Host '${host.slice(0, 80)}' is not a host name or URL`;
@@ -50,7 +63,7 @@ export function hostProblem(host: string): string | undefined {
 export function baseUrlOf(host: string): string {
 	const problem = hostProblem(host);
 	if (problem) throw new TokenError(problem);
-	const trimmed = host.trim().replace(/\/+$/, '');
+	const trimmed = withoutTrailingSlashes(host.trim());
 	const url = new URL(/^https?:\/\//i.test(trimmed) ? trimmed : `https://${trimmed}`);
 	return `${url.protocol}//${url.host}`;
 }

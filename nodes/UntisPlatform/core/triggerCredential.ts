@@ -1,4 +1,5 @@
 import type { CredentialData } from './credentialCheck';
+import { DeliveryIdKeyError, DeliveryIds } from './deliveryIds';
 import { keyRingFor, type VerificationKey } from './keys';
 import { Sealer, parseEncryptionKey } from './sealing';
 
@@ -10,15 +11,23 @@ import { Sealer, parseEncryptionKey } from './sealing';
 export interface TriggerCredential {
 	keys: VerificationKey[];
 	sealer: Sealer | Error;
+	/** Every Secrets mode needs it (the id is keyed); kept as an error so the node can say so. */
+	deliveryIds: DeliveryIds | Error;
 }
 
 export function deriveTriggerCredential(credential: CredentialData): TriggerCredential {
 	let sealer: Sealer | Error;
+	let deliveryIds: DeliveryIds | Error;
 	try {
-		// Not sealerFor: its memo is keyed by the key's text, which this cache must not hold.
-		sealer = new Sealer(parseEncryptionKey(credential.encryptionKey));
+		// Not sealerFor/deliveryIdsFor: their memos are keyed by the key's text, which this cache must not hold.
+		const encryptionKey = parseEncryptionKey(credential.encryptionKey);
+		sealer = new Sealer(encryptionKey);
+		deliveryIds = new DeliveryIds(encryptionKey);
 	} catch (error) {
 		sealer = error as Error;
+		deliveryIds = new DeliveryIdKeyError(
+			`deliveryId is keyed with the credential's Encryption Key, which every Secrets setting needs: ${(error as Error).message}`,
+		);
 	}
-	return { keys: keyRingFor(credential), sealer };
+	return { keys: keyRingFor(credential), sealer, deliveryIds };
 }

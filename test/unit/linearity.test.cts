@@ -1,0 +1,102 @@
+import { isEmailAddress, manualCredentialsItem } from '../../nodes/UntisPlatform/core/manualEntry';
+import { deliveryIdsFor } from '../../nodes/UntisPlatform/core/deliveryIds';
+import { checkCredential } from '../../nodes/UntisPlatform/core/credentialCheck';
+import { keyBlocks, parsePublicKeys } from '../../nodes/UntisPlatform/core/keys';
+import { quoteHeader } from '../../nodes/UntisPlatform/core/signature';
+import { baseUrlOf, hostProblem } from '../../nodes/UntisPlatform/core/token';
+import { ENCRYPTION_KEY } from '../helpers/platform.cjs';
+
+/**
+ * Every check that a request, a form or a credential can reach runs in linear time: the work at
+ * four times the size is compared with the work at the base size (a ratio, not a time limit).
+ * Linear work gives about 4 (or about 1 when a length cap answers first), quadratic work 16; the
+ * limit of 10 leaves room for a loaded machine's noise (caches, collections) on both sides.
+ * The inputs are the adversarial shapes that made backtracking regexes quadratic.
+ *
+ * LINEARITY_BASE_BYTES (default 1 MiB) lets the quadratic code before the fix be shown failing
+ * in seconds rather than hours (a synchronous regex cannot be interrupted by a test timeout).
+ */
+const BASE = Number(process.env.LINEARITY_BASE_BYTES ?? 1024 * 1024);
+const FACTOR = 4;
+const LIMIT = 10;
+
+/** Nanoseconds per call: the call repeated until at least `minMs` have passed. */
+function perCall(fn: () => unknown, minMs = 20): number {
+	const start = process.hrtime.bigint();
+	const budget = BigInt(minMs * 1e6);
+	let calls = 0;
+	let elapsed = BigInt(0);
+	do {
+		fn();
+		calls++;
+		elapsed = process.hrtime.bigint() - start;
+	} while (elapsed < budget);
+	return Number(elapsed) / calls;
+}
+
+/** Work at FACTOR x the size over work at the base size: the best of seven alternating rounds. */
+function workRatio<T>(make: (bytes: number) => T, run: (input: T) => unknown): number {
+	const small = make(BASE);
+	const large = make(BASE * FACTOR);
+	const smallTimes: number[] = [];
+	const largeTimes: number[] = [];
+	for (let round = 0; round < 7; round++) {
+		smallTimes.push(perCall(() => run(small)));
+		largeTimes.push(perCall(() => run(large)));
+	}
+	return Math.min(...largeTimes) / Math.min(...smallTimes);
+}
+
+const quietly = (fn: () => unknown) => () => {
+	try {
+		return fn();
+	} catch (error) {
+		return error;
+	}
+};
+
+const manualEntry = (overrides: Record<string, string>) =>
+	quietly(() =>
+		manualCredentialsItem(
+			{ tenantId: '4711', clientId: 'app-4711', secret: 's-1', password: 'p-1', host: 'school.webuntis.com', ...overrides },
+			{ secrets: { mode: 'omit' }, deliveryIds: deliveryIdsFor(ENCRYPTION_KEY) },
+		),
+	)();
+
+describe(`linear-time validation on adversarial inputs of ${BASE} and ${BASE * FACTOR} bytes`, () => {
+	const cases: Array<[string, (bytes: number) => unknown, (input: never) => unknown]> = [
+		['host: slashes then a letter (token.ts trailing-slash strip)', (n) => `${'/'.repeat(n)}x`, (host: string) => hostProblem(host)],
+		['host: a name then slashes then a letter', (n) => `school.example${'/'.repeat(n)}x`, (host: string) => quietly(() => hostProblem(host))()],
+		['baseUrlOf: slashes then a letter', (n) => `${'/'.repeat(n)}x`, (host: string) => quietly(() => baseUrlOf(host))()],
+		['manual entry: activatorEmail a@ + dots + @', (n) => `a@${'.'.repeat(n)}@`, (email: string) => manualEntry({ activatorEmail: email })],
+		['manual entry: activatorEmail a@ + a.a.a... without an end', (n) => `a@${'a.'.repeat(n / 2)} `, (email: string) => manualEntry({ activatorEmail: email })],
+		['manual entry: host of slashes', (n) => `${'/'.repeat(n)}x`, (host: string) => manualEntry({ host })],
+		['manual entry: a quoted value with no closing quote', (n) => `"${'a'.repeat(n)}`, (secret: string) => manualEntry({ secret })],
+		['manual entry: every field huge', (n) => 'x'.repeat(n), (value: string) => manualEntry({ tenantId: value, clientId: value, secret: `${value}1`, password: value, host: value })],
+		['public keys: BEGIN lines without END (keys.ts PEM parser)', (n) => '-----BEGIN PUBLIC KEY-----\n'.repeat(Math.ceil(n / 27)), (text: string) => parsePublicKeys(text)],
+		['public keys: BEGIN lines of another label', (n) => '-----BEGIN A-----\nAAAA\n'.repeat(Math.ceil(n / 23)), (text: string) => parsePublicKeys(text)],
+		['public keys: blank-looking lines', (n) => '\n \t'.repeat(Math.ceil(n / 3)), (text: string) => parsePublicKeys(text)],
+		['credential test button: BEGIN lines without END', (n) => '-----BEGIN PUBLIC KEY-----\n'.repeat(Math.ceil(n / 27)), (publicKeys: string) => checkCredential({ environment: 'custom', publicKeys })],
+		['Algorithm/Authorization header quoting', (n) => '\u0001'.repeat(n), (value: string) => quoteHeader(value)],
+	];
+
+	it.each(cases)('%s', (_name, make, run) => {
+		const ratio = workRatio(make, run as (input: unknown) => unknown);
+		expect(ratio).toBeLessThan(LIMIT);
+	});
+});
+
+// Below the length caps, the scanners themselves: linear at any size, so the caps are a second line.
+describe(`the scanners behind the caps are linear too (${BASE} and ${BASE * FACTOR} bytes, no cap)`, () => {
+	const cases: Array<[string, (bytes: number) => string, (input: string) => unknown]> = [
+		['keyBlocks: BEGIN lines without END', (n) => '-----BEGIN PUBLIC KEY-----\n'.repeat(Math.ceil(n / 27)), keyBlocks],
+		['keyBlocks: BEGIN lines with labels that never end', (n) => '-----BEGIN A'.repeat(Math.ceil(n / 12)), keyBlocks],
+		['keyBlocks: BEGIN lines of changing labels', (n) => Array.from({ length: Math.ceil(n / 24) }, (_, i) => `-----BEGIN K${i}-----\n`).join(''), keyBlocks],
+		['keyBlocks: blank lines of spaces and CRs', (n) => ' \r\n\t\n'.repeat(Math.ceil(n / 5)), keyBlocks],
+		['isEmailAddress: a@ + dots + @', (n) => `a@${'.'.repeat(n)}@`, isEmailAddress],
+		['isEmailAddress: a@ + letters, no dot', (n) => `a@${'a'.repeat(n)}`, isEmailAddress],
+	];
+	it.each(cases)('%s', (_name, make, run) => {
+		expect(workRatio(make, run)).toBeLessThan(LIMIT);
+	});
+});
