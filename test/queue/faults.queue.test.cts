@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { Agent } from 'node:http';
+import { Agent, get } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -114,6 +114,18 @@ function signed(tenant: string): Delivery {
 }
 const send = (url: string, d: Delivery, agent?: Agent, timeoutMs = ANSWER_TIMEOUT_MS): Promise<Answer> =>
 	sim.post(url, d.body, d.headers, { agent, timeoutMs }).catch((error: Error) => ({ error: error.message }));
+
+/** GET -> status, or 'down' when nothing answers within timeoutMs (n8n's health endpoints are GET only). */
+function statusOf(url: string, timeoutMs = 2000): Promise<number | string> {
+	return new Promise((resolve) => {
+		const req = get(url, { timeout: timeoutMs }, (res) => {
+			res.resume();
+			resolve(res.statusCode ?? 'no status');
+		});
+		req.on('timeout', () => req.destroy(new Error('timeout')));
+		req.on('error', (e) => resolve(/timeout/.test(e.message) ? 'no answer' : 'down'));
+	});
+}
 
 function storedTenants(): Set<string> {
 	const [table] = cluster.pg.json("SELECT id FROM data_table WHERE name = 'untis_tenants'");
@@ -290,7 +302,7 @@ describe('behind nginx (two webhook processes, the recommended configuration)', 
 		const polling = (async () => {
 			while (starting && Date.now() - t0 < 300_000) {
 				const [readiness, post] = await Promise.all([
-					sim.post(`${victim.baseUrl}/healthz/readiness`, '', {}, { timeoutMs: 2000 }).then((a: { status: number }) => a.status, () => 'down'),
+					statusOf(`${victim.baseUrl}/healthz/readiness`),
 					sim.post(`${victim.baseUrl}/webhook/${hookOf(workflow)}`, '{}', { 'Content-Type': 'application/json' }, { timeoutMs: 2000 }).then((a: { status: number }) => a.status, () => 'down'),
 				]);
 				seen.push({ ms: Date.now() - t0, readiness, post });
@@ -382,19 +394,18 @@ describe(`faults mid-load, Acknowledge After the Workflow Succeeds (${FAULT_LOAD
 		const run = await underFault('f-postgres', safe, FAULT_LOAD, async () => {
 			let down = true;
 			const t0 = Date.now();
-			// While Postgres is down: one delivery straight to a webhook process, and its readiness, every 500 ms.
+			// While Postgres is down: a delivery straight to a webhook process (not awaited: n8n may
+			// hold it), and its readiness, every 500 ms.
+			const inFlight: Array<Promise<void>> = [];
 			const probing = (async () => {
 				for (let i = 0; down && i < 60; i++) {
-					const [webhook, readiness] = await Promise.all([
-						send(`${cluster.webhooks[0].baseUrl}/webhook/${hookOf(now)}`, signed(`f-pg-probe-${i}`), undefined, 20_000),
-						sim.post(`${cluster.webhooks[0].baseUrl}/healthz/readiness`, '', {}, { timeoutMs: 5000 }).then(
-							(a: { status: number }) => a.status,
-							(e: Error) => e.message,
-						),
-					]);
-					probes.push({ atMs: Date.now() - t0, webhook: outcomeOf(webhook), readiness });
+					const atMs = Date.now() - t0;
+					const probe = { atMs, webhook: 'pending' as unknown, readiness: await statusOf(`${cluster.webhooks[0].baseUrl}/healthz/readiness`) };
+					probes.push(probe);
+					inFlight.push(send(`${cluster.webhooks[0].baseUrl}/webhook/${hookOf(now)}`, signed(`f-pg-probe-${i}`), undefined, 60_000).then((a) => void (probe.webhook = outcomeOf(a))));
 					await sleep(500);
 				}
+				await Promise.all(inFlight);
 			})();
 			const restarted = await cluster.pg.restart({ downMs: 3000 });
 			down = false;

@@ -211,6 +211,12 @@ async function startQueueCluster(options = {}) {
       };
       handle.start = async () => {
         const t0 = Date.now();
+        if (r.bare) {
+          // Started late in a long suite: ports picked at cluster start may be taken by then.
+          const [port, broker] = await freePorts(2);
+          Object.assign(r.env, { N8N_PORT: String(port), N8N_RUNNERS_BROKER_PORT: String(broker) });
+          Object.assign(handle, { port, baseUrl: baseUrl(port) });
+        }
         handle.proc = spawnGroup({ name: role, command: node, args: [n8nBin, ...r.command], env: r.env, cwd: r.userFolder, logFile: r.logFile });
         const deadline = t0 + startTimeoutMs;
         const check = () => {
