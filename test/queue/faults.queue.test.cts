@@ -324,6 +324,13 @@ describe('behind nginx (two webhook processes, the recommended configuration)', 
 		};
 	}
 
+	it('a restarted webhook process: when it listens, when it reports ready, when it serves the trigger (no load)', async () => {
+		const restart = await killAndRestart(cluster.webhooks[1], now);
+		note('webhookRestartWindow', restart);
+		expect(restart.killed).toBe(true);
+		expect(restart.firstServedMs).not.toBeNull();
+	}, 10 * 60 * 1000);
+
 	it(`${LB_LOAD.total} deliveries at concurrency ${LB_LOAD.concurrency}, one webhook process SIGKILLed mid-load and restarted (After the Workflow Succeeds): none acknowledged is lost`, async () => {
 		const victim = cluster.webhooks[1];
 		const run = await underFault('lb-safe', safe, LB_LOAD, () => killAndRestart(victim, safe));
