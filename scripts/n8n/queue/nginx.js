@@ -54,7 +54,7 @@ ${proxied('n8n_main', ['proxy_set_header Upgrade $http_upgrade;'], '$connection_
 ${webhooks.map((w) => `    server ${w} max_fails=1 fail_timeout=5s;`).join('\n')}
     keepalive 32;
     # Below n8n's own idle timeout (Node's 5 s): otherwise nginx now and then reuses a connection
-    # n8n is closing, and answers that POST 502 (seen in our first run: 3 of 1,000).
+    # n8n is closing, and answers that POST 502 (seen in our first run: 2 to 3 of 1,000).
     keepalive_timeout 4s;
   }
   upstream n8n_main {
