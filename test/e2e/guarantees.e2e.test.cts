@@ -8,6 +8,7 @@ import { join } from 'node:path';
 /* eslint-disable @typescript-eslint/no-require-imports */
 const { startN8n } = require('./harness');
 const { query } = require('../../scripts/n8n/sqlite-read');
+const { acknowledged: ok, tally: count, deliverConcurrently, ledger } = require('../../scripts/n8n/delivery-ledger');
 const sim = require('../../tools/untis-platform-sim/sim.js');
 /* eslint-enable @typescript-eslint/no-require-imports */
 
@@ -70,9 +71,6 @@ function signed(kind: string, tenant: string, fields: Record<string, unknown> = 
 type Answer = { status: number; body: string } | { error: string };
 const send = (url: string, d: { body: string | Buffer; headers: Record<string, string> }, agent?: Agent, timeoutMs = 60_000): Promise<Answer> =>
 	sim.post(url, d.body, d.headers, { agent, timeoutMs }).catch((error: Error) => ({ error: error.message }));
-const count = (values: Array<string | number>) =>
-	values.reduce<Record<string, number>>((acc, v) => ({ ...acc, [v]: (acc[v] ?? 0) + 1 }), {});
-const ok = (answer: Answer) => 'status' in answer && answer.status >= 200 && answer.status < 300;
 
 function tableRows(): Array<Record<string, string | null>> {
 	const [table] = query(n8n.dbPath, "SELECT id FROM data_table WHERE name = 'untis_tenants'");
@@ -153,18 +151,13 @@ describe('n8n killed (SIGKILL) in the middle of a load', () => {
 	async function killMidLoad(workflow: Workflow, tag: string, killAfterAcks: number) {
 		const deliveries = Array.from({ length: TOTAL }, (_, i) => signed('created', `${tag}-${i}`));
 		const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
-		const answers: Answer[] = new Array(TOTAL);
-		let acks = 0;
 		let killed: Promise<unknown> | undefined;
-		let next = 0;
-		const worker = async () => {
-			while (next < TOTAL) {
-				const i = next++;
-				answers[i] = await send(urlOf(workflow), deliveries[i], agent, 120_000);
-				if (ok(answers[i]) && ++acks === killAfterAcks) killed = n8n.kill('SIGKILL');
-			}
-		};
-		await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+		const answers: Answer[] = await deliverConcurrently(deliveries, (d: typeof deliveries[number]) => send(urlOf(workflow), d, agent, 120_000), {
+			concurrency: CONCURRENCY,
+			onAnswer: ({ answer, acks }: { answer: Answer; acks: number }) => {
+				if (ok(answer) && acks === killAfterAcks) killed = n8n.kill('SIGKILL');
+			},
+		});
 		agent.destroy();
 		expect(killed).toBeDefined();
 		expect(await killed).toEqual({ gone: true });
@@ -175,14 +168,16 @@ describe('n8n killed (SIGKILL) in the middle of a load', () => {
 		// Nothing runs after the restart (the load is over); give n8n's crash recovery a moment.
 		await new Promise((resolve) => setTimeout(resolve, 3000));
 		const stored = storedTenants();
+		const counts = ledger(deliveries, answers, stored);
 		const acked = deliveries.filter((_, i) => ok(answers[i]));
-		const lost = acked.filter((d) => !stored.has(d.tenant));
+		const lost = acked.filter((d) => counts.acknowledgedNotStored.includes(d.tenant));
 		const executions = n8n.readExecutions({ workflowId: workflow.id });
 		const figures = {
 			deliveries: TOTAL,
-			answered2xx: acked.length,
-			failedOrUnanswered: TOTAL - acked.length,
+			answered2xx: counts.acknowledged,
+			failedOrUnanswered: counts.notAcknowledged,
 			stored: deliveries.filter((d) => stored.has(d.tenant)).length,
+			storedWithout2xx: counts.storedWithoutAcknowledgement,
 			restartSeconds,
 			lostAfter2xx: lost.length,
 			executionsByStatus: executions.reduce<Record<string, number>>((acc, e) => ({ ...acc, [e.status]: (acc[e.status] ?? 0) + 1 }), {}),

@@ -127,9 +127,17 @@ describe('verifySignature: every rejection names its reason', () => {
 	it('rejects the same JSON re-serialised with other whitespace', () => {
 		const req = request();
 		const reserialised = Buffer.from(JSON.stringify(JSON.parse(req.body.toString()), null, 1));
-		expect(rejectionOf(() => verifySignature({ ...req, body: reserialised }, ring)).code).toBe(
-			'signature_mismatch',
-		);
+		const rejection = rejectionOf(() => verifySignature({ ...req, body: reserialised }, ring));
+		expect(rejection.code).toBe('signature_mismatch');
+		// The usual cause behind a reverse proxy: the message points there too.
+		expect(rejection.message).toMatch(/no proxy in front of n8n changes the body \(re-encoded JSON/);
+	});
+
+	it('a missing signature header names a proxy that strips it as a likely cause', () => {
+		const without = rejectionOf(() => verifySignature({ ...request(), authorization: undefined }, ring));
+		expect(without.message).toMatch(/a proxy in front of n8n removed it \(pass Authorization through unchanged\)$/);
+		const noAlgorithm = rejectionOf(() => verifySignature({ ...request(), algorithm: undefined }, ring));
+		expect(noAlgorithm.message).toMatch(/pass Algorithm through unchanged\)$/);
 	});
 
 	it('rejects a signature made with a key that is not configured', () => {

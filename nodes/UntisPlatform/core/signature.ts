@@ -74,7 +74,7 @@ function singleHeader(name: string, value: string | string[] | undefined): strin
 			name === 'Authorization' ? 'missing_signature' : 'missing_algorithm',
 			`Missing ${name} header: every Untis Platform request carries ${
 				name === 'Authorization' ? 'its base64 RSA signature in Authorization' : 'Algorithm: SHA256withRSA'
-			}`,
+			}; if this came from the platform, a proxy in front of n8n removed it (pass ${name} through unchanged)`,
 		);
 	}
 	return value.trim();
@@ -165,6 +165,6 @@ export function verifySignature(
 	}
 	return new Rejection(
 		'signature_mismatch',
-		`Signature does not match the body under any of the ${keys.length} configured public key(s): check the credential's environment and keys`,
+		`Signature does not match the body under any of the ${keys.length} configured public key(s): check the credential's environment and keys, and that no proxy in front of n8n changes the body (re-encoded JSON, compression, charset)`,
 	);
 }

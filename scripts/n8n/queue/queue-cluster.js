@@ -7,6 +7,9 @@
  *     packageDir: '/work/wt-queue',   // community package (built), installed into EVERY process's user folder
  *     credentials: [...], workflows: [...], activate: true,   // as in ../n8n-instance.js
  *     workerConcurrency: 10,          // `n8n worker --concurrency`
+ *     webhookProcesses: 1,            // `n8n webhook` processes with the package (ports of each differ)
+ *     bareWebhook: false,             // one more webhook process WITHOUT the package, not started (cluster.bareWebhook)
+ *     redisPersistence: false,        // Redis append-only file, so a Redis restart keeps queued jobs
  *     env: {},                        // extra env for every n8n process and CLI step
  *   });
  *
@@ -23,8 +26,8 @@
  * task-runner broker port. Credentials and workflows are imported and published through the
  * main's CLI before any server starts.
  *
- * Returns { main, webhook, worker, pg, redis, db (postgres-executions reader), root, encryptionKey,
- *           webhookUrl(path), mainUrl(path), bullCounts(), stop() }.
+ * Returns { main, webhook, webhooks, bareWebhook, worker, pg, redis, db (postgres-executions reader), root,
+ *           encryptionKey, webhookUrl(path), mainUrl(path), bullCounts(), stop() }.
  * main/webhook/worker: { role, port, userFolder, logFile, start(), stop(opts), kill(signal),
  *                        restart(), isRunning(), logText(), logTail(n), startSeconds }
  */
@@ -51,6 +54,8 @@ async function startQueueCluster(options = {}) {
     workflows = [],
     activate = true,
     workerConcurrency = 10,
+    webhookProcesses = 1,
+    bareWebhook = false,
     startTimeoutMs = 180000,
     cliTimeoutMs = 180000,
   } = options;
@@ -83,14 +88,17 @@ async function startQueueCluster(options = {}) {
   try {
     const pg = await startPostgres({ bins, logFile: path.join(logDir, 'postgres.log') });
     started.push({ name: 'postgres', stop: () => pg.stop() });
-    const redis = await startRedis({ bins, logFile: path.join(logDir, 'redis.log') });
+    const redis = await startRedis({ bins, logFile: path.join(logDir, 'redis.log'), persistence: !!options.redisPersistence });
     started.push({ name: 'redis', stop: () => redis.stop() });
     const db = createPostgresExecutionsReader(pg, {
       describeFailure: () => `\n--- worker log:\n${tailOf(path.join(logDir, 'worker.log'), 30)}`,
     });
-    Object.assign(cluster, { pg, redis, db });
+    Object.assign(cluster, { pg, redis, db, bins });
 
-    const [mainPort, webhookPort, workerPort, ...brokerPorts] = await freePorts(6);
+    const webhookNames = Array.from({ length: webhookProcesses }, (_, i) => (i === 0 ? 'webhook' : `webhook${i + 1}`));
+    if (bareWebhook) webhookNames.push('webhookBare');
+    const [mainPort, workerPort, ...ports] = await freePorts(2 + 2 * webhookNames.length + 2);
+    const brokerPorts = ports.slice(webhookNames.length);
     const shared = {
       DB_TYPE: 'postgresdb',
       DB_POSTGRESDB_HOST: pg.host,
@@ -107,20 +115,22 @@ async function startQueueCluster(options = {}) {
     };
     const roles = {
       main: { command: ['start'], port: mainPort, broker: brokerPorts[0], extra: {} },
-      webhook: { command: ['webhook'], port: webhookPort, broker: brokerPorts[1], extra: {} },
       worker: {
         command: ['worker', `--concurrency=${workerConcurrency}`],
         port: workerPort,
-        broker: brokerPorts[2],
+        broker: brokerPorts[1],
         extra: { QUEUE_HEALTH_CHECK_ACTIVE: 'true', QUEUE_HEALTH_CHECK_PORT: String(workerPort), N8N_WORKER_SERVER_ADDRESS: '127.0.0.1' },
       },
     };
+    webhookNames.forEach((name, i) => {
+      roles[name] = { command: ['webhook'], port: ports[i], broker: brokerPorts[2 + i], extra: {}, kind: 'webhook', bare: name === 'webhookBare' };
+    });
 
     // 1. One user folder per process, the package in each before its first start.
     for (const [role, r] of Object.entries(roles)) {
       r.userFolder = path.join(root, role);
       fs.mkdirSync(path.join(r.userFolder, '.n8n'), { recursive: true });
-      if (packageDir && !(options.skipPackageOn || []).includes(role)) {
+      if (packageDir && !r.bare && !(options.skipPackageOn || []).includes(role)) {
         r.installedPackage = installCommunityPackage({ packageDir, userFolder: r.userFolder });
       }
       r.logFile = path.join(logDir, `${role}.log`);
@@ -131,7 +141,7 @@ async function startQueueCluster(options = {}) {
         encryptionKey: cluster.encryptionKey,
         major: Number(String(version).split('.')[0]),
         nodeBinDir,
-        extra: { ...shared, ...r.extra, ...((options.roleEnv || {})[role] || {}) },
+        extra: { ...shared, ...r.extra, ...((options.roleEnv || {})[r.kind || role] || {}), ...((options.roleEnv || {})[role] || {}) },
       });
     }
 
@@ -186,6 +196,7 @@ async function startQueueCluster(options = {}) {
       const r = roles[role];
       const handle = {
         role,
+        pid: () => (handle.proc ? handle.proc.pid : null),
         port: r.port,
         baseUrl: baseUrl(r.port),
         userFolder: r.userFolder,
@@ -200,6 +211,12 @@ async function startQueueCluster(options = {}) {
       };
       handle.start = async () => {
         const t0 = Date.now();
+        if (r.bare) {
+          // Started late in a long suite: ports picked at cluster start may be taken by then.
+          const [port, broker] = await freePorts(2);
+          Object.assign(r.env, { N8N_PORT: String(port), N8N_RUNNERS_BROKER_PORT: String(broker) });
+          Object.assign(handle, { port, baseUrl: baseUrl(port) });
+        }
         handle.proc = spawnGroup({ name: role, command: node, args: [n8nBin, ...r.command], env: r.env, cwd: r.userFolder, logFile: r.logFile });
         const deadline = t0 + startTimeoutMs;
         const check = () => {
@@ -226,7 +243,7 @@ async function startQueueCluster(options = {}) {
               await sleep(250);
             }
           }
-          if (role === 'webhook') {
+          if (r.kind === 'webhook' && !r.bare) {
             // Each registered webhook answers a CORS preflight on the webhook process (204 once known).
             for (const w of db.registeredWebhooks().filter((x) => toActivate.includes(x.workflowId))) {
               for (;;) {
@@ -256,12 +273,16 @@ async function startQueueCluster(options = {}) {
       return handle;
     }
     cluster.main = makeHandle('main');
-    cluster.webhook = makeHandle('webhook');
+    cluster.webhooks = webhookNames.filter((n) => n !== 'webhookBare').map(makeHandle);
+    cluster.webhook = cluster.webhooks[0];
+    cluster.bareWebhook = bareWebhook ? makeHandle('webhookBare') : null;
     cluster.worker = makeHandle('worker');
     started.push({ name: 'main', stop: () => cluster.main.stop() });
     await cluster.main.start();
-    started.push({ name: 'webhook', stop: () => cluster.webhook.stop() }, { name: 'worker', stop: () => cluster.worker.stop() });
-    await Promise.all([cluster.webhook.start(), cluster.worker.start()]);
+    for (const w of cluster.webhooks) started.push({ name: w.role, stop: () => w.stop() });
+    if (cluster.bareWebhook) started.push({ name: 'webhookBare', stop: () => cluster.bareWebhook.stop() });
+    started.push({ name: 'worker', stop: () => cluster.worker.stop() });
+    await Promise.all([...cluster.webhooks.map((w) => w.start()), cluster.worker.start()]);
 
     cluster.webhookUrl = (p) => `${cluster.webhook.baseUrl}/webhook/${String(p).replace(/^\//, '')}`;
     cluster.mainUrl = (p) => `${cluster.main.baseUrl}/webhook/${String(p).replace(/^\//, '')}`;

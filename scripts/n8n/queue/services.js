@@ -28,6 +28,7 @@ function installServices() {
   const pgBin = vars.PG_BIN;
   return {
     pgBin,
+    nginx: vars.NGINX,
     redisServer: vars.REDIS_SERVER,
     redisCli: path.join(path.dirname(vars.REDIS_SERVER), 'redis-cli'),
     // The client of the same major version as the server (Debian's /usr/bin/psql is a wrapper).
@@ -68,19 +69,21 @@ async function startPostgres({ bins, logFile, startTimeoutMs = 60000 }) {
   );
   fs.rmSync(pwFile);
   const [port] = await freePorts(1);
-  const proc = spawnGroup({
-    name: 'postgres',
-    command: path.join(bins.pgBin, 'postgres'),
-    args: [
-      '-D', dataDir, '-p', String(port),
-      '-c', 'listen_addresses=127.0.0.1',
-      '-c', `unix_socket_directories=${dir}`,
-      '-c', 'fsync=off', '-c', 'full_page_writes=off', '-c', 'synchronous_commit=off',
-      '-c', 'max_connections=200',
-    ],
-    logFile,
-    ...asPostgres,
-  });
+  const spawnPostgres = () =>
+    spawnGroup({
+      name: 'postgres',
+      command: path.join(bins.pgBin, 'postgres'),
+      args: [
+        '-D', dataDir, '-p', String(port),
+        '-c', 'listen_addresses=127.0.0.1',
+        '-c', `unix_socket_directories=${dir}`,
+        '-c', 'fsync=off', '-c', 'full_page_writes=off', '-c', 'synchronous_commit=off',
+        '-c', 'max_connections=200',
+      ],
+      logFile,
+      ...asPostgres,
+    });
+  let proc = spawnPostgres();
 
   const base = { host: '127.0.0.1', port, database: 'n8n', user: 'n8n', password };
   const run = (sql, { user = 'n8n', database = 'n8n', pw = password, timeoutMs = 60000 } = {}) =>
@@ -92,24 +95,27 @@ async function startPostgres({ bins, logFile, startTimeoutMs = 60000 }) {
       timeout: timeoutMs,
     });
 
-  const deadline = Date.now() + startTimeoutMs;
-  for (;;) {
-    if (proc.exitInfo) throw new Error(`postgres exited during start (${JSON.stringify(proc.exitInfo)})\n${tailOf(logFile)}`);
-    try {
-      run('SELECT 1', { user: 'postgres', database: 'postgres', pw: superPassword, timeoutMs: 5000 });
-      break;
-    } catch (e) {
-      if (Date.now() > deadline) {
-        await proc.stop();
-        throw new Error(`postgres not ready within ${startTimeoutMs} ms: ${e.stderr || e.message}\n${tailOf(logFile)}`);
+  async function untilReady() {
+    const deadline = Date.now() + startTimeoutMs;
+    for (;;) {
+      if (proc.exitInfo) throw new Error(`postgres exited during start (${JSON.stringify(proc.exitInfo)})\n${tailOf(logFile)}`);
+      try {
+        run('SELECT 1', { user: 'postgres', database: 'postgres', pw: superPassword, timeoutMs: 5000 });
+        return;
+      } catch (e) {
+        if (Date.now() > deadline) {
+          await proc.stop();
+          throw new Error(`postgres not ready within ${startTimeoutMs} ms: ${e.stderr || e.message}\n${tailOf(logFile)}`);
+        }
+        await sleep(200);
       }
-      await sleep(200);
     }
   }
+  await untilReady();
   run(`CREATE ROLE n8n LOGIN PASSWORD '${password}'`, { user: 'postgres', database: 'postgres', pw: superPassword });
   run('CREATE DATABASE n8n OWNER n8n', { user: 'postgres', database: 'postgres', pw: superPassword });
 
-  return {
+  const handle = {
     ...base,
     dataDir,
     logFile,
@@ -118,57 +124,100 @@ async function startPostgres({ bins, logFile, startTimeoutMs = 60000 }) {
     psql: (sql, opts) => run(sql, opts),
     /** Rows of a SELECT as objects (json_agg on the server side). */
     json: (sql, opts) => JSON.parse(run(`SELECT coalesce(json_agg(t), '[]'::json) FROM (${sql}) t`, opts) || '[]'),
+    /**
+     * A fast restart on the same port and data: SIGINT (fast shutdown: open sessions are ended,
+     * a checkpoint is written), `downMs` with nothing listening, then start and wait until ready.
+     * -> { stopMs, downMs, readyMs }
+     */
+    async restart({ downMs = 0 } = {}) {
+      const t0 = Date.now();
+      await proc.stop({ signal: 'SIGINT', timeoutMs: 20000 });
+      const stopMs = Date.now() - t0;
+      await sleep(downMs);
+      const t1 = Date.now();
+      proc = spawnPostgres();
+      handle.proc = proc;
+      await untilReady();
+      const readyMs = Date.now() - t1;
+      return { stopMs, downMs: t1 - t0 - stopMs, readyMs };
+    },
     async stop() {
       const result = await proc.stop({ signal: 'SIGINT', timeoutMs: 20000 }); // SIGINT: fast shutdown
       fs.rmSync(dir, { recursive: true, force: true });
       return result;
     },
   };
+  return handle;
 }
 
-/** startRedis({ bins, logFile }) -> { host, port, cli(...args), stop() }: no persistence, loopback only. */
-async function startRedis({ bins, logFile, startTimeoutMs = 30000 }) {
+/**
+ * startRedis({ bins, logFile, persistence }) -> { host, port, cli(...args), restart(), stop() }, loopback only.
+ * persistence false (default): nothing on disk. true: append-only file, fsync every second (what a
+ * production Redis for n8n's queue should have), so a restart keeps the queued jobs.
+ */
+async function startRedis({ bins, logFile, startTimeoutMs = 30000, persistence = false }) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-queue-redis-'));
   const [port] = await freePorts(1);
-  const proc = spawnGroup({
-    name: 'redis',
-    command: bins.redisServer,
-    args: ['--port', String(port), '--bind', '127.0.0.1', '--protected-mode', 'yes', '--dir', dir, '--save', '', '--appendonly', 'no', '--daemonize', 'no'],
-    cwd: dir,
-    logFile,
-  });
+  const spawnRedis = () =>
+    spawnGroup({
+      name: 'redis',
+      command: bins.redisServer,
+      args: [
+        '--port', String(port), '--bind', '127.0.0.1', '--protected-mode', 'yes', '--dir', dir, '--save', '',
+        '--appendonly', persistence ? 'yes' : 'no', '--appendfsync', 'everysec', '--daemonize', 'no',
+      ],
+      cwd: dir,
+      logFile,
+    });
+  let proc = spawnRedis();
   const cli = (...args) =>
     execFileSync(bins.redisCli, ['-h', '127.0.0.1', '-p', String(port), ...args.map(String)], {
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'pipe'],
       timeout: 10000,
     }).trim();
-  const deadline = Date.now() + startTimeoutMs;
-  for (;;) {
-    if (proc.exitInfo) throw new Error(`redis exited during start (${JSON.stringify(proc.exitInfo)})\n${tailOf(logFile)}`);
-    try {
-      if (cli('PING') === 'PONG') break;
-    } catch {
-      // not listening yet
+  async function untilReady() {
+    const deadline = Date.now() + startTimeoutMs;
+    for (;;) {
+      if (proc.exitInfo) throw new Error(`redis exited during start (${JSON.stringify(proc.exitInfo)})\n${tailOf(logFile)}`);
+      try {
+        if (cli('PING') === 'PONG') return;
+      } catch {
+        // not listening yet
+      }
+      if (Date.now() > deadline) {
+        await proc.stop();
+        throw new Error(`redis not ready within ${startTimeoutMs} ms\n${tailOf(logFile)}`);
+      }
+      await sleep(100);
     }
-    if (Date.now() > deadline) {
-      await proc.stop();
-      throw new Error(`redis not ready within ${startTimeoutMs} ms\n${tailOf(logFile)}`);
-    }
-    await sleep(100);
   }
-  return {
+  await untilReady();
+  const handle = {
     host: '127.0.0.1',
     port,
     logFile,
     proc,
     cli,
+    /** SIGTERM (Redis writes its append-only file if on), `downMs` down, start on the same port and dir. */
+    async restart({ downMs = 0 } = {}) {
+      const t0 = Date.now();
+      await proc.stop({ signal: 'SIGTERM', timeoutMs: 10000 });
+      const stopMs = Date.now() - t0;
+      await sleep(downMs);
+      const t1 = Date.now();
+      proc = spawnRedis();
+      handle.proc = proc;
+      await untilReady();
+      return { stopMs, downMs: t1 - t0 - stopMs, readyMs: Date.now() - t1 };
+    },
     async stop() {
       const result = await proc.stop({ signal: 'SIGTERM', timeoutMs: 10000 });
       fs.rmSync(dir, { recursive: true, force: true });
       return result;
     },
   };
+  return handle;
 }
 
 module.exports = { installServices, startPostgres, startRedis };

@@ -1,0 +1,198 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { Agent } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/* eslint-disable @typescript-eslint/no-require-imports */
+const { startQueueCluster } = require('../../scripts/n8n/queue/queue-cluster');
+const { processGroupMembers } = require('../../scripts/n8n/process-group');
+const { acknowledged, ledger, resendUnacknowledged } = require('../../scripts/n8n/delivery-ledger');
+const sim = require('../../tools/untis-platform-sim/sim.js');
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+/**
+ * Soak (opt-in, scripts/test-soak.sh): signed deliveries at a steady rate into n8n in queue mode
+ * (one webhook process, one worker, the onboarding example storing into the Postgres Data Table),
+ * the resident memory of the webhook process and of the worker sampled every few seconds.
+ * Asserts no loss; reports the rate achieved and memory growth per 1,000 deliveries.
+ * Environment: SOAK_DELIVERIES (10000), SOAK_RATE per second (17), SOAK_SAMPLE_MS (5000),
+ * SOAK_MAX_IN_FLIGHT (64), SOAK_LAZY_ISOLATES (true).
+ */
+const ROOT = join(__dirname, '../..');
+const REPORT = join(ROOT, '.ci-results', 'reports', 'soak.json');
+const TOTAL = Number(process.env.SOAK_DELIVERIES || 10_000);
+const RATE = Number(process.env.SOAK_RATE || 17);
+const SAMPLE_MS = Number(process.env.SOAK_SAMPLE_MS || 5000);
+const MAX_IN_FLIGHT = Number(process.env.SOAK_MAX_IN_FLIGHT || 64);
+const LAZY = (process.env.SOAK_LAZY_ISOLATES || 'true') === 'true';
+/** Deliveries before this are warm-up: not used for the growth figure. */
+const WARMUP = Math.min(1000, Math.floor(TOTAL / 10));
+
+const example = JSON.parse(readFileSync(join(ROOT, 'examples', '1-onboarding.workflow.json'), 'utf8'));
+const setup = JSON.parse(readFileSync(join(ROOT, 'examples', 'create-tenants-table.workflow.json'), 'utf8'));
+const keys = sim.keygen(mkdtempSync(join(tmpdir(), 'untis-soak-keys-')));
+const privateKey = readFileSync(keys.privatePath, 'utf8');
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+type Answer = { status: number; body: string } | { error: string };
+type Sample = { t: number; sent: number; answered: number; webhookRssMiB: number; webhookGroupRssMiB: number; workerRssMiB: number; workerGroupRssMiB: number };
+
+/** Resident memory in MiB of one process (VmRSS), 0 if it is gone. */
+function rssMiB(pid: number): number {
+	try {
+		const kb = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+		return kb ? Number(kb[1]) / 1024 : 0;
+	} catch {
+		return 0;
+	}
+}
+const groupRssMiB = (pgid: number) => (processGroupMembers(pgid) as Array<{ pid: number }>).reduce((sum, m) => sum + rssMiB(m.pid), 0);
+
+/** Least-squares slope of y over x. */
+function slope(points: Array<[number, number]>): number {
+	const n = points.length;
+	const mx = points.reduce((s, [x]) => s + x, 0) / n;
+	const my = points.reduce((s, [, y]) => s + y, 0) / n;
+	const sxx = points.reduce((s, [x]) => s + (x - mx) ** 2, 0);
+	return sxx === 0 ? 0 : points.reduce((s, [x, y]) => s + (x - mx) * (y - my), 0) / sxx;
+}
+
+let cluster: {
+	webhook: { pid(): number; baseUrl: string };
+	worker: { pid(): number };
+	pg: { json(sql: string): Array<Record<string, unknown>> };
+	db: { countByStatus(f: Record<string, unknown>): Record<string, number>; lastExecutionId(): number };
+	bullCounts(): { waiting: number; active: number };
+	webhookUrl(path: string): string;
+	stop(): Promise<unknown>;
+};
+
+beforeAll(async () => {
+	cluster = await startQueueCluster({
+		packageDir: ROOT,
+		workerConcurrency: 10,
+		credentials: [
+			{ ...example.nodes[0].credentials.untisPlatformApi, type: 'untisPlatformApi', data: { environment: 'custom', publicKeys: keys.publicKeyBase64, encryptionKey: randomBytes(32).toString('base64') } },
+		],
+		workflows: [setup, example],
+		env: LAZY ? { N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE: 'true' } : {},
+	});
+	expect((await sim.post(cluster.webhookUrl('untis-create-tenants-table'), '{}', { 'Content-Type': 'application/json' })).status).toBe(200);
+}, 15 * 60 * 1000);
+
+afterAll(async () => {
+	if (cluster) await cluster.stop();
+}, 5 * 60 * 1000);
+
+it(
+	`${TOTAL} signed deliveries at ${RATE}/s: none lost, memory sampled every ${SAMPLE_MS / 1000} s`,
+	async () => {
+		const url = cluster.webhookUrl(`${example.nodes[0].webhookId}/webhook`);
+		const before = cluster.db.lastExecutionId();
+		const agent = new Agent({ keepAlive: true, maxSockets: MAX_IN_FLIGHT });
+		const deliveries = Array.from({ length: TOTAL }, (_, i) => {
+			const body = JSON.stringify(sim.buildPayload(i % 10 === 9 ? 'reset' : 'created', { tenant: `soak-${i}` }));
+			return { tenant: `soak-${i}`, body, headers: sim.signRequest(body, privateKey) as Record<string, string> };
+		});
+		const answers: Answer[] = new Array(TOTAL);
+		const samples: Sample[] = [];
+		let sent = 0;
+		let answered = 0;
+		let inFlight = 0;
+		let behindSchedule = 0;
+		const t0 = Date.now();
+		const sample = () =>
+			samples.push({
+				t: (Date.now() - t0) / 1000,
+				sent,
+				answered,
+				webhookRssMiB: rssMiB(cluster.webhook.pid()),
+				webhookGroupRssMiB: groupRssMiB(cluster.webhook.pid()),
+				workerRssMiB: rssMiB(cluster.worker.pid()),
+				workerGroupRssMiB: groupRssMiB(cluster.worker.pid()),
+			});
+		sample();
+		const sampler = setInterval(sample, SAMPLE_MS);
+		// Open loop: delivery i is due at i / RATE seconds; at most MAX_IN_FLIGHT wait for an answer.
+		const hardStop = t0 + (TOTAL / RATE) * 3000 + 10 * 60 * 1000;
+		const pending: Array<Promise<void>> = [];
+		while (sent < TOTAL && Date.now() < hardStop) {
+			const due = Math.min(TOTAL, Math.floor(((Date.now() - t0) / 1000) * RATE) + 1);
+			if (due - sent > 1) behindSchedule = Math.max(behindSchedule, due - sent);
+			while (sent < due && inFlight < MAX_IN_FLIGHT) {
+				const i = sent++;
+				inFlight += 1;
+				pending.push(
+					sim
+						.post(url, deliveries[i].body, deliveries[i].headers, { agent, timeoutMs: 60_000 })
+						.catch((error: Error) => ({ error: error.message }))
+						.then((answer: Answer) => {
+							answers[i] = answer;
+							answered += 1;
+							inFlight -= 1;
+						}),
+				);
+			}
+			await sleep(20);
+		}
+		await Promise.all(pending);
+		const sendSeconds = (Date.now() - t0) / 1000;
+		// The worker catches up (bounded).
+		const drainDeadline = Date.now() + 10 * 60 * 1000;
+		while (Date.now() < drainDeadline) {
+			const q = cluster.bullCounts();
+			if (q.waiting === 0 && q.active === 0) break;
+			await sleep(1000);
+		}
+		sample();
+		clearInterval(sampler);
+		agent.destroy();
+		await sleep(2000);
+
+		const [table] = cluster.pg.json("SELECT id FROM data_table WHERE name = 'untis_tenants'");
+		const stored = () => new Set(cluster.pg.json(`SELECT "tenantId" FROM "data_table_user_${table.id}"`).map((r) => String(r.tenantId)));
+		const counts = ledger(deliveries.slice(0, sent), answers.slice(0, sent), stored());
+		const resend = await resendUnacknowledged(deliveries.slice(0, sent), answers.slice(0, sent), (d: { body: string; headers: Record<string, string> }) =>
+			sim.post(url, d.body, d.headers, { timeoutMs: 60_000 }).catch((error: Error) => ({ error: error.message })),
+		);
+		await sleep(3000);
+		const finalStored = stored();
+		const growth = (key: keyof Sample) => slope(samples.filter((s) => s.sent >= WARMUP).map((s) => [s.sent, s[key] as number])) * 1000;
+		const figures = {
+			deliveries: sent,
+			targetRate: RATE,
+			achievedRate: Number((answers.filter(Boolean).length / sendSeconds).toFixed(2)),
+			sendSeconds,
+			maxBehindSchedule: behindSchedule,
+			lazyIsolates: LAZY,
+			ledger: { ...counts, acknowledgedNotStored: counts.acknowledgedNotStored.length },
+			resend: { resent: resend.resent, stillUnacknowledged: resend.stillUnacknowledged.length },
+			storedAfterResend: deliveries.slice(0, sent).filter((d) => finalStored.has(d.tenant)).length,
+			executions: cluster.db.countByStatus({ sinceId: before, workflowId: example.id }),
+			memoryMiB: {
+				webhook: { first: samples[0].webhookRssMiB, last: samples[samples.length - 1].webhookRssMiB, max: Math.max(...samples.map((s) => s.webhookRssMiB)) },
+				worker: { first: samples[0].workerRssMiB, last: samples[samples.length - 1].workerRssMiB, max: Math.max(...samples.map((s) => s.workerRssMiB)) },
+			},
+			growthMiBPer1000: {
+				warmupDeliveries: WARMUP,
+				webhook: Number(growth('webhookRssMiB').toFixed(2)),
+				webhookGroup: Number(growth('webhookGroupRssMiB').toFixed(2)),
+				worker: Number(growth('workerRssMiB').toFixed(2)),
+				workerGroup: Number(growth('workerGroupRssMiB').toFixed(2)),
+			},
+			samples,
+		};
+		mkdirSync(join(ROOT, '.ci-results', 'reports'), { recursive: true });
+		writeFileSync(REPORT, `${JSON.stringify(figures, null, 2)}\n`);
+		// eslint-disable-next-line no-console
+		console.log(`SOAK: ${JSON.stringify({ ...figures, samples: samples.length })}`);
+
+		expect(sent).toBe(TOTAL);
+		expect(counts.acknowledgedNotStored).toEqual([]);
+		expect(resend.stillUnacknowledged).toEqual([]);
+		expect(figures.storedAfterResend).toBe(TOTAL);
+		expect(answers.filter((a) => !acknowledged(a)).length).toBe(counts.notAcknowledged);
+	},
+	(TOTAL / RATE) * 3000 + 40 * 60 * 1000,
+);
