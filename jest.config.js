@@ -7,6 +7,7 @@
  *   e2e    npm run test:e2e                  real n8n 2.41.1 and 1.123.81 (scripts/run-with-n8n.sh)
  *   ui     npm run test:ui                   headless Chromium against a real n8n 2.41.1
  *   queue  npm run test:queue                n8n queue mode on PostgreSQL and Redis
+ *   soak   npm run test:soak                 opt-in: >= 10,000 deliveries into queue mode, memory sampled
  *   install npm run test:install             a fresh n8n install through npm run, from a standalone copy
  * A bare `jest` runs only the unit project (see --selectProjects in package.json's scripts).
  */
@@ -34,5 +35,6 @@ module.exports = {
 		{ ...common, displayName: 'ui', roots: ['<rootDir>/test/ui'], testMatch: ['**/*.ui.test.cts'] },
 		{ ...common, displayName: 'install', roots: ['<rootDir>/test/install'], testMatch: ['**/*.install.test.cts'] },
 		{ ...common, displayName: 'queue', roots: ['<rootDir>/test/queue'], testMatch: ['**/*.queue.test.cts'] },
+		{ ...common, displayName: 'soak', roots: ['<rootDir>/test/soak'], testMatch: ['**/*.soak.test.cts'] },
 	],
 };

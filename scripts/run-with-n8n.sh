@@ -23,5 +23,5 @@ for version in "${versions[@]}"; do
 done
 echo "==> jest --selectProjects $project (Node $("$node24_dir/node" --version))"
 PATH="$node24_dir:$PATH" NODE_OPTIONS="--no-warnings=ExperimentalWarning" \
-	exec "$node24_dir/node" node_modules/jest/bin/jest.js --selectProjects "$project" \
+	"$node24_dir/node" node_modules/jest/bin/jest.js --selectProjects "$project" \
 	--runInBand --testTimeout=$((minutes * 60 * 1000)) "$@"
