@@ -47,11 +47,12 @@ export function deliveryIdOf(body: Buffer): string {
 	return hash('sha256', body, 'hex');
 }
 
-function protectSecrets(target: JsonObject, policy: SecretsPolicy): void {
+/** Seals (as sealed:v2, bound to the event's tenant and the field's name) or omits the secrets. */
+function protectSecrets(target: JsonObject, policy: SecretsPolicy, tenantId: string): void {
 	for (const field of SECRET_FIELDS) {
 		const value = target[field];
 		if (typeof value !== 'string') continue;
-		if (policy.mode === 'seal') target[field] = policy.sealer.seal(value);
+		if (policy.mode === 'seal') target[field] = policy.sealer.seal(value, { tenantId, field });
 		else if (policy.mode === 'omit') target[field] = null;
 	}
 }
@@ -85,12 +86,12 @@ export function eventItem(
 		if (!hasOwn(json, key)) json[key] = event.extra[key];
 	}
 	if (event.event === 'credentials') {
-		protectSecrets(json, options.secrets);
+		protectSecrets(json, options.secrets, event.tenantId);
 		json.secrets = SECRETS_LABEL[options.secrets.mode];
 	}
 	if (options.includePayload) {
 		const payload = JSON.parse(body.toString('utf8').replace(/^\uFEFF/, '')) as JsonObject;
-		protectSecrets(payload, options.secrets);
+		protectSecrets(payload, options.secrets, event.tenantId);
 		json.payload = payload;
 	}
 	return json;
