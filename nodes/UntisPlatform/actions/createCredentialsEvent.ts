@@ -1,0 +1,84 @@
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+
+import type { SecretsMode } from '../core/delivery';
+import { manualCredentialsItem } from '../core/manualEntry';
+import { forOperation, type Operation } from './operation';
+import { secretsPolicy, type SealerOf } from './sealerOf';
+
+async function execute(context: IExecuteFunctions, index: number, _item: unknown, sealer: SealerOf): Promise<IDataObject> {
+	const input: IDataObject = {
+		tenantId: context.getNodeParameter('tenantId', index),
+		clientId: context.getNodeParameter('clientId', index),
+		secret: context.getNodeParameter('secret', index),
+		password: context.getNodeParameter('password', index),
+		host: context.getNodeParameter('host', index),
+		...(context.getNodeParameter('additionalFields', index, {}) as IDataObject),
+	};
+	const mode = context.getNodeParameter('secrets', index, 'seal') as SecretsMode;
+	return manualCredentialsItem(input, { secrets: await secretsPolicy(mode, sealer) }) as IDataObject;
+}
+
+const show = forOperation('createCredentialsEvent');
+
+export const createCredentialsEvent: Operation = {
+	option: {
+		name: 'Create Credentials Event',
+		value: 'createCredentialsEvent',
+		description:
+			"Manual-entry fallback: turn typed-in credentials into the trigger's credentials event (eventType MANUAL)",
+		action: 'Create a credentials event',
+	},
+	fields: [
+		{
+			displayName: 'Secret',
+			name: 'secret',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			required: true,
+			description: 'The OIDC client secret, as shown in the platform',
+			displayOptions: show,
+		},
+		{
+			displayName: 'Password',
+			name: 'password',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			required: true,
+			description: 'The platform password (the second value, not the secret)',
+			displayOptions: show,
+		},
+		{
+			displayName: 'Secrets',
+			name: 'secrets',
+			type: 'options',
+			options: [
+				{ name: 'Seal (Recommended)', value: 'seal', description: 'Encrypted like the trigger does' },
+				{ name: 'Plain', value: 'plain', description: 'Stored in plain text in the execution history' },
+				{ name: 'Omit', value: 'omit', description: 'Set to null' },
+			],
+			default: 'seal',
+			description: 'How secret and password appear in the output, as in the trigger',
+			displayOptions: show,
+		},
+		{
+			displayName: 'Additional Fields',
+			name: 'additionalFields',
+			type: 'collection',
+			placeholder: 'Add Field',
+			default: {},
+			displayOptions: show,
+			options: [
+				{ displayName: 'Activator Email', name: 'activatorEmail', type: 'string', placeholder: 'name@email.com', default: '', description: 'Email of the admin who activated the app' },
+				{ displayName: 'Activator Username', name: 'activatorUsername', type: 'string', default: '', description: 'Username of the admin who activated the app' },
+				{ displayName: 'Country', name: 'country', type: 'string', default: '', description: 'Country of the school, e.g. AT' },
+				{ displayName: 'Language', name: 'language', type: 'string', default: '', description: 'Primary language of the school, e.g. de' },
+				{ displayName: 'Region', name: 'region', type: 'string', default: '', description: 'Region of the school, e.g. AT-3' },
+				{ displayName: 'School Email', name: 'schoolEmail', type: 'string', default: '', description: 'Contact email of the school' },
+				{ displayName: 'School Phone Number', name: 'schoolPhoneNumber', type: 'string', default: '', description: 'Contact phone number of the school' },
+			],
+		},
+	],
+	execute,
+};
