@@ -267,7 +267,7 @@ describe('every event type reaches the right output on the worker', () => {
 		const [row, ...more] = tenantRows().filter((r) => r.tenantId === 'q-onboard');
 		expect(more).toEqual([]);
 		expect(row).toMatchObject({ status: 'active', eventType: 'CREATED', deliveryId: created.id });
-		expect(sealer.unseal(row.password!)).toBe(JSON.parse(created.body).password);
+		expect(sealer.unseal(row.password!, { tenantId: 'q-onboard', field: 'password' })).toBe(JSON.parse(created.body).password);
 
 		before = cluster.db.lastExecutionId();
 		const gone = signed('deactivation', 'q-onboard');
