@@ -16,7 +16,7 @@ async function execute(context: IExecuteFunctions, index: number, _item: unknown
 	const request = buildTokenRequest({
 		tenantId,
 		clientId: context.getNodeParameter('clientId', index) as string,
-		password: await opened(context.getNodeParameter('password', index) as string, sealer),
+		password: await opened(context.getNodeParameter('password', index) as string, sealer, { tenantId, field: 'password' }),
 		host: context.getNodeParameter('host', index) as string,
 	});
 	const timeout = context.getNodeParameter('timeout', index, 10000) as number;
@@ -65,7 +65,7 @@ export const getAccessToken: Operation = {
 			default: '={{ $json.password }}',
 			required: true,
 			description:
-				"The tenant's platform password (not the secret), sealed by the trigger or plain; sealed values are opened with the credential's Encryption Key",
+				"The tenant's platform password (not the secret), sealed by the trigger or plain; sealed values are opened with the credential's Encryption Key or a previous one, for this tenant only",
 			displayOptions: show,
 		},
 		{

@@ -1,10 +1,11 @@
 import { createCredentialsEvent } from './createCredentialsEvent';
 import { getAccessToken } from './getAccessToken';
 import type { Operation } from './operation';
+import { reseal } from './reseal';
 import { unsealSecrets } from './unsealSecrets';
 
 /** Every companion operation, in the order of the Operation list (alphabetical, as n8n's lint wants). */
-export const operations: Operation[] = [createCredentialsEvent, getAccessToken, unsealSecrets];
+export const operations: Operation[] = [createCredentialsEvent, getAccessToken, reseal, unsealSecrets];
 
 export const operationByName: Record<string, Operation> = Object.fromEntries(
 	operations.map((operation) => [operation.option.value, operation]),

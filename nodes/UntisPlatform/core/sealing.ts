@@ -307,5 +307,5 @@ export function sealerFor(encryptionKey: string | undefined, previousEncryptionK
 }
 
 /** The credential's Sealer: current key plus Previous Encryption Keys. */
-export const sealerOf = (credential: SealingKeys): Sealer =>
+export const sealerForCredential = (credential: SealingKeys): Sealer =>
 	sealerFor(credential.encryptionKey, credential.previousEncryptionKeys);
