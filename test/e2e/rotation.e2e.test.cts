@@ -28,6 +28,16 @@ const deactivation = example('2-deactivation.workflow.json');
 const use = example('4-use-credentials.workflow.json');
 const rotate = example('5-rotate-encryption-key.workflow.json');
 const credentialRef = onboarding.nodes[0].credentials.untisPlatformApi as { id: string; name: string };
+// The example exactly as shipped, but started by a webhook instead of its Manual Trigger: n8n's
+// CLI `execute` has no Data Table module, and the shipped example has no public trigger on purpose.
+const rotateByWebhook = JSON.parse(JSON.stringify(rotate).replace(/f5000000-/g, 'f5e00000-'));
+rotateByWebhook.id = 'untisRotateKeyE2E1';
+Object.assign(rotateByWebhook.nodes.find((n: { name: string }) => n.name === 'Run now'), {
+	type: 'n8n-nodes-base.webhook',
+	typeVersion: 2,
+	webhookId: 'f5e00000-0000-4000-8000-0000000b0005',
+	parameters: { httpMethod: 'POST', path: 'untis-test-rotate', responseMode: 'lastNode', options: {} },
+});
 
 // Key A is the key of 0.1.0's sealed:v1 fixtures, so real v1 values sit in the table beside v2 ones.
 const v1Fixtures = (
@@ -116,6 +126,14 @@ function rows(): Row[] {
 }
 
 /** Replaces the credential's data, as saving it in the editor does (n8n CLI, same id). */
+/** Runs the rotation example once; returns its execution's status. */
+async function runRotation() {
+	const before = n8n.lastExecutionId();
+	await n8n.post('untis-test-rotate', {});
+	const [execution] = await n8n.waitForExecutions({ workflowId: rotateByWebhook.id, count: 1, sinceId: before });
+	return execution.status;
+}
+
 async function setSealingKeys(encryptionKey: string, previousEncryptionKeys?: string) {
 	const file = join(n8n.userFolder, `credential-${Date.now()}.json`);
 	const data = { environment: 'custom', publicKeys: simKeys.publicKeyBase64, encryptionKey, ...(previousEncryptionKeys ? { previousEncryptionKeys } : {}) };
@@ -141,9 +159,7 @@ beforeAll(async () => {
 	n8n = await startN8n({
 		packageDir: ROOT,
 		credentials: [{ ...credentialRef, type: 'untisPlatformApi', data: { environment: 'custom', publicKeys: simKeys.publicKeyBase64, encryptionKey: keyA } }],
-		workflows: [setup, onboarding, deactivation, use, rotate, writeRow],
-		// The rotation example is run by hand (n8n CLI `execute`, like the editor's button), never published.
-		activate: [setup.id, onboarding.id, deactivation.id, use.id, writeRow.id],
+		workflows: [setup, onboarding, deactivation, use, rotateByWebhook, writeRow],
 	});
 	expect((await n8n.post('untis-create-tenants-table', {})).status).toBe(200);
 }, 15 * 60 * 1000);
@@ -177,7 +193,7 @@ describe('rotate the Encryption Key with the example workflow', () => {
 
 	it('key B current, A previous: the example moves every row to sealed:v2 under B, bound to its tenant', async () => {
 		await setSealingKeys(keyB, keyA);
-		await n8n.runCli(['execute', `--id=${rotate.id}`]);
+		expect(await runRotation()).toBe('success');
 		const all = rows();
 		expect(all).toHaveLength(4);
 		for (const { tenantId, field, value } of sealedColumns(all)) {
@@ -195,7 +211,7 @@ describe('rotate the Encryption Key with the example workflow', () => {
 
 	it('running the example again changes nothing', async () => {
 		const before = rows();
-		await n8n.runCli(['execute', `--id=${rotate.id}`]);
+		expect(await runRotation()).toBe('success');
 		expect(rows().map(({ tenantId, secret, password }) => ({ tenantId, secret, password }))).toEqual(
 			before.map(({ tenantId, secret, password }) => ({ tenantId, secret, password })),
 		);
@@ -225,7 +241,7 @@ describe('rotate the Encryption Key with the example workflow', () => {
 		]);
 
 		const unchanged = rows();
-		await expect(n8n.runCli(['execute', `--id=${rotate.id}`])).rejects.toThrow(/failed/);
+		expect(await runRotation()).toBe('error');
 		expect(rows()).toEqual(unchanged);
 	});
 
