@@ -50,7 +50,10 @@ function context(req, credential) {
 		getResponseObject: () => response,
 		getCredentials: async () => credential,
 		getNodeParameter: (name, fallback) => (name in params ? params[name] : fallback),
-		getNode: () => ({ name: 'Untis Platform Trigger' }),
+		// A published workflow: the trigger keeps what it derives from the credential between requests.
+		getNode: () => ({ name: 'Untis Platform Trigger', credentials: { untisPlatformApi: { id: credential === credential1 ? 'bench-1' : 'bench-3', name: 'Untis' } } }),
+		getWorkflow: () => ({ id: 'bench-inprocess' }),
+		getMode: () => 'webhook',
 		logger,
 	};
 }

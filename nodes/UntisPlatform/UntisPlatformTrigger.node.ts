@@ -9,6 +9,7 @@ import {
 	type IWebhookResponseData,
 } from 'n8n-workflow';
 
+import { CredentialCache, type CachedCredential } from './core/credentialCache';
 import type { CredentialData } from './core/credentialCheck';
 import {
 	receiveDelivery,
@@ -21,9 +22,9 @@ import {
 	DEACTIVATION_EVENT_TYPES,
 	V1_EVENT_TYPE,
 } from './core/events';
-import { keyRingFor } from './core/keys';
-import { Rejection } from './core/rejections';
-import { sealerFor } from './core/sealing';
+import { dependsOnKeys, Rejection } from './core/rejections';
+import { deriveTriggerCredential, type TriggerCredential } from './core/triggerCredential';
+import type { Sealer } from './core/sealing';
 import { DEFAULT_ALGORITHM, type AlgorithmName } from './core/signature';
 import { ACK_AFTER_WORKFLOW, ACK_IMMEDIATELY, acknowledgeResponseFields } from './shared/acknowledge';
 import { untisPlatformApiTest } from './shared/credentialTest';
@@ -45,22 +46,92 @@ interface TriggerSettings extends ReceiveOptions {
 const credentialOf = (context: IWebhookFunctions | IHookFunctions) =>
 	context.getCredentials('untisPlatformApi') as unknown as Promise<CredentialData>;
 
-/** Reads credential and parameters into what the core needs; keys and sealer come from caches. */
-function triggerSettings(context: IWebhookFunctions | IHookFunctions, credential: CredentialData): TriggerSettings {
+/**
+ * What each published trigger derived from its credential, kept between requests (semantics in
+ * core/credentialCache.ts and the README): the credential is read again after 60 s, after a
+ * verification failure (at most once a second), and on every activation.
+ */
+const credentials = new CredentialCache<TriggerCredential, CredentialData>(deriveTriggerCredential);
+
+/**
+ * One entry per workflow and credential: n8n checks a workflow's access to a credential on each
+ * read, so one workflow must never use what another read. Undefined for the Test URL (manual
+ * mode), which reads the credential on every request as before, and for an unsaved workflow.
+ */
+function cacheKeyOf(context: IWebhookFunctions | IHookFunctions): string | undefined {
+	if (context.getMode?.() === 'manual') return undefined;
+	const workflowId = context.getWorkflow().id;
+	const credential = context.getNode().credentials?.untisPlatformApi;
+	const credentialId = credential?.id ?? credential?.name;
+	if (!workflowId || !credentialId) return undefined;
+	return `${workflowId}\n${credentialId}`;
+}
+
+async function cachedCredential(
+	context: IWebhookFunctions,
+	key: string | undefined,
+): Promise<CachedCredential<TriggerCredential>> {
+	if (key === undefined) {
+		try {
+			return { fingerprint: '', value: deriveTriggerCredential(await credentialOf(context)), readAt: 0 };
+		} catch (error) {
+			return { fingerprint: '', error: error as Error, readAt: 0 };
+		}
+	}
+	return credentials.fresh(key) ?? credentials.read(key, () => credentialOf(context));
+}
+
+/** Reads the parameters and combines them with what was derived from the credential. */
+function triggerSettings(context: IWebhookFunctions | IHookFunctions, derived: TriggerCredential): TriggerSettings {
 	const mode = context.getNodeParameter('secrets', 'seal') as SecretsMode;
 	const options = context.getNodeParameter('options', {}) as IDataObject;
+	if (mode === 'seal' && derived.sealer instanceof Error) throw derived.sealer;
 	return {
-		keys: keyRingFor(credential),
+		keys: derived.keys,
 		algorithms: (options.additionalAlgorithms as AlgorithmName[] | undefined)?.length
 			? [DEFAULT_ALGORITHM, ...(options.additionalAlgorithms as AlgorithmName[])]
 			: DEFAULT_ONLY,
 		secrets:
 			mode === 'seal'
-				? { mode, sealer: sealerFor(credential.encryptionKey) }
+				? { mode, sealer: derived.sealer as Sealer }
 				: { mode: mode === 'plain' ? 'plain' : 'omit' },
 		includePayload: options.includePayload === true,
 		events: (options.events as string[] | undefined) ?? ALL_EVENTS,
 	};
+}
+
+/** Settings for a request, or why the credential cannot be used (answered 500). */
+function settingsFrom(
+	context: IWebhookFunctions,
+	credential: CachedCredential<TriggerCredential>,
+): TriggerSettings | Error {
+	if (credential.error) return credential.error;
+	try {
+		return triggerSettings(context, credential.value as TriggerCredential);
+	} catch (error) {
+		return error as Error;
+	}
+}
+
+function receive(
+	context: IWebhookFunctions,
+	req: ReturnType<IWebhookFunctions['getRequestObject']>,
+	settings: TriggerSettings,
+): Delivery | Rejection {
+	try {
+		return receiveDelivery(
+			{ body: req.rawBody ?? Buffer.alloc(0), authorization: req.headers.authorization, algorithm: req.headers.algorithm },
+			settings,
+		);
+	} catch (error) {
+		// A bug, not a bad request: n8n reports it as the node's error.
+		throw new NodeOperationError(context.getNode(), error as Error);
+	}
+}
+
+function misconfigured(context: IWebhookFunctions, error: Error): IWebhookResponseData {
+	context.logger.error(`Untis Platform Trigger is misconfigured: ${error.message}`);
+	return answer(context, 500, { error: 'Untis Platform Trigger is misconfigured; see the n8n log' });
 }
 
 function answer(context: IWebhookFunctions, status: number, body: IDataObject): IWebhookResponseData {
@@ -259,7 +330,17 @@ export class UntisPlatformTrigger implements INodeType {
 			},
 			async create(this: IHookFunctions): Promise<boolean> {
 				try {
-					triggerSettings(this, await credentialOf(this));
+					const fields = await credentialOf(this);
+					const key = cacheKeyOf(this);
+					// Activation reads the credential anyway: its read replaces the cached one, so
+					// deactivating and activating the workflow applies a changed credential at once.
+					if (key === undefined) {
+						triggerSettings(this, deriveTriggerCredential(fields));
+					} else {
+						const derived = credentials.store(key, fields);
+						if (derived.error) throw derived.error;
+						triggerSettings(this, derived.value as TriggerCredential);
+					}
 				} catch (error) {
 					throw new NodeOperationError(this.getNode(), (error as Error).message, {
 						description: 'Fix the Untis Platform credential, then activate the workflow again.',
@@ -268,6 +349,8 @@ export class UntisPlatformTrigger implements INodeType {
 				return true;
 			},
 			async delete(this: IHookFunctions): Promise<boolean> {
+				const key = cacheKeyOf(this);
+				if (key !== undefined) credentials.forget(key);
 				return true;
 			},
 		},
@@ -277,27 +360,20 @@ export class UntisPlatformTrigger implements INodeType {
 		const req = this.getRequestObject();
 		if (!req.rawBody) await req.readRawBody();
 
-		let settings: TriggerSettings;
-		try {
-			settings = triggerSettings(this, await credentialOf(this));
-		} catch (error) {
-			this.logger.error(`Untis Platform Trigger is misconfigured: ${(error as Error).message}`);
-			return answer(this, 500, { error: 'Untis Platform Trigger is misconfigured; see the n8n log' });
-		}
-
-		let delivery: Delivery | Rejection;
-		try {
-			delivery = receiveDelivery(
-				{
-					body: req.rawBody ?? Buffer.alloc(0),
-					authorization: req.headers.authorization,
-					algorithm: req.headers.algorithm,
-				},
-				settings,
-			);
-		} catch (error) {
-			// A bug, not a bad request: n8n reports it as the node's error.
-			throw new NodeOperationError(this.getNode(), error as Error);
+		const key = cacheKeyOf(this);
+		const credential = await cachedCredential(this, key);
+		let settings = settingsFrom(this, credential);
+		if (settings instanceof Error) return misconfigured(this, settings);
+		let delivery = receive(this, req, settings);
+		if (delivery instanceof Rejection && key !== undefined && dependsOnKeys(delivery)) {
+			// A key added since the credential was cached must verify at once: read it again
+			// (at most once a second, so a flood of forged requests cannot make n8n read it more).
+			const newer = await credentials.reread(key, () => credentialOf(this), credential);
+			if (newer) {
+				settings = settingsFrom(this, newer);
+				if (settings instanceof Error) return misconfigured(this, settings);
+				delivery = receive(this, req, settings);
+			}
 		}
 		if (delivery instanceof Rejection) {
 			// The reason only: never the body, and header values are quoted shortened.

@@ -44,6 +44,8 @@
  *                                     timeout; resolves { forced, ms } once the group is gone
  *   kill(signal = 'SIGKILL', { timeoutMs })   signal the whole group, wait until it is gone
  *   restart({ env })                  stop (keeping the user folder), start again on the same port
+ *   cli(args)                         one more n8n CLI command on the same user folder, e.g.
+ *                                     ['import:credentials', '--input=<file>'] while n8n runs
  *   isRunning()                       any process of the group still alive
  *
  * Lifecycle of startN8n: install n8n (cached, scripts/install-n8n.sh) -> fresh user folder ->
@@ -507,6 +509,7 @@ async function startN8n(options = {}) {
       }
       return { gone };
     },
+    cli,
     async restart({ env: moreEnv } = {}) {
       await stopServer();
       if (moreEnv) env = { ...env, ...moreEnv };

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
 import { ENCRYPTION_KEY, keyPair, type SignedRequestFixture } from '../helpers/platform.cjs';
@@ -21,6 +23,19 @@ export interface CallOptions {
 	parameters?: IDataObject;
 	/** Leave rawBody unset, as n8n does for some content types, so the node must read it. */
 	rawBodyUnread?: boolean;
+	/**
+	 * Where the credential comes from, read on each getCredentials call (for tests that change
+	 * it between requests or count the reads). Default: `credential`.
+	 */
+	readCredential?: () => Promise<IDataObject>;
+	/**
+	 * The credential id the node is configured with. Default: derived from `credential`'s value, so
+	 * that tests passing different credentials never share the trigger's credential cache entry.
+	 */
+	credentialId?: string;
+	workflowId?: string;
+	/** n8n's execution mode: 'webhook' for the Production URL (default), 'manual' for the Test URL. */
+	mode?: string;
 }
 
 export function customCredential(overrides: IDataObject = {}): IDataObject {
@@ -55,12 +70,23 @@ export async function callWebhook(
 	};
 	const parameters: IDataObject = { secrets: 'seal', options: {}, ...options.parameters };
 	const log = (level: string) => (message: string) => logs.push({ level, message });
+	const credential = options.credential ?? customCredential();
+	const credentialId =
+		options.credentialId ?? createHash('sha256').update(JSON.stringify(credential)).digest('hex').slice(0, 16);
 	const context = {
 		getRequestObject: () => req,
 		getResponseObject: () => res,
-		getCredentials: async () => options.credential ?? customCredential(),
+		getCredentials: options.readCredential ?? (async () => credential),
 		getNodeParameter: (name: string, fallback?: unknown) => (name in parameters ? parameters[name] : fallback),
-		getNode: () => ({ name: 'Untis Platform Trigger', type: 'untisPlatformTrigger', typeVersion: 1, parameters }),
+		getNode: () => ({
+			name: 'Untis Platform Trigger',
+			type: 'untisPlatformTrigger',
+			typeVersion: 1,
+			parameters,
+			credentials: { untisPlatformApi: { id: credentialId, name: 'Untis Platform API' } },
+		}),
+		getWorkflow: () => ({ id: options.workflowId ?? 'unit-test-workflow', name: 'Unit test', active: true }),
+		getMode: () => options.mode ?? 'webhook',
 		logger: { warn: log('warn'), error: log('error'), info: log('info'), debug: log('debug') },
 	} as unknown as IWebhookFunctions;
 

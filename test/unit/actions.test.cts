@@ -33,7 +33,7 @@ function tokenEndpoint(req: IncomingMessage, res: ServerResponse) {
 		const tenant = /\/sso\/v3\/([^/]+)\/token$/.exec(req.url ?? '')?.[1];
 		const [user, password] = Buffer.from((req.headers.authorization ?? '').replace(/^Basic /, ''), 'base64').toString().split(':');
 		const json = (status: number, value: unknown) => res.writeHead(status, { 'Content-Type': 'application/json' }).end(JSON.stringify(value));
-		if (tenant === 'slow') setTimeout(() => json(200, { access_token: 'late', expires_in: 180 }), 5000).unref();
+		if (tenant === 'slow') setTimeout(() => json(200, { access_token: 'late', expires_in: 180 }), 60_000).unref();
 		else if (tenant === 'broken') res.writeHead(200, { 'Content-Type': 'text/html' }).end('<html>maintenance</html>');
 		else if (tenant === 'down') json(503, { error: 'unavailable' });
 		else if (tenant === 'odd') json(404, { error: 'not found' });
@@ -45,9 +45,6 @@ beforeAll(async () => {
 	server = createServer(tokenEndpoint);
 	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 	host = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-	// Node's fetch loads undici on first use: on a loaded machine that alone can outlast the 2 s
-	// request timeout the tests use, so the first test would time out for the wrong reason.
-	await fetch(`${host}/warm-up`, { method: 'POST' }).then((response) => response.text());
 });
 afterAll(() => {
 	server.closeAllConnections();
@@ -111,7 +108,9 @@ const tenantItem = (overrides: IDataObject = {}) => ({
 	host,
 	...overrides,
 });
-const tokenParams = { operation: 'getAccessToken', tenantId: '={{ $json.tenantId }}', clientId: '={{ $json.clientId }}', password: '={{ $json.password }}', host: '={{ $json.host }}', timeout: 2000 };
+const tokenParams = { operation: 'getAccessToken', tenantId: '={{ $json.tenantId }}', clientId: '={{ $json.clientId }}', password: '={{ $json.password }}', host: '={{ $json.host }}', timeout: 15000 };
+// A loaded CI machine can take seconds for a first loopback request: only the slow case waits less.
+const impatient = { ...tokenParams, timeout: 1500 };
 
 describe('Get Access Token: client-credentials grant per tenant', () => {
 	it('POSTs grant_type=client_credentials with Basic clientId:password (unsealed) and returns the token', async () => {
@@ -127,18 +126,18 @@ describe('Get Access Token: client-credentials grant per tenant', () => {
 	});
 
 	it.each([
-		['wrong credentials (401)', { password: 'nope' }, /tenant 't-1' was refused \(HTTP 401\): clientId or password is wrong/],
-		['a platform error (503)', { tenantId: 'down' }, /tenant 'down' failed with HTTP 503: the platform had an error, retry later/],
-		['another 4xx', { tenantId: 'odd' }, /tenant 'odd' failed with HTTP 404/],
-		['a non-JSON answer', { tenantId: 'broken' }, /tenant 'broken' answered HTTP 200 with a body that is not JSON/],
-		['a slow answer', { tenantId: 'slow' }, /tenant 'slow' failed: no answer within 2000 ms/],
-		['an unreachable host', { host: 'http://127.0.0.1:1' }, /tenant 't-1' failed: the host refused the connection/],
-		['a password sealed with an unknown key', { password: sealerFor(Buffer.alloc(32, 1).toString('base64')).seal('pw-1', { tenantId: 't-1', field: 'password' }) }, /^'password' was sealed with key [0-9a-f]{8}, which is neither the current key nor a previous one/],
-		["another tenant's sealed password", { password: sealFor('pw-1', 't-9') }, /^'password' failed authentication for tenant 't-1': it was sealed for another tenant or field/],
-		['the sealed secret given as password', { password: sealFor('pw-1', 't-1', 'secret') }, /^'password' failed authentication for tenant 't-1'/],
-	])('%s: a clear error naming the tenant, never the password', async (_name, overrides, message) => {
-		await expect(run([tenantItem(overrides)], tokenParams)).rejects.toThrow(message);
-		const [json] = await run([tenantItem(overrides)], tokenParams, { continueOnFail: true });
+		['wrong credentials (401)', { password: 'nope' }, /tenant 't-1' was refused \(HTTP 401\): clientId or password is wrong/, tokenParams],
+		['a platform error (503)', { tenantId: 'down' }, /tenant 'down' failed with HTTP 503: the platform had an error, retry later/, tokenParams],
+		['another 4xx', { tenantId: 'odd' }, /tenant 'odd' failed with HTTP 404/, tokenParams],
+		['a non-JSON answer', { tenantId: 'broken' }, /tenant 'broken' answered HTTP 200 with a body that is not JSON/, tokenParams],
+		['a slow answer', { tenantId: 'slow' }, /tenant 'slow' failed: no answer within 1500 ms/, impatient],
+		['an unreachable host', { host: 'http://127.0.0.1:1' }, /tenant 't-1' failed: the host refused the connection/, tokenParams],
+		['a password sealed with an unknown key', { password: sealerFor(Buffer.alloc(32, 1).toString('base64')).seal('pw-1', { tenantId: 't-1', field: 'password' }) }, /^'password' was sealed with key [0-9a-f]{8}, which is neither the current key nor a previous one/, tokenParams],
+		["another tenant's sealed password", { password: sealFor('pw-1', 't-9') }, /^'password' failed authentication for tenant 't-1': it was sealed for another tenant or field/, tokenParams],
+		['the sealed secret given as password', { password: sealFor('pw-1', 't-1', 'secret') }, /^'password' failed authentication for tenant 't-1'/, tokenParams],
+	])('%s: a clear error naming the tenant, never the password', async (_name, overrides, message, params) => {
+		await expect(run([tenantItem(overrides)], params)).rejects.toThrow(message);
+		const [json] = await run([tenantItem(overrides)], params, { continueOnFail: true });
 		expect(json.error).toMatch(message);
 		expect(JSON.stringify(json)).not.toMatch(/pw-1|nope|Basic /);
 	});

@@ -307,6 +307,14 @@ describe('every bad input: clear status and message, no execution, nothing echoe
 	});
 });
 
+// An activation as n8n makes it; each test's credential is its own, so no cached read is shared.
+let hookCredentials = 0;
+const HOOK_BASICS = {
+	getNode: () => ({ name: 'Untis Platform Trigger', credentials: { untisPlatformApi: { id: `hook-${++hookCredentials}`, name: 'Untis' } } }),
+	getWorkflow: () => ({ id: 'hook-workflow' }),
+	getMode: () => 'trigger',
+};
+
 describe('configuration problems', () => {
 	it('a broken credential answers 500 without starting anything or naming the key text', async () => {
 		const { result, status, body, logs } = await call(signedRequest(deactivationPayload()), {
@@ -322,7 +330,7 @@ describe('configuration problems', () => {
 		const hook = {
 			getCredentials: async () => customCredential({ encryptionKey: 'too short' }),
 			getNodeParameter: (name: string, fallback: unknown) => (name === 'secrets' ? 'seal' : fallback),
-			getNode: () => ({ name: 'Untis Platform Trigger' }),
+			...HOOK_BASICS,
 		} as unknown as IHookFunctions;
 		await expect(trigger.webhookMethods.default.create.call(hook)).rejects.toThrow(
 			/The Encryption Key is not 32 bytes of base64 or hex.*openssl rand -base64 32/,
@@ -333,7 +341,7 @@ describe('configuration problems', () => {
 		const hook = {
 			getCredentials: async () => customCredential({ publicKeys: `${platform.spki}\n\nnot-a-key` }),
 			getNodeParameter: (_name: string, fallback: unknown) => fallback,
-			getNode: () => ({ name: 'Untis Platform Trigger' }),
+			...HOOK_BASICS,
 		} as unknown as IHookFunctions;
 		await expect(trigger.webhookMethods.default.create.call(hook)).rejects.toThrow(/^Public key #2 is neither PEM nor bare base64/);
 	});
@@ -342,7 +350,7 @@ describe('configuration problems', () => {
 		const hook = {
 			getCredentials: async () => customCredential(),
 			getNodeParameter: (_name: string, fallback: unknown) => fallback,
-			getNode: () => ({ name: 'Untis Platform Trigger' }),
+			...HOOK_BASICS,
 		} as unknown as IHookFunctions;
 		await expect(trigger.webhookMethods.default.create.call(hook)).resolves.toBe(true);
 		await expect(trigger.webhookMethods.default.checkExists.call(hook)).resolves.toBe(false);

@@ -1,6 +1,7 @@
 import { KeyObject } from 'node:crypto';
 
 import fc from 'fast-check';
+import type { IHookFunctions } from 'n8n-workflow';
 
 // The built node, exactly as n8n loads it from dist/.
 import { UntisPlatformTrigger } from '../../dist/nodes/UntisPlatform/UntisPlatformTrigger.node';
@@ -344,23 +345,140 @@ describe('genuine requests from arbitrary valid payloads (fast-check)', () => {
 	}, 600_000);
 });
 
-describe('key rotation takes effect on the next request, without a restart', () => {
-	it('the old key verifies until the credential changes, then stops; the new key starts', async () => {
-		const oldKey = keyPair('rotation-old');
-		const newKey = keyPair('rotation-new');
-		const before = customCredential({ publicKeys: oldKey.spki });
-		const after = customCredential({ publicKeys: newKey.spki });
-		const byOld = signedRequest(createdPayload(), oldKey);
-		const byNew = signedRequest(createdPayload(), newKey);
-		const send = (request: SignedRequestFixture, credential: object) =>
-			callWebhook(trigger, request, { credential: credential as Record<string, string> });
+/*
+ * Key rotation with the credential cache (README, "Credential changes"): an added key verifies on
+ * the next request, a removed key stops within 60 s, a flood reads the credential at most once a
+ * second. Same trigger instance, same workflow and credential id: only the credential's value
+ * changes, as when a user edits it in n8n. Time is jest's fake clock: nothing waits.
+ */
+describe('key rotation with the credential cache', () => {
+	const oldKey = keyPair('rotation-old');
+	const newKey = keyPair('rotation-new');
+	const byOld = signedRequest(createdPayload(), oldKey);
+	const byNew = signedRequest(createdPayload(), newKey);
+	const forged = withHeaders(signedRequest(createdPayload(), oldKey), {
+		authorization: signBody(Buffer.from('other bytes'), oldKey.privateKey),
+	});
+	let workflows = 0;
 
-		expect((await send(byOld, before)).outputs).toBeDefined();
-		expect((await send(byNew, before)).status).toBe(401);
-		// Same trigger instance, same process: only the credential's value changed.
-		expect((await send(byOld, after)).status).toBe(401);
-		expect((await send(byNew, after)).outputs).toBeDefined();
-		// And back: the cache is keyed by the credential's value, so nothing stale survives.
-		expect((await send(byOld, before)).outputs).toBeDefined();
+	/** One published trigger whose credential the test edits; counts n8n's credential reads. */
+	function published() {
+		const state = { credential: customCredential({ publicKeys: oldKey.spki }), reads: 0 };
+		const workflowId = `rotation-${++workflows}`;
+		const send = (request: SignedRequestFixture) =>
+			callWebhook(trigger, request, {
+				workflowId,
+				credentialId: 'rotation-credential',
+				readCredential: async () => {
+					state.reads++;
+					return state.credential;
+				},
+			});
+		return { state, send };
+	}
+
+	beforeEach(() => jest.useFakeTimers({ now: new Date('2026-11-26T12:00:00Z'), doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] }));
+	afterEach(() => jest.useRealTimers());
+
+	it('an added key verifies on the next request (one re-read), without a restart', async () => {
+		const { state, send } = published();
+		expect((await send(byOld)).outputs).toBeDefined();
+		expect((await send(byNew)).status).toBe(401);
+		expect(state.reads).toBe(1); // within a second of the first read: no re-read yet
+		jest.advanceTimersByTime(1_000);
+		state.credential = customCredential({ publicKeys: `${oldKey.spki}\n\n${newKey.spki}` });
+		const call = await send(byNew);
+		expect(call.outputs?.[0][0]).toMatchObject({ verification: { key: 'custom #2' } });
+		expect(state.reads).toBe(2);
+		// Both keys now verify from the cache.
+		expect((await send(byOld)).outputs).toBeDefined();
+		expect((await send(byNew)).outputs).toBeDefined();
+		expect(state.reads).toBe(2);
+	});
+
+	it('a removed key keeps verifying for at most 60 s, then stops', async () => {
+		const { state, send } = published();
+		state.credential = customCredential({ publicKeys: `${oldKey.spki}\n\n${newKey.spki}` });
+		expect((await send(byOld)).outputs).toBeDefined();
+		state.credential = customCredential({ publicKeys: newKey.spki });
+		jest.advanceTimersByTime(59_999);
+		expect((await send(byOld)).outputs).toBeDefined(); // the cached read, 59.999 s old
+		jest.advanceTimersByTime(1);
+		const after = await send(byOld);
+		expect(after.status).toBe(401);
+		expect(after.outputs).toBeUndefined();
+		expect((await send(byNew)).outputs).toBeDefined();
+		expect(state.reads).toBe(2);
+	});
+
+	it('a changed Encryption Key seals with the new key within 60 s', async () => {
+		const { state, send } = published();
+		const sealedBy = async () => ((await send(byOld)).outputs![0][0].secret as string).split(':')[2];
+		const before = await sealedBy();
+		state.credential = customCredential({ publicKeys: oldKey.spki, encryptionKey: Buffer.alloc(32, 9).toString('base64') });
+		expect(sealerFor(state.credential.encryptionKey as string).keyId).not.toBe(before);
+		jest.advanceTimersByTime(59_000);
+		expect(await sealedBy()).toBe(before);
+		jest.advanceTimersByTime(1_000);
+		expect(await sealedBy()).not.toBe(before);
+	});
+
+	it('a flood of forged requests reads the credential at most once per second', async () => {
+		const { state, send } = published();
+		await send(byOld);
+		// 50 forged requests per simulated second for 10 seconds, some concurrent.
+		for (let tick = 0; tick < 100; tick++) {
+			jest.advanceTimersByTime(100);
+			const calls = await Promise.all(Array.from({ length: 5 }, () => send(forged)));
+			for (const call of calls) {
+				expect(call.status).toBe(401);
+				expect(call.outputs).toBeUndefined();
+			}
+		}
+		// The first read, then at most one per second of the flood.
+		expect(state.reads).toBeLessThanOrEqual(1 + 10);
+		expect(state.reads).toBeGreaterThanOrEqual(2);
+	});
+
+	it('two workflows with the same credential id never share a read', async () => {
+		const first = published();
+		const second = published();
+		second.state.credential = customCredential({ publicKeys: newKey.spki });
+		expect((await first.send(byOld)).outputs).toBeDefined();
+		expect((await second.send(byOld)).status).toBe(401);
+		expect((await second.send(byNew)).outputs).toBeDefined();
+		expect(first.state.reads).toBe(1);
+	});
+
+	it('the Test URL (manual mode) reads the credential on every request', async () => {
+		let reads = 0;
+		const credential = customCredential({ publicKeys: oldKey.spki });
+		for (let i = 0; i < 3; i++) {
+			await callWebhook(trigger, byOld, {
+				mode: 'manual',
+				credentialId: 'rotation-credential',
+				readCredential: async () => {
+					reads++;
+					return credential;
+				},
+			});
+		}
+		expect(reads).toBe(3);
+	});
+
+	it('activating the workflow again applies a changed credential at once', async () => {
+		const { state, send } = published();
+		expect((await send(byOld)).outputs).toBeDefined();
+		state.credential = customCredential({ publicKeys: newKey.spki });
+		const hook = {
+			getCredentials: async () => state.credential,
+			getNodeParameter: (_name: string, fallback: unknown) => fallback,
+			getNode: () => ({ name: 'Untis Platform Trigger', credentials: { untisPlatformApi: { id: 'rotation-credential', name: 'Untis' } } }),
+			getWorkflow: () => ({ id: `rotation-${workflows}` }),
+			getMode: () => 'trigger',
+		} as unknown as IHookFunctions;
+		await trigger.webhookMethods.default.create.call(hook);
+		expect((await send(byOld)).status).toBe(401);
+		expect(state.reads).toBe(1);
 	});
 });

@@ -33,3 +33,11 @@ export class Rejection {
 		return `Rejection (${this.status} ${this.code}): ${this.message}`;
 	}
 }
+
+/**
+ * Rejections whose outcome depends on the configured keys (a signature of another length or
+ * another key), after which a node holding cached keys should check whether the keys changed.
+ */
+export function dependsOnKeys(rejection: Rejection): boolean {
+	return rejection.code === 'signature_mismatch' || rejection.code === 'bad_signature_encoding';
+}
