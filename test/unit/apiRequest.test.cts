@@ -51,7 +51,7 @@ async function run(items: IDataObject[], parameters: IDataObject, options: RunOp
 const tenant = (tenantId: string, overrides: IDataObject = {}) => ({
 	tenantId,
 	clientId: 'client-1',
-	password: sealer.seal('pw-1'),
+	password: sealer.seal('pw-1', { tenantId, field: 'password' }),
 	host: mock.schoolHost,
 	tenantStatus: 'active',
 	...overrides,

@@ -25,7 +25,7 @@ export function tenantAccessFields(...operations: string[]): INodeProperties[] {
 			default: '={{ $json.password }}',
 			required: true,
 			description:
-				"The tenant's platform password (not the secret), sealed by the trigger or plain; sealed values are opened with the credential's Encryption Key",
+				"The tenant's platform password (not the secret), sealed by the trigger or plain; sealed values are opened with the credential's Encryption Key or a previous one, for this tenant only",
 			displayOptions: show,
 		},
 		{
@@ -70,6 +70,6 @@ export async function tenantAccess(context: IExecuteFunctions, index: number, se
 		apiBase,
 		tenantId,
 		clientId: String(context.getNodeParameter('clientId', index) ?? ''),
-		password: await opened(String(context.getNodeParameter('password', index) ?? ''), sealer),
+		password: await opened(String(context.getNodeParameter('password', index) ?? ''), sealer, { tenantId, field: 'password' }),
 	};
 }
