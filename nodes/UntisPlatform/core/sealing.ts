@@ -13,7 +13,7 @@ import {
  * field, under a key that can be rotated.
  *
  * Format (one opaque string, versioned so it can change without ambiguity):
- *   sealed:v2:<keyId>:<base64( iv[12] || ciphertext || tag[16] )>   (written since 0.2.0)
+ *   sealed:v2:<keyId>:<base64( iv[12] || ciphertext || tag[16] )>   (written since 1.0.0)
  *   sealed:v1:<keyId>:<base64( iv[12] || ciphertext || tag[16] )>   (0.1.x; opened forever)
  * - AES-256-GCM, a random 96-bit IV per value.
  * - v2 authenticates, without storing it, the value's context as associated data:
