@@ -220,7 +220,7 @@ describe("6 Verify Signature behind n8n's Webhook node", () => {
 		const [execution] = await n8n.waitForExecutions({ workflowId: behindWebhook.id, count: 1, sinceId: before });
 		const item = n8n.executionJson(execution.id)['Verify signature'][0][0] as Record<string, unknown>;
 		expect(item).toMatchObject({ event: 'credentials', eventType: 'CREATED', tenantId: 'v-1', tenantStatus: 'active', deliveryId: body.deliveryId, verification: { algorithm: 'SHA256withRSA', key: 'custom #1' }, secrets: 'sealed' });
-		expect(sealer.unseal(item.password as string)).toBe(JSON.parse(text).password);
+		expect(sealer.unseal(item.password as string, { tenantId: 'v-1', field: 'password' })).toBe(JSON.parse(text).password);
 		expect(JSON.stringify(n8n.executionJson(execution.id)['Verify signature'])).not.toContain(JSON.parse(text).password);
 	});
 

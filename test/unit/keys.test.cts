@@ -168,7 +168,7 @@ describe('checkCredential: the Test button, without any network call', () => {
 		const [a1, a2] = previous.map((key) => sealerFor(key).keyId);
 		expect(check).toEqual({
 			ok: true,
-			message: `1 public key parsed: production (RSA-2048); Encryption Key is valid; sealing keys: ${sealerFor(ENCRYPTION_KEY).keyId} (current), ${a1} (previous), ${a2} (previous)`,
+			message: `1 public key parsed: production (RSA-2048); Encryption Key is valid; sealing keys: ${sealerFor(ENCRYPTION_KEY).keyId} (current), ${a1} (previous), ${a2} (previous); API base https://api.webuntis.com (production default)`,
 		});
 	});
 

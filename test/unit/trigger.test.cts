@@ -113,7 +113,7 @@ describe('accepted deliveries start the workflow on the right output', () => {
 		expect(status).toBeUndefined();
 		const item = outputs![0][0];
 		expect(item).toMatchObject({ tenantId: '4711', convertedFields: ['tenantId', 'password'], secrets: 'sealed' });
-		expect(sealerFor(ENCRYPTION_KEY).unseal(item.password as string)).toBe('91');
+		expect(sealerFor(ENCRYPTION_KEY).unseal(item.password as string, { tenantId: '4711', field: 'password' })).toBe('91');
 	});
 
 	it('reads the raw body itself when n8n has not read it yet', async () => {

@@ -41,7 +41,7 @@ export function tenantAccessFields(...operations: string[]): INodeProperties[] {
 				{
 					name: "Tenant's Host",
 					value: API_HOST_TENANT,
-					description: "The school's host from the credentials event (how this node worked before 0.2)",
+					description: "The school's host from the credentials event (how this node worked before 1.0)",
 				},
 			],
 			default: API_HOST_CREDENTIAL,
