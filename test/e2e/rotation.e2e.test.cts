@@ -25,7 +25,18 @@ const example = (file: string) => JSON.parse(readFileSync(join(ROOT, 'examples',
 const setup = example('create-tenants-table.workflow.json');
 const onboarding = example('1-onboarding.workflow.json');
 const deactivation = example('2-deactivation.workflow.json');
+// Example 4 as shipped, with its sync webhook's authentication off (test only: this suite is about
+// sealing; workflows.e2e.test.cts proves the authentication).
 const use = example('4-use-credentials.workflow.json');
+for (const node of use.nodes as Array<{ type: string; parameters: Record<string, unknown>; credentials?: unknown }>) {
+	if (node.type === 'n8n-nodes-base.webhook') {
+		node.parameters.authentication = 'none';
+		delete node.credentials;
+	}
+}
+const apiNode = (use.nodes as Array<{ name: string; parameters: { operation?: string } }>).find(
+	(node) => node.parameters.operation === 'apiRequest' || node.parameters.operation === 'getAccessToken',
+)!.name;
 const rotate = example('5-rotate-encryption-key.workflow.json');
 const credentialRef = onboarding.nodes[0].credentials.untisPlatformApi as { id: string; name: string };
 // The example exactly as shipped, but started by a webhook instead of its Manual Trigger: n8n's
@@ -136,7 +147,7 @@ async function runRotation() {
 
 async function setSealingKeys(encryptionKey: string, previousEncryptionKeys?: string) {
 	const file = join(n8n.userFolder, `credential-${Date.now()}.json`);
-	const data = { environment: 'custom', publicKeys: simKeys.publicKeyBase64, encryptionKey, ...(previousEncryptionKeys ? { previousEncryptionKeys } : {}) };
+	const data = { environment: 'custom', publicKeys: simKeys.publicKeyBase64, apiBaseUrl: platformHost, encryptionKey, ...(previousEncryptionKeys ? { previousEncryptionKeys } : {}) };
 	writeFileSync(file, JSON.stringify([{ ...credentialRef, type: 'untisPlatformApi', data }]));
 	await n8n.runCli(['import:credentials', `--input=${file}`]);
 }
@@ -158,7 +169,7 @@ beforeAll(async () => {
 
 	n8n = await startN8n({
 		packageDir: ROOT,
-		credentials: [{ ...credentialRef, type: 'untisPlatformApi', data: { environment: 'custom', publicKeys: simKeys.publicKeyBase64, encryptionKey: keyA } }],
+		credentials: [{ ...credentialRef, type: 'untisPlatformApi', data: { environment: 'custom', publicKeys: simKeys.publicKeyBase64, apiBaseUrl: platformHost, encryptionKey: keyA } }],
 		workflows: [setup, onboarding, deactivation, use, rotateByWebhook, writeRow],
 	});
 	expect((await n8n.post('untis-create-tenants-table', {})).status).toBe(200);
@@ -235,7 +246,7 @@ describe('rotate the Encryption Key with the example workflow', () => {
 		expect((await n8n.post('untis-sync-tenants', {})).status).toBe(200);
 		const [execution] = await n8n.waitForExecutions({ workflowId: use.id, count: 1, sinceId: before });
 		expect(tokenCalls.map((c) => c.tenant).sort()).toEqual(['r-1', 'r-v1']);
-		const tokenItems = n8n.executionJson(execution.id)['Get access token'][0] as Array<{ error?: string; tenantId?: string }>;
+		const tokenItems = n8n.executionJson(execution.id)[apiNode][0] as Array<{ error?: string; tenantId?: string }>;
 		expect(tokenItems.map((item) => item.error).filter(Boolean)).toEqual([
 			"'password' failed authentication for tenant 'r-2': it was sealed for another tenant or field (copied from another row or column?), or it was altered",
 		]);
