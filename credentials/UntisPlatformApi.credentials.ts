@@ -77,5 +77,17 @@ export class UntisPlatformApi implements ICredentialType {
 			description:
 				"Seals each school's secret and password (AES-256-GCM) before they reach the workflow. 32 random bytes as base64 or hex: generate one with `openssl rand -base64 32` and keep a copy in your secrets store, since the same key opens the sealed values. A published trigger seals with a changed key within 60 seconds (at once if you deactivate and activate the workflow).",
 		},
+		// Old keys still open every value sealed with them: masked like the current key.
+		// eslint-disable-next-line @n8n/community-nodes/credential-unnecessary-password
+		{
+			displayName: 'Previous Encryption Keys',
+			name: 'previousEncryptionKeys',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			hint: 'Only while rotating: the old key here, the new one above, then run Reseal on every stored row',
+			description:
+				"Optional. Keys that sealed values in the past, one per line (spaces or commas also separate them), each base64 or hex like the Encryption Key. They only open values (each value names its key's ID); new values are always sealed with the Encryption Key. Remove a key once the Reseal operation has moved every stored value to the current key.",
+		},
 	];
 }

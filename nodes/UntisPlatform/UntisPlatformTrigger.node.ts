@@ -26,9 +26,9 @@ import { bodyReadRejection } from './core/bodyRead';
 import { dependsOnKeys, Rejection } from './core/rejections';
 import { deriveTriggerCredential, type TriggerCredential } from './core/triggerCredential';
 import type { Sealer } from './core/sealing';
-import { DEFAULT_ALGORITHM, type AlgorithmName } from './core/signature';
 import { ACK_AFTER_WORKFLOW, ACK_IMMEDIATELY, acknowledgeResponseFields } from './shared/acknowledge';
 import { untisPlatformApiTest } from './shared/credentialTest';
+import { additionalAlgorithmsOption, algorithmsFrom, includePayloadOption } from './shared/verificationOptions';
 
 const ALL_EVENTS = [
 	...CREDENTIALS_EVENT_TYPES,
@@ -36,8 +36,6 @@ const ALL_EVENTS = [
 	...DEACTIVATION_EVENT_TYPES,
 	'OTHER',
 ] as const;
-
-const DEFAULT_ONLY: readonly AlgorithmName[] = [DEFAULT_ALGORITHM];
 
 interface TriggerSettings extends ReceiveOptions {
 	events: readonly string[];
@@ -89,14 +87,9 @@ function triggerSettings(context: IWebhookFunctions | IHookFunctions, derived: T
 	// First: the Encryption Key keys every deliveryId, so its absence is reported as such in any mode.
 	if (derived.deliveryIds instanceof Error) throw derived.deliveryIds;
 	if (mode === 'seal' && derived.sealer instanceof Error) throw derived.sealer;
-	// A hand-edited workflow may hold anything here; the core accepts only its own allow-list.
-	const additional = options.additionalAlgorithms;
 	return {
 		keys: derived.keys,
-		algorithms:
-			Array.isArray(additional) && additional.length
-				? [DEFAULT_ALGORITHM, ...(additional as AlgorithmName[])]
-				: DEFAULT_ONLY,
+		algorithms: algorithmsFrom(options),
 		secrets:
 			mode === 'seal'
 				? { mode, sealer: derived.sealer as Sealer }
@@ -275,19 +268,7 @@ export class UntisPlatformTrigger implements INodeType {
 				placeholder: 'Add Option',
 				default: {},
 				options: [
-					{
-						displayName: 'Additional Algorithms',
-						name: 'additionalAlgorithms',
-						type: 'multiOptions',
-						options: [
-							{ name: 'SHA384withRSA', value: 'SHA384withRSA' },
-							{ name: 'SHA512withRSA', value: 'SHA512withRSA' },
-						],
-						default: [],
-						hint: 'Weakens verification: Untis signs with SHA256withRSA only. Add one only if Untis asks you to.',
-						description:
-							'Algorithm header values accepted besides SHA256withRSA, the only one Untis uses. Enable only if Untis tells you to: each extra value widens what a request may claim.',
-					},
+					additionalAlgorithmsOption,
 					{
 						displayName: 'Events',
 						name: 'events',
@@ -325,14 +306,7 @@ export class UntisPlatformTrigger implements INodeType {
 						description:
 							'Event types that start the workflow. Others are acknowledged with 200 and start nothing.',
 					},
-					{
-						displayName: 'Include Raw Payload',
-						name: 'includePayload',
-						type: 'boolean',
-						default: false,
-						description:
-							'Whether to add the body as received under "payload" (secret and password in it follow the Secrets setting)',
-					},
+					includePayloadOption,
 				],
 			},
 		],

@@ -36,6 +36,8 @@
  *   executionJson(id, { run })        -> same, item.json only
  *   executionRecord(id)               -> { execution, data, workflowData, error, lastNodeExecuted }
  *   lastExecutionId()                 -> highest execution id so far (0 if none), for sinceId
+ *   runCli(args)                      an n8n CLI command on this user folder while the server runs,
+ *                                     e.g. ['import:credentials', '--input=f.json'], ['execute', '--id=x']
  *   registeredWebhooks(), publications()
  *   logText(), logTail(lines = 80)
  *   stop({ timeoutMs = 20000, keepUserFolder })   SIGTERM to the process group, SIGKILL after
@@ -248,11 +250,11 @@ async function startN8n(options = {}) {
     describeFailure: () => `\n--- last lines of ${logFile}:\n${tailOf(logFile, 40)}`,
   });
 
-  async function cli(args) {
+  async function cli(args, moreEnv) {
     log(`n8n ${args.join(' ')}`);
     const fd = fs.openSync(logFile, 'a');
     try {
-      const child = spawn(node, [n8nBin, ...args], { env, stdio: ['ignore', fd, fd], cwd: userFolder });
+      const child = spawn(node, [n8nBin, ...args], { env: moreEnv ? { ...env, ...moreEnv } : env, stdio: ['ignore', fd, fd], cwd: userFolder });
       const timer = setTimeout(() => child.kill('SIGKILL'), cliTimeoutMs);
       const code = await new Promise((resolve, reject) => {
         child.on('error', reject);
@@ -464,6 +466,12 @@ async function startN8n(options = {}) {
     },
     get readinessSeconds() {
       return readinessSeconds;
+    },
+    // While the server runs (SQLite takes both writers): its own task-runner broker port, since
+    // the server holds the instance's.
+    async runCli(args) {
+      const [cliBrokerPort] = await freePorts(1);
+      await cli(args, { N8N_RUNNERS_BROKER_PORT: String(cliBrokerPort) });
     },
     webhookUrl: (p) => `${baseUrl}/webhook/${String(p).replace(/^\//, '')}`,
     testWebhookUrl: (p) => `${baseUrl}/webhook-test/${String(p).replace(/^\//, '')}`,

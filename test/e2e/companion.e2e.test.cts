@@ -88,7 +88,7 @@ describe('companion node Untis Platform in a real n8n', () => {
 	};
 
 	it("Get Access Token: n8n's request helper, a sealed password, Basic clientId:password", async () => {
-		const json = await call({ operation: 'getAccessToken', tenantId: 'school-a', clientId: 'client-1', password: sealer.seal('pw-1'), host: tokenHost });
+		const json = await call({ operation: 'getAccessToken', tenantId: 'school-a', clientId: 'client-1', password: sealer.seal('pw-1', { tenantId: 'school-a', field: 'password' }), host: tokenHost });
 		expect(json).toMatchObject({ tenantId: 'school-a', access_token: 'real-n8n-token', expires_in: 180 });
 	});
 
@@ -101,6 +101,6 @@ describe('companion node Untis Platform in a real n8n', () => {
 	it("Create Credentials Event: the trigger's item shape with eventType MANUAL, secrets sealed", async () => {
 		const json = await call({ operation: 'createCredentialsEvent', tenantId: 'school-m', clientId: 'c-m', secret: 's-m', password: 'p-m', host: 'school.webuntis.com' });
 		expect(json).toMatchObject({ event: 'credentials', eventType: 'MANUAL', tenantId: 'school-m', tenantStatus: 'active', secrets: 'sealed' });
-		expect(sealer.unseal(json.password)).toBe('p-m');
+		expect(sealer.unseal(json.password, { tenantId: 'school-m', field: 'password' })).toBe('p-m');
 	});
 });

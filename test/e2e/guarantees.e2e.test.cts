@@ -137,7 +137,7 @@ describe('Acknowledge: immediately', () => {
 		expect(execution.status).toBe('error');
 		const [item] = n8n.executionJson(execution.id)['Untis Platform Trigger'][0];
 		expect(item).toMatchObject({ tenantId: 'broken-now', clientId: d.payload.clientId, secrets: 'sealed' });
-		expect(String(item.password)).toMatch(/^sealed:v1:/);
+		expect(String(item.password)).toMatch(/^sealed:v2:/);
 		const stored = JSON.stringify(n8n.executionRecord(execution.id));
 		expect(stored.includes(d.payload.password)).toBe(false);
 		expect(stored.includes(d.payload.secret)).toBe(false);

@@ -71,7 +71,7 @@ describe('n8n 2.41.1 with N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE=true', () => {
 		expect(execution.status).toBe('success');
 		const [credentials] = n8n.executionJson(execution.id)['Untis Platform Trigger'];
 		expect(credentials[0]).toMatchObject({ tenantId: 'lazy-now', eventType: 'CREATED', secrets: 'sealed' });
-		expect(credentials[0].secret).toMatch(/^sealed:v1:/);
+		expect(credentials[0].secret).toMatch(/^sealed:v2:/);
 	});
 
 	it('After the Workflow Succeeds: the answer comes once the execution has succeeded, and carries none of its data', async () => {

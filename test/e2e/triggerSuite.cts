@@ -144,8 +144,8 @@ export function suite(version: string, { full }: { full: boolean }) {
 			expect(Date.parse(item.receivedAt as string)).not.toBeNaN();
 			if (output === 0) {
 				expect(item).toMatchObject({ clientId: `BestApp-tenant-tenant-${kind}`, host: d.payload.host, secrets: 'sealed' });
-				expect(item.secret).toMatch(/^sealed:v1:[0-9a-f]{8}:/);
-				expect(item.password).toMatch(/^sealed:v1:[0-9a-f]{8}:/);
+				expect(item.secret).toMatch(/^sealed:v2:[0-9a-f]{8}:/);
+				expect(item.password).toMatch(/^sealed:v2:[0-9a-f]{8}:/);
 			} else {
 				expect(item).toHaveProperty('reasonText', d.payload.reasonText);
 			}
@@ -167,7 +167,7 @@ export function suite(version: string, { full }: { full: boolean }) {
 			return { answer: JSON.parse(answer.body), item: ((credentialsOut ?? [])[0] ?? (deactivationOut ?? [])[0]) as Json };
 		};
 		// receivedAt differs by time, the sealed values by their random IVs.
-		const comparable = ({ receivedAt, secret, password, ...rest }: Json) => ({ ...rest, sealed: [secret, password].map((v) => /^sealed:v1:/.test(String(v))) });
+		const comparable = ({ receivedAt, secret, password, ...rest }: Json) => ({ ...rest, sealed: [secret, password].map((v) => /^sealed:v2:/.test(String(v))) });
 
 		it.each(['created', 'deactivation'])('%s: the same answer and the same item from both versions', async (kind) => {
 			const d = delivery(kind, `tenant-versions-${kind}`);

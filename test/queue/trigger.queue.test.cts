@@ -251,7 +251,7 @@ describe('every event type reaches the right output on the worker', () => {
 		expect(item).toMatchObject({ ...fields, tenantId: `q-${kind}`, deliveryId: d.id });
 		expect(runs[output === 0 ? 'Credentials received' : 'Deactivation received'][0]).toEqual([item]);
 		expect(runs[output === 0 ? 'Deactivation received' : 'Credentials received']).toBeUndefined();
-		if (output === 0) expect(item.password).toMatch(/^sealed:v1:/);
+		if (output === 0) expect(item.password).toMatch(/^sealed:v2:/);
 		expect(cluster.worker.logText()).toContain(`Worker finished execution ${execution.id} `);
 		await sleep(300);
 		expect(cluster.db.readExecutions({ sinceId: before })).toHaveLength(1);
@@ -267,7 +267,7 @@ describe('every event type reaches the right output on the worker', () => {
 		const [row, ...more] = tenantRows().filter((r) => r.tenantId === 'q-onboard');
 		expect(more).toEqual([]);
 		expect(row).toMatchObject({ status: 'active', eventType: 'CREATED', deliveryId: created.id });
-		expect(sealer.unseal(row.password!)).toBe(JSON.parse(created.body).password);
+		expect(sealer.unseal(row.password!, { tenantId: 'q-onboard', field: 'password' })).toBe(JSON.parse(created.body).password);
 
 		before = cluster.db.lastExecutionId();
 		const gone = signed('deactivation', 'q-onboard');

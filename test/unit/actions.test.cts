@@ -4,7 +4,10 @@ import { AddressInfo } from 'node:net';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { UntisPlatform } from '../../dist/nodes/UntisPlatform/UntisPlatform.node';
-import { sealerFor } from '../../nodes/UntisPlatform/core/sealing';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { sealedKeyId, sealerFor } from '../../nodes/UntisPlatform/core/sealing';
 import { baseUrlOf, buildTokenRequest, readTokenResponse } from '../../nodes/UntisPlatform/core/token';
 import { manualCredentialsItem } from '../../nodes/UntisPlatform/core/manualEntry';
 import { deliveryIdsFor } from '../../nodes/UntisPlatform/core/deliveryIds';
@@ -12,6 +15,12 @@ import { ENCRYPTION_KEY } from '../helpers/platform.cjs';
 
 const node = new UntisPlatform();
 const sealer = sealerFor(ENCRYPTION_KEY);
+/** sealed:v2 is bound to tenant and field: tests seal with the context they open in. */
+const sealFor = (plaintext: string, tenantId: string, field = 'password') => sealer.seal(plaintext, { tenantId, field });
+const OLD_KEY = Buffer.alloc(32, 0x0d).toString('base64');
+const oldSealer = sealerFor(OLD_KEY);
+/** A sealed:v1 value made by 0.1.0 (test/unit/fixtures/sealed-v1.json). */
+const v1Fixture = (JSON.parse(readFileSync(join(__dirname, 'fixtures/sealed-v1.json'), 'utf8')) as { values: Array<{ key: string; plaintext: string; sealed: string }> }).values.find((f) => f.plaintext === 'Pa55word!')!;
 
 /** A mock token endpoint on loopback: behaviour chosen per tenant id in the URL. */
 let server: Server;
@@ -68,6 +77,9 @@ async function httpRequest(options: { method: string; url: string; headers: Reco
 }
 
 let credentialReads = 0;
+/** The credential's sealing keys for the next run() calls; reset before each test. */
+let sealingKeys: { encryptionKey: string; previousEncryptionKeys?: string } = { encryptionKey: ENCRYPTION_KEY };
+beforeEach(() => (sealingKeys = { encryptionKey: ENCRYPTION_KEY }));
 async function run(items: IDataObject[], parameters: IDataObject, { continueOnFail = false } = {}) {
 	credentialReads = 0;
 	const context = {
@@ -80,7 +92,7 @@ async function run(items: IDataObject[], parameters: IDataObject, { continueOnFa
 		},
 		getCredentials: async () => {
 			credentialReads++;
-			return { environment: 'production', publicKeys: '', encryptionKey: ENCRYPTION_KEY };
+			return { environment: 'production', publicKeys: '', ...sealingKeys };
 		},
 		getNode: () => ({ name: 'Untis Platform', type: 'untisPlatform', typeVersion: 1 }),
 		continueOnFail: () => continueOnFail,
@@ -93,7 +105,7 @@ async function run(items: IDataObject[], parameters: IDataObject, { continueOnFa
 const tenantItem = (overrides: IDataObject = {}) => ({
 	tenantId: 't-1',
 	clientId: 'client-1',
-	password: sealer.seal('pw-1'),
+	password: sealFor('pw-1', (overrides.tenantId as string | undefined) ?? 't-1'),
 	host,
 	...overrides,
 });
@@ -122,12 +134,23 @@ describe('Get Access Token: client-credentials grant per tenant', () => {
 		['a non-JSON answer', { tenantId: 'broken' }, /tenant 'broken' answered HTTP 200 with a body that is not JSON/, tokenParams],
 		['a slow answer', { tenantId: 'slow' }, /tenant 'slow' failed: no answer within 1500 ms/, impatient],
 		['an unreachable host', { host: 'http://127.0.0.1:1' }, /tenant 't-1' failed: the host refused the connection/, tokenParams],
-		['a password sealed with another key', { password: sealerFor(Buffer.alloc(32, 1).toString('base64')).seal('pw-1') }, /Value was sealed with key/, tokenParams],
+		['a password sealed with an unknown key', { password: sealerFor(Buffer.alloc(32, 1).toString('base64')).seal('pw-1', { tenantId: 't-1', field: 'password' }) }, /^'password' was sealed with key [0-9a-f]{8}, which is neither the current key nor a previous one/, tokenParams],
+		["another tenant's sealed password", { password: sealFor('pw-1', 't-9') }, /^'password' failed authentication for tenant 't-1': it was sealed for another tenant or field/, tokenParams],
+		['the sealed secret given as password', { password: sealFor('pw-1', 't-1', 'secret') }, /^'password' failed authentication for tenant 't-1'/, tokenParams],
 	])('%s: a clear error naming the tenant, never the password', async (_name, overrides, message, params) => {
 		await expect(run([tenantItem(overrides)], params)).rejects.toThrow(message);
 		const [json] = await run([tenantItem(overrides)], params, { continueOnFail: true });
 		expect(json.error).toMatch(message);
 		expect(JSON.stringify(json)).not.toMatch(/pw-1|nope|Basic /);
+	});
+
+	it('opens passwords under a previous key and sealed:v1 ones (key rotation)', async () => {
+		sealingKeys = { encryptionKey: ENCRYPTION_KEY, previousEncryptionKeys: `${OLD_KEY}\n${v1Fixture.key}` };
+		const previous = tenantItem({ password: oldSealer.seal('pw-1', { tenantId: 't-1', field: 'password' }) });
+		const out = await run([previous, tenantItem({ password: v1Fixture.sealed })], tokenParams, { continueOnFail: true });
+		expect(out[0].access_token).toBe('token-for-t-1');
+		expect(out[1].error).toMatch(/HTTP 401/); // the mock only knows pw-1: what matters is what was sent
+		expect(seen.map((r) => Buffer.from((r.authorization ?? '').slice(6), 'base64').toString())).toEqual(['client-1:pw-1', 'client-1:Pa55word!']);
 	});
 
 	it('Continue On Fail keeps going with the next item', async () => {
@@ -160,23 +183,90 @@ describe('token request building', () => {
 });
 
 describe('Unseal Secrets', () => {
+	// The node's default for Tenant ID: the item's tenantId.
+	const unseal = { operation: 'unsealSecrets', tenantId: '={{ $json.tenantId }}' };
+
 	it('opens sealed secret and password, keeps everything else, marks the item plain', async () => {
-		const item = { tenantId: 't-1', secret: sealer.seal('s-1'), password: sealer.seal('pw-1'), secrets: 'sealed', host: 'h' };
-		const [json] = await run([item], { operation: 'unsealSecrets' });
+		const item = { tenantId: 't-1', secret: sealFor('s-1', 't-1', 'secret'), password: sealFor('pw-1', 't-1'), secrets: 'sealed', host: 'h' };
+		const [json] = await run([item], unseal);
 		expect(json).toEqual({ tenantId: 't-1', secret: 's-1', password: 'pw-1', secrets: 'plain', host: 'h' });
 	});
 
 	it('reads the credential once per execution, not once per item', async () => {
-		const items = ['a', 'b', 'c'].map((v) => ({ secret: sealer.seal(v), password: sealer.seal(`${v}!`) }));
-		const out = await run(items, { operation: 'unsealSecrets' });
+		const items = ['a', 'b', 'c'].map((v) => ({ tenantId: v, secret: sealFor(v, v, 'secret'), password: sealFor(`${v}!`, v) }));
+		const out = await run(items, unseal);
 		expect(out.map((j) => j.password)).toEqual(['a!', 'b!', 'c!']);
 		expect(credentialReads).toBe(1);
 	});
 
 	it('passes plain values through and fails clearly on a tampered one', async () => {
-		expect((await run([{ secret: 'plain' }], { operation: 'unsealSecrets' }))[0].secret).toBe('plain');
-		const tampered = sealer.seal('x').slice(0, -4) + 'AAAA';
-		await expect(run([{ secret: tampered }], { operation: 'unsealSecrets' })).rejects.toThrow(/failed authentication/);
+		expect((await run([{ secret: 'plain' }], unseal))[0].secret).toBe('plain');
+		const tampered = sealFor('x', 't-1', 'secret').slice(0, -4) + 'AAAA';
+		await expect(run([{ tenantId: 't-1', secret: tampered }], unseal)).rejects.toThrow(/failed authentication/);
+	});
+
+	it('opens sealed:v1 values and values under a previous key', async () => {
+		sealingKeys = { encryptionKey: ENCRYPTION_KEY, previousEncryptionKeys: `${OLD_KEY}\n${v1Fixture.key}` };
+		const item = { tenantId: 't-1', secret: oldSealer.seal('s-old', { tenantId: 't-1', field: 'secret' }), password: v1Fixture.sealed };
+		expect((await run([item], unseal))[0]).toEqual({ tenantId: 't-1', secret: 's-old', password: 'Pa55word!' });
+	});
+
+	it.each([
+		['copied onto another tenant', { tenantId: 't-2', password: sealFor('pw-1', 't-1') }, "'password' failed authentication for tenant 't-2': it was sealed for another tenant or field (copied from another row or column?), or it was altered"],
+		['copied into another field', { tenantId: 't-1', password: sealFor('s-1', 't-1', 'secret') }, "'password' failed authentication for tenant 't-1'"],
+		['without a tenant ID', { password: sealFor('pw-1', 't-1') }, "Cannot open 'password': a sealed:v2 value opens only with the tenant ID it was sealed for, and none was given"],
+		['under a key the credential does not hold', { tenantId: 't-1', password: oldSealer.seal('pw-1', { tenantId: 't-1', field: 'password' }) }, `'password' was sealed with key ${oldSealer.keyId}, which is neither the current key nor a previous one`],
+	])('refuses a value %s, naming what is wrong and never the value', async (_name, item, message) => {
+		await expect(run([item], unseal)).rejects.toThrow(message);
+		const [json] = await run([item], unseal, { continueOnFail: true });
+		expect(json.error).toContain(message);
+		expect(JSON.stringify(json)).not.toMatch(/pw-1|s-1/);
+	});
+});
+
+describe('Reseal: key rotation for stored items', () => {
+	const resealParams = { operation: 'reseal', tenantId: '={{ $json.tenantId }}', fields: 'secret,password' };
+	const row = () => ({
+		id: 3,
+		tenantId: 't-1',
+		status: 'active',
+		secret: oldSealer.seal('s-1', { tenantId: 't-1', field: 'secret' }),
+		password: v1Fixture.sealed,
+		clientId: 'client-1',
+	});
+
+	it('moves previous-key and sealed:v1 values to the current key as sealed:v2, other fields untouched', async () => {
+		sealingKeys = { encryptionKey: ENCRYPTION_KEY, previousEncryptionKeys: `${OLD_KEY}\n${v1Fixture.key}` };
+		const [json] = await run([row()], resealParams);
+		expect({ ...json, secret: 'x', password: 'x' }).toEqual({ ...row(), secret: 'x', password: 'x' });
+		for (const field of ['secret', 'password'] as const) {
+			expect((json[field] as string).startsWith(`sealed:v2:${sealer.keyId}:`)).toBe(true);
+		}
+		// The current key alone opens them now, for this tenant only.
+		expect(sealerFor(ENCRYPTION_KEY).unseal(json.secret as string, { tenantId: 't-1', field: 'secret' })).toBe('s-1');
+		expect(sealerFor(ENCRYPTION_KEY).unseal(json.password as string, { tenantId: 't-1', field: 'password' })).toBe('Pa55word!');
+		expect(() => sealerFor(ENCRYPTION_KEY).unseal(json.password as string, { tenantId: 't-2', field: 'password' })).toThrow(/failed authentication/);
+	});
+
+	it('is idempotent: resealing its own output returns it unchanged', async () => {
+		sealingKeys = { encryptionKey: ENCRYPTION_KEY, previousEncryptionKeys: `${OLD_KEY}\n${v1Fixture.key}` };
+		const [once] = await run([row()], resealParams);
+		const [twice] = await run([once], resealParams);
+		expect(twice).toEqual(once);
+	});
+
+	it('leaves plain values and fields it was not asked about', async () => {
+		const item = { tenantId: 't-1', secret: 'plain-secret', password: sealFor('pw-1', 't-1'), note: oldSealer.seal('n', { tenantId: 't-1', field: 'note' }) };
+		expect((await run([item], resealParams))[0]).toEqual(item);
+	});
+
+	it('reports a value it cannot open (unknown key, other tenant) per item with Continue On Fail', async () => {
+		const items = [row(), { ...row(), tenantId: 't-2', password: sealFor('pw', 't-1') }];
+		await expect(run(items, resealParams)).rejects.toThrow(/neither the current key nor a previous one/);
+		sealingKeys = { encryptionKey: ENCRYPTION_KEY, previousEncryptionKeys: `${OLD_KEY}\n${v1Fixture.key}` };
+		const out = await run(items, resealParams, { continueOnFail: true });
+		expect(sealedKeyId(out[0].password)).toBe(sealer.keyId);
+		expect(out[1]).toEqual({ error: "'secret' failed authentication for tenant 't-2': it was sealed for another tenant or field (copied from another row or column?), or it was altered" });
 	});
 });
 
@@ -192,8 +282,18 @@ describe('Create Credentials Event (manual entry)', () => {
 			'activatorEmail', 'activatorUsername', 'schoolEmail', 'schoolPhoneNumber', 'secrets',
 		]);
 		expect(json).toMatchObject({ event: 'credentials', eventType: 'MANUAL', tenantId: '4711', tenantStatus: 'active', country: 'AT', region: null, secrets: 'sealed', verification: { algorithm: null, key: 'manual' } });
-		expect(sealer.unseal(json.password as string)).toBe('pa55');
-		expect(sealer.unseal(json.secret as string)).toBe('s3cret');
+		expect(sealer.unseal(json.password as string, { tenantId: '4711', field: 'password' })).toBe('pa55');
+		expect(sealer.unseal(json.secret as string, { tenantId: '4711', field: 'secret' })).toBe('s3cret');
+	});
+
+	it("opens values already sealed for this tenant (also under a previous key) and seals them again as the current key's sealed:v2", async () => {
+		sealingKeys = { encryptionKey: ENCRYPTION_KEY, previousEncryptionKeys: OLD_KEY };
+		const stored = { secret: oldSealer.seal('s3cret', { tenantId: '4711', field: 'secret' }), password: sealFor('pa55', '4711') };
+		const [json] = await run([{}], { ...params, ...stored });
+		expect(sealedKeyId(json.secret)).toBe(sealer.keyId);
+		expect(sealer.unseal(json.secret as string, { tenantId: '4711', field: 'secret' })).toBe('s3cret');
+		expect(sealer.unseal(json.password as string, { tenantId: '4711', field: 'password' })).toBe('pa55');
+		await expect(run([{}], { ...params, password: sealFor('pa55', '4712') })).rejects.toThrow(/'password' failed authentication for tenant '4711'/);
 	});
 
 	it('the same entry twice has the same deliveryId', async () => {

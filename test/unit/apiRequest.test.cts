@@ -51,7 +51,7 @@ async function run(items: IDataObject[], parameters: IDataObject, options: RunOp
 const tenant = (tenantId: string, overrides: IDataObject = {}) => ({
 	tenantId,
 	clientId: 'client-1',
-	password: sealer.seal('pw-1'),
+	password: sealer.seal('pw-1', { tenantId, field: 'password' }),
 	host: mock.schoolHost,
 	tenantStatus: 'active',
 	...overrides,
@@ -166,7 +166,7 @@ describe('Verify Signature: the trigger\'s core behind n8n\'s Webhook node', () 
 		const signed = signedRequest(createdPayload({ tenantId: 4711 }));
 		const [out] = await run([{ authorization: signed.headers.authorization, algorithm: signed.headers.algorithm }], verify(), { binary: { 0: signed.body } });
 		expect(out.json).toMatchObject({ event: 'credentials', eventType: 'CREATED', tenantId: '4711', convertedFields: ['tenantId'], verification: { algorithm: 'SHA256withRSA', key: 'custom #1' }, secrets: 'sealed' });
-		expect(sealer.unseal(out.json.password as string)).toBe('test-password-91ab');
+		expect(sealer.unseal(out.json.password as string, { tenantId: '4711', field: 'password' })).toBe('test-password-91ab');
 		expect(Object.keys(out.json).slice(0, 7)).toEqual(['event', 'eventType', 'tenantId', 'tenantStatus', 'deliveryId', 'receivedAt', 'verification']);
 	});
 

@@ -9,6 +9,7 @@ import {
 	parsePublicKeys,
 } from '../../nodes/UntisPlatform/core/keys';
 import { PUBLISHED_KEYS } from '../../nodes/UntisPlatform/core/publishedKeys';
+import { sealerFor } from '../../nodes/UntisPlatform/core/sealing';
 import { ENCRYPTION_KEY, keyPair } from '../helpers/platform.cjs';
 
 const a = keyPair('a');
@@ -148,7 +149,7 @@ describe('checkCredential: the Test button, without any network call', () => {
 		).toEqual({
 			ok: true,
 			message:
-				'3 public keys parsed: integration (RSA-2048), integration (RSA-2048), custom #1 (RSA-2048); Encryption Key is valid; API base https://api.integration.webuntis.dev (integration default)',
+				`3 public keys parsed: integration (RSA-2048), integration (RSA-2048), custom #1 (RSA-2048); Encryption Key is valid; sealing keys: ${sealerFor(ENCRYPTION_KEY).keyId} (current); API base https://api.integration.webuntis.dev (integration default)`,
 		});
 	});
 
@@ -157,8 +158,27 @@ describe('checkCredential: the Test button, without any network call', () => {
 		expect(checkCredential({ environment: 'custom', publicKeys: a.spki, encryptionKey: ENCRYPTION_KEY }).message).toMatch(/; no API base \(Custom: enter API Base URL to use API Request\)$/);
 		expect(checkCredential({ environment: 'production', encryptionKey: ENCRYPTION_KEY, apiBaseUrl: 'api.webuntis' })).toEqual({
 			ok: false,
-			message: "1 public key parsed: production (RSA-2048); Encryption Key is valid; but API Base URL 'api.webuntis' is not a URL: enter e.g. https://api.webuntis.com",
+			message: `1 public key parsed: production (RSA-2048); Encryption Key is valid; sealing keys: ${sealerFor(ENCRYPTION_KEY).keyId} (current); but API Base URL 'api.webuntis' is not a URL: enter e.g. https://api.webuntis.com`,
 		});
+	});
+
+	it('lists the sealing key ids it holds, current and previous', () => {
+		const previous = [Buffer.alloc(32, 1).toString('base64'), Buffer.alloc(32, 2).toString('hex')];
+		const check = checkCredential({ environment: 'production', encryptionKey: ENCRYPTION_KEY, previousEncryptionKeys: previous.join('\n') });
+		const [a1, a2] = previous.map((key) => sealerFor(key).keyId);
+		expect(check).toEqual({
+			ok: true,
+			message: `1 public key parsed: production (RSA-2048); Encryption Key is valid; sealing keys: ${sealerFor(ENCRYPTION_KEY).keyId} (current), ${a1} (previous), ${a2} (previous); API base https://api.webuntis.com (production default)`,
+		});
+	});
+
+	it('names a previous key that does not parse, without echoing it', () => {
+		const check = checkCredential({ environment: 'production', encryptionKey: ENCRYPTION_KEY, previousEncryptionKeys: `${Buffer.alloc(32, 1).toString('base64')}\nhunter2-old-key` });
+		expect(check).toEqual({
+			ok: false,
+			message: `1 public key parsed: production (RSA-2048); Encryption Key ${sealerFor(ENCRYPTION_KEY).keyId} is valid, but Previous Encryption Key #2 is not 32 bytes of base64 or hex: put one key per line, each as it was the Encryption Key`,
+		});
+		expect(check.message).not.toContain('hunter2');
 	});
 
 	it('names the key that failed and why', () => {

@@ -13,7 +13,9 @@ import { callWebhook, customCredential } from '../helpers/webhookContext.cjs';
 type Module = {
 	UntisPlatformTrigger: new () => Parameters<typeof callWebhook>[0];
 };
-type SealingModule = { sealerFor(key: string): { unseal(value: string): string } };
+type SealingModule = {
+	sealerFor(key: string): { unseal(value: string, context: { tenantId: string; field: string }): string };
+};
 
 function loadProcess() {
 	let trigger!: Module;
@@ -49,8 +51,8 @@ describe('the trigger keeps no per-process state', () => {
 		const payload = createdPayload({ tenantId: 'multi-2' });
 		const sealed = (await callWebhook(webhookProcessA.node, signedRequest(payload), { credential })).outputs![0][0];
 		const unsealer = worker.sealing.sealerFor(credential.encryptionKey as string);
-		expect(unsealer.unseal(sealed.secret as string)).toBe(payload.secret);
-		expect(unsealer.unseal(sealed.password as string)).toBe(payload.password);
+		expect(unsealer.unseal(sealed.secret as string, { tenantId: 'multi-2', field: 'secret' })).toBe(payload.secret);
+		expect(unsealer.unseal(sealed.password as string, { tenantId: 'multi-2', field: 'password' })).toBe(payload.password);
 
 		const forged = signedRequest(payload);
 		forged.headers.authorization = signedRequest({ other: true }).headers.authorization;

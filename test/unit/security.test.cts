@@ -99,10 +99,12 @@ describe('finding 5: secret and password are protected in every verified body, n
 	it.each(bodies)('%s: Seal seals them (and the payload copy)', async (_name, payload, output) => {
 		const answer = await call(signedRequest(payload), { parameters: { options: { includePayload: true } } });
 		const item = answer.outputs![output][0];
-		expect(sealer.unseal(item.secret as string)).toBe('deact-secret-1');
-		expect(sealer.unseal(item.password as string)).toBe('deact-password-1');
+		// Bound to the delivery's tenant and the field's name, as in a credentials event.
+		const at = (field: string) => ({ tenantId: String(item.tenantId), field });
+		expect(sealer.unseal(item.secret as string, at('secret'))).toBe('deact-secret-1');
+		expect(sealer.unseal(item.password as string, at('password'))).toBe('deact-password-1');
 		const copy = item.payload as Record<string, string>;
-		expect(sealer.unseal(copy.password)).toBe('deact-password-1');
+		expect(sealer.unseal(copy.password, at('password'))).toBe('deact-password-1');
 		expect(JSON.stringify(answer.outputs)).not.toMatch(/deact-secret-1|deact-password-1/);
 	});
 
@@ -114,8 +116,9 @@ describe('finding 5: secret and password are protected in every verified body, n
 	it('a value that is not a string (a number, an object) is sealed as its JSON text', async () => {
 		const answer = await call(signedRequest(deactivationPayload({ secret: 4711, password: { value: 'nested-password-1' } })));
 		const item = answer.outputs![1][0];
-		expect(sealer.unseal(item.secret as string)).toBe('4711');
-		expect(sealer.unseal(item.password as string)).toBe('{"value":"nested-password-1"}');
+		const at = (field: string) => ({ tenantId: String(item.tenantId), field });
+		expect(sealer.unseal(item.secret as string, at('secret'))).toBe('4711');
+		expect(sealer.unseal(item.password as string, at('password'))).toBe('{"value":"nested-password-1"}');
 		expect(JSON.stringify(answer.outputs)).not.toContain('nested-password-1');
 	});
 
@@ -249,6 +252,7 @@ describe('finding 4: deliveryId is keyed, so an item is no oracle for guesses of
 				getCredentials: async () => customCredential({ encryptionKey: '' }),
 				getNodeParameter: (name: string, fallback?: unknown) => (name === 'secrets' ? 'omit' : fallback),
 				getNode: () => ({ name: 'Untis Platform Trigger' }),
+				getWorkflow: () => ({ id: 'hook-workflow' }),
 			} as unknown as IHookFunctions;
 			await expect(trigger.webhookMethods.default.create.call(hook)).rejects.toThrow(/deliveryId.*Encryption Key/);
 		});

@@ -76,8 +76,12 @@ describe('accepted deliveries start the workflow on the right output', () => {
 		]);
 		expect(item.secrets).toBe('sealed');
 		const sealer = sealerFor(ENCRYPTION_KEY);
-		expect(sealer.unseal(item.secret as string)).toBe('test-secret-8f2c');
-		expect(sealer.unseal(item.password as string)).toBe('test-password-91ab');
+		// sealed:v2, bound to the delivery's tenant and each field's name.
+		expect(item.secret).toMatch(new RegExp(`^sealed:v2:${sealer.keyId}:`));
+		expect(sealer.unseal(item.secret as string, { tenantId: '12345', field: 'secret' })).toBe('test-secret-8f2c');
+		expect(sealer.unseal(item.password as string, { tenantId: '12345', field: 'password' })).toBe('test-password-91ab');
+		expect(() => sealer.unseal(item.password as string, { tenantId: '12346', field: 'password' })).toThrow(/failed authentication/);
+		expect(() => sealer.unseal(item.secret as string, { tenantId: '12345', field: 'password' })).toThrow(/failed authentication/);
 		expect(JSON.stringify(outputs)).not.toMatch(/test-secret-8f2c|test-password-91ab/);
 	});
 
@@ -109,7 +113,7 @@ describe('accepted deliveries start the workflow on the right output', () => {
 		expect(status).toBeUndefined();
 		const item = outputs![0][0];
 		expect(item).toMatchObject({ tenantId: '4711', convertedFields: ['tenantId', 'password'], secrets: 'sealed' });
-		expect(sealerFor(ENCRYPTION_KEY).unseal(item.password as string)).toBe('91');
+		expect(sealerFor(ENCRYPTION_KEY).unseal(item.password as string, { tenantId: '4711', field: 'password' })).toBe('91');
 	});
 
 	it('reads the raw body itself when n8n has not read it yet', async () => {
@@ -135,7 +139,7 @@ describe('accepted deliveries start the workflow on the right output', () => {
 		const payload = outputs![0][0].payload as Record<string, string>;
 		expect(payload.tenantId).toBe('12345');
 		expect(payload.extraField).toBe(1);
-		expect(sealerFor(ENCRYPTION_KEY).unseal(payload.secret)).toBe('test-secret-8f2c');
+		expect(sealerFor(ENCRYPTION_KEY).unseal(payload.secret, { tenantId: '12345', field: 'secret' })).toBe('test-secret-8f2c');
 		expect(JSON.stringify(outputs)).not.toContain('test-password-91ab');
 	});
 
@@ -375,7 +379,7 @@ describe('the credential Test button', () => {
 	it('reports the keys that parsed', async () => {
 		await expect(test({ environment: 'production', publicKeys: '', encryptionKey: ENCRYPTION_KEY })).resolves.toEqual({
 			status: 'OK',
-			message: '1 public key parsed: production (RSA-2048); Encryption Key is valid; API base https://api.webuntis.com (production default)',
+			message: `1 public key parsed: production (RSA-2048); Encryption Key is valid; sealing keys: ${sealerFor(ENCRYPTION_KEY).keyId} (current); API base https://api.webuntis.com (production default)`,
 		});
 	});
 

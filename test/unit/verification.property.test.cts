@@ -324,16 +324,20 @@ describe('genuine requests from arbitrary valid payloads (fast-check)', () => {
 				const item = result.outputs![isCredentials ? 0 : 1][0] as Record<string, unknown>;
 				expect(result.outputs![isCredentials ? 1 : 0]).toEqual([]);
 
-				const open = (value: unknown) => (secrets === 'seal' && typeof value === 'string' ? sealer.unseal(value) : value);
+				// Sealed values are bound to the item's tenantId (the body's, as a string) and field.
+				const open = (value: unknown, field: string) =>
+					secrets === 'seal' && typeof value === 'string'
+						? sealer.unseal(value, { tenantId: item.tenantId as string, field })
+						: value;
 				for (const [field, value] of Object.entries(sent)) {
 					if (field === 'eventType') expect(item.eventType).toBe((value as string).trim().toUpperCase());
-					else if (field === 'secret' || field === 'password') expect(open(item[field])).toBe(value);
+					else if (field === 'secret' || field === 'password') expect(open(item[field], field)).toBe(value);
 					else expect(item[field]).toEqual(value);
 				}
 				// The raw payload option keeps the body's own view too (secrets per the Secrets setting).
 				const payload = item.payload as Record<string, unknown>;
 				expect(Object.keys(payload)).toEqual(Object.keys(sent));
-				if (isCredentials) expect(open(payload.password)).toBe(sent.password);
+				if (isCredentials) expect(open(payload.password, 'password')).toBe(sent.password);
 			}),
 			{ numRuns: Number(process.env.FUZZ_GENUINE_RUNS ?? 1_000) },
 		);

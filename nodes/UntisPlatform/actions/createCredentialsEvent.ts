@@ -5,14 +5,21 @@ import type { SecretsMode } from '../core/delivery';
 import { deliveryIdsFor } from '../core/deliveryIds';
 import { manualCredentialsItem } from '../core/manualEntry';
 import { forOperation, type Operation } from './operation';
-import { secretsPolicy, type SealerOf } from './sealerOf';
+import { opened, secretsPolicy, type SealerOf } from './sealerOf';
 
 async function execute(context: IExecuteFunctions, index: number, _item: unknown, sealer: SealerOf): Promise<IDataObject> {
+	const tenantId = context.getNodeParameter('tenantId', index);
+	// Values already sealed (e.g. copied from a stored row) are opened for this tenant, then
+	// sealed again like typed-in ones: under the current key, as sealed:v2.
+	const secretOf = async (field: 'secret' | 'password') => {
+		const value = context.getNodeParameter(field, index);
+		return typeof value === 'string' ? await opened(value, sealer, { tenantId: String(tenantId ?? '').trim(), field }) : value;
+	};
 	const input: IDataObject = {
-		tenantId: context.getNodeParameter('tenantId', index),
+		tenantId,
 		clientId: context.getNodeParameter('clientId', index),
-		secret: context.getNodeParameter('secret', index),
-		password: context.getNodeParameter('password', index),
+		secret: await secretOf('secret'),
+		password: await secretOf('password'),
 		host: context.getNodeParameter('host', index),
 		...(context.getNodeParameter('additionalFields', index, {}) as IDataObject),
 	};
@@ -43,7 +50,7 @@ export const createCredentialsEvent: Operation = {
 			typeOptions: { password: true },
 			default: '',
 			required: true,
-			description: 'The OIDC client secret, as shown in the platform',
+			description: 'The OIDC client secret, as shown in the platform (a sealed value of this tenant is opened and sealed again)',
 			displayOptions: show,
 		},
 		{
@@ -53,7 +60,7 @@ export const createCredentialsEvent: Operation = {
 			typeOptions: { password: true },
 			default: '',
 			required: true,
-			description: 'The platform password (the second value, not the secret)',
+			description: 'The platform password (the second value, not the secret); a sealed value of this tenant is opened and sealed again',
 			displayOptions: show,
 		},
 		{

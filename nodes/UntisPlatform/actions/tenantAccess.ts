@@ -25,7 +25,7 @@ export function tenantAccessFields(...operations: string[]): INodeProperties[] {
 			default: '={{ $json.password }}',
 			required: true,
 			description:
-				"The tenant's platform password (not the secret), sealed by the trigger or plain; sealed values are opened with the credential's Encryption Key",
+				"The tenant's platform password (not the secret), sealed by the trigger or plain; sealed values are opened with the credential's Encryption Key or a previous one, for this tenant only",
 			displayOptions: show,
 		},
 		{
@@ -41,7 +41,7 @@ export function tenantAccessFields(...operations: string[]): INodeProperties[] {
 				{
 					name: "Tenant's Host",
 					value: API_HOST_TENANT,
-					description: "The school's host from the credentials event (how this node worked before 0.2)",
+					description: "The school's host from the credentials event (how this node worked before 1.0)",
 				},
 			],
 			default: API_HOST_CREDENTIAL,
@@ -70,6 +70,6 @@ export async function tenantAccess(context: IExecuteFunctions, index: number, se
 		apiBase,
 		tenantId,
 		clientId: String(context.getNodeParameter('clientId', index) ?? ''),
-		password: await opened(String(context.getNodeParameter('password', index) ?? ''), sealer),
+		password: await opened(String(context.getNodeParameter('password', index) ?? ''), sealer, { tenantId, field: 'password' }),
 	};
 }

@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { forOperation, type Operation } from './operation';
+import { fieldList, sealedFields } from './sealedFields';
 import { opened, type SealerOf } from './sealerOf';
 
 async function execute(
@@ -9,14 +10,12 @@ async function execute(
 	item: INodeExecutionData,
 	sealer: SealerOf,
 ): Promise<IDataObject> {
-	const fields = (context.getNodeParameter('fields', index, 'secret,password') as string)
-		.split(',')
-		.map((field) => field.trim())
-		.filter(Boolean);
+	const fields = fieldList(context.getNodeParameter('fields', index, 'secret,password') as string);
+	const tenantId = String(context.getNodeParameter('tenantId', index, '') ?? '');
 	const json: IDataObject = { ...item.json };
 	for (const field of fields) {
 		const value = json[field];
-		if (typeof value === 'string') json[field] = await opened(value, sealer);
+		if (typeof value === 'string') json[field] = await opened(value, sealer, { tenantId, field });
 	}
 	if (json.secrets === 'sealed') json.secrets = 'plain';
 	return json;
@@ -40,14 +39,7 @@ export const unsealSecrets: Operation = {
 			default: '',
 			displayOptions: show,
 		},
-		{
-			displayName: 'Fields',
-			name: 'fields',
-			type: 'string',
-			default: 'secret,password',
-			description: 'Comma-separated fields of the input item to unseal; plain values pass through',
-			displayOptions: show,
-		},
+		...sealedFields('unsealSecrets', 'Comma-separated fields of the input item to unseal; plain values pass through'),
 	],
 	execute,
 };

@@ -5,7 +5,7 @@ import { receiveDelivery, type SecretsMode } from '../core/delivery';
 import { deliveryIdsFor } from '../core/deliveryIds';
 import { keyRingFor } from '../core/keys';
 import { Rejection } from '../core/rejections';
-import { DEFAULT_ALGORITHM, type AlgorithmName } from '../core/signature';
+import { additionalAlgorithmsOption, algorithmsFrom, includePayloadOption } from '../shared/verificationOptions';
 import { forOperation, type Operation } from './operation';
 import { secretsPolicy, type SealerOf } from './sealerOf';
 
@@ -41,7 +41,6 @@ async function rawBody(context: IExecuteFunctions, index: number, item: INodeExe
 async function execute(context: IExecuteFunctions, index: number, item: INodeExecutionData, sealer: SealerOf): Promise<IDataObject> {
 	const credential = (await context.getCredentials('untisPlatformApi')) as unknown as CredentialData;
 	const options = context.getNodeParameter('options', index, {}) as IDataObject;
-	const extra = (options.additionalAlgorithms as AlgorithmName[] | undefined) ?? [];
 	const delivery = receiveDelivery(
 		{
 			body: await rawBody(context, index, item),
@@ -50,7 +49,7 @@ async function execute(context: IExecuteFunctions, index: number, item: INodeExe
 		},
 		{
 			keys: keyRingFor(credential),
-			algorithms: [DEFAULT_ALGORITHM, ...extra],
+			algorithms: algorithmsFrom(options),
 			secrets: await secretsPolicy(context.getNodeParameter('secrets', index, 'seal') as SecretsMode, sealer),
 			includePayload: options.includePayload === true,
 			// The same keyed id the trigger gives the same delivery.
@@ -159,25 +158,8 @@ export const verifySignature: Operation = {
 			default: {},
 			displayOptions: show,
 			options: [
-				{
-					displayName: 'Additional Algorithms',
-					name: 'additionalAlgorithms',
-					type: 'multiOptions',
-					options: [
-						{ name: 'SHA384withRSA', value: 'SHA384withRSA' },
-						{ name: 'SHA512withRSA', value: 'SHA512withRSA' },
-					],
-					default: [],
-					hint: 'Weakens verification: Untis signs with SHA256withRSA only. Add one only if Untis asks you to.',
-					description: 'Algorithm header values accepted besides SHA256withRSA, the only one Untis uses',
-				},
-				{
-					displayName: 'Include Raw Payload',
-					name: 'includePayload',
-					type: 'boolean',
-					default: false,
-					description: 'Whether to add the body as received under "payload" (secret and password in it follow the Secrets setting)',
-				},
+				additionalAlgorithmsOption,
+				includePayloadOption,
 			],
 		},
 	],

@@ -1,9 +1,8 @@
 import { describeApiBase } from './apiBase';
 import { buildKeyRing, parsePublicKeys, type KeyConfig, type VerificationKey } from './keys';
-import { parseEncryptionKey } from './sealing';
+import { parseEncryptionKey, parsePreviousEncryptionKeys, Sealer, type SealingKeys } from './sealing';
 
-export interface CredentialData extends KeyConfig {
-	encryptionKey?: string;
+export interface CredentialData extends KeyConfig, SealingKeys {
 	/** Empty: the environment's default (apiBase.ts). */
 	apiBaseUrl?: string;
 }
@@ -37,13 +36,23 @@ export function checkCredential(data: CredentialData): CredentialCheck {
 	}
 	const labels = ring.map(describeKey);
 	const summary = `${ring.length} public key${ring.length === 1 ? '' : 's'} parsed: ${labels.join(', ')}`;
+	let current: Buffer;
 	try {
-		parseEncryptionKey(data.encryptionKey);
+		current = parseEncryptionKey(data.encryptionKey);
 	} catch (error) {
 		return { ok: false, message: `${summary}, but ${(error as Error).message}` };
 	}
+	let sealer: Sealer;
+	try {
+		sealer = new Sealer(current, parsePreviousEncryptionKeys(data.previousEncryptionKeys));
+	} catch (error) {
+		const valid = `Encryption Key ${new Sealer(current).keyId} is valid`;
+		return { ok: false, message: `${summary}; ${valid}, but ${(error as Error).message}` };
+	}
+	// The key ids, so a vendor can match them with the ids in stored sealed values.
+	const keys = `Encryption Key is valid; sealing keys: ${sealer.describeKeys()}`;
 	// Reported, not called: the token endpoint needs a tenant's credentials, which the credential does not hold.
 	const apiBase = describeApiBase(data);
-	if (!apiBase.ok) return { ok: false, message: `${summary}; Encryption Key is valid; but ${apiBase.message}` };
-	return { ok: true, message: `${summary}; Encryption Key is valid; ${apiBase.message}` };
+	if (!apiBase.ok) return { ok: false, message: `${summary}; ${keys}; but ${apiBase.message}` };
+	return { ok: true, message: `${summary}; ${keys}; ${apiBase.message}` };
 }

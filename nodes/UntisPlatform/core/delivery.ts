@@ -45,16 +45,17 @@ export interface Delivery {
 /**
  * Applies the Secrets setting to `secret` and `password` at the top level of any verified body:
  * a deactivation or an unknown event type that carries them gets the same protection as a
- * credentials event. A value that is not a string (only possible outside credentials events,
- * which require strings) is sealed as its JSON text.
+ * credentials event. Sealed values are sealed:v2, bound to the event's tenant and the field's
+ * name. A value that is not a string (only possible outside credentials events, which require
+ * strings) is sealed as its JSON text.
  */
-function protectSecrets(target: JsonObject, policy: SecretsPolicy): void {
+function protectSecrets(target: JsonObject, policy: SecretsPolicy, tenantId: string): void {
 	if (policy.mode === 'plain') return;
 	for (const field of SECRET_FIELDS) {
 		const value = target[field];
 		if (value === undefined || value === null) continue;
 		if (policy.mode === 'omit') target[field] = null;
-		else target[field] = policy.sealer.seal(typeof value === 'string' ? value : JSON.stringify(value));
+		else target[field] = policy.sealer.seal(typeof value === 'string' ? value : JSON.stringify(value), { tenantId, field });
 	}
 }
 
@@ -86,11 +87,11 @@ export function eventItem(
 	for (const key of Object.keys(event.extra)) {
 		if (!hasOwn(json, key)) json[key] = event.extra[key];
 	}
-	protectSecrets(json, options.secrets);
+	protectSecrets(json, options.secrets, event.tenantId);
 	if (event.event === 'credentials') json.secrets = SECRETS_LABEL[options.secrets.mode];
 	if (options.includePayload) {
 		const payload = JSON.parse(body.toString('utf8').replace(/^\uFEFF/, '')) as JsonObject;
-		protectSecrets(payload, options.secrets);
+		protectSecrets(payload, options.secrets, event.tenantId);
 		json.payload = payload;
 	}
 	return json;
