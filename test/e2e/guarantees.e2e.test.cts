@@ -16,7 +16,7 @@ const sim = require('../../tools/untis-platform-sim/sim.js');
  * What each Acknowledge mode guarantees, measured on a real n8n 2.x with the onboarding example
  * storing tenants in a real Data Table: n8n killed with SIGKILL in the middle of a load, a
  * storage step that fails, bodies at and over n8n's payload limit, a slow client, and a flood of
- * forged requests beside genuine ones.
+ * forged requests beside genuine ones, and bodies the node reads itself and cannot read.
  */
 const ROOT = join(__dirname, '../..');
 const REPORT = join(ROOT, '.ci-results', 'reports', 'guarantees.json');
@@ -346,5 +346,86 @@ describe('payload limit, slow clients, forged floods', () => {
 			genuineSentAgainAfter503: unavailable.length,
 			executions: all.length,
 		};
+	});
+});
+
+describe('bodies the node reads itself (application/octet-stream or no Content-Type) and cannot read', () => {
+	type Raw = { status: number; text: string } | { closed: true };
+	/**
+	 * Raw HTTP over a socket, so a request can be cut short: `send` bytes of the body, then
+	 * `abort` (destroy), `halfClose` (FIN, still reading), or `wait` for the answer.
+	 */
+	function rawPost(url: string, headers: Record<string, string>, body: Buffer, { send = body.length, then = 'wait', pauseMs = 1000 }: { send?: number; then?: 'abort' | 'halfClose' | 'wait'; pauseMs?: number } = {}) {
+		const { hostname, port, pathname } = new URL(url);
+		return new Promise<Raw>((resolve) => {
+			const socket = connect(Number(port), hostname);
+			let received = '';
+			const done = () => {
+				const match = /^HTTP\/1\.1 (\d{3})[^]*?\r\n\r\n([^]*)$/.exec(received);
+				resolve(match ? { status: Number(match[1]), text: match[2] } : { closed: true });
+			};
+			socket.on('data', (data) => (received += data.toString()));
+			// n8n may answer an oversize body and close before it has all been written.
+			socket.on('error', done);
+			socket.on('close', done);
+			const head = [`POST ${pathname} HTTP/1.1`, `Host: ${hostname}:${port}`, 'Connection: close', `Content-Length: ${body.length}`];
+			for (const [name, value] of Object.entries(headers)) head.push(`${name}: ${value}`);
+			socket.write(`${head.join('\r\n')}\r\n\r\n`);
+			socket.write(body.subarray(0, send));
+			if (then === 'wait') return;
+			// Let n8n route the request and the node start reading, then cut it short.
+			setTimeout(() => (then === 'abort' ? socket.destroy() : socket.end()), pauseMs);
+		});
+	}
+	const octet = (d: { headers: Record<string, string> }) => ({ ...d.headers, 'Content-Type': 'application/octet-stream' });
+	const errorOf = (answer: Raw) => ('status' in answer ? JSON.parse(answer.text).error : undefined);
+	/** After the requests: nothing ran, checked after a pause that would have let any execution be stored. */
+	async function expectNoExecutionSince(before: number) {
+		await new Promise((resolve) => setTimeout(resolve, 2000));
+		expect(n8n.readExecutions({ sinceId: before })).toEqual([]);
+	}
+
+	it('clients that abort or half-close after part of the body (octet-stream and no Content-Type): no execution; a half-closed one is answered 400', async () => {
+		const before = n8n.lastExecutionId();
+		const answers: Raw[] = [];
+		for (let i = 0; i < 8; i++) {
+			const d = signed('created', `cut-short-${i}`);
+			const headers = i % 2 ? octet(d) : d.headers;
+			const body = Buffer.from(d.body);
+			answers.push(await rawPost(urlOf(now), headers, body, { send: Math.floor(body.length / 2), then: i < 4 ? 'abort' : 'halfClose' }));
+		}
+		report.cutShort = answers.map((a) => ('status' in a ? `${a.status} ${a.text.slice(0, 80)}` : 'closed'));
+		// eslint-disable-next-line no-console
+		console.log(`CUT SHORT: ${JSON.stringify(report.cutShort)}`);
+		for (const answer of answers.slice(4)) {
+			// The answer may be lost if n8n closes the half-open socket first; when it arrives it is the node's.
+			if ('status' in answer) {
+				expect(answer.status).toBe(400);
+				// Node's HTTP parser may answer a malformed request itself (no JSON); the node's answer is JSON.
+				if (answer.text.startsWith('{')) expect(errorOf(answer)).toMatch(/^Body could not be read/);
+			}
+		}
+		await expectNoExecutionSince(before);
+		expect([...storedTenants()].some((tenant) => String(tenant).startsWith('cut-short-'))).toBe(false);
+	});
+
+	it.each(['gzip', 'deflate'])('unsigned, Content-Encoding: %s with junk bytes: 400 from the node naming the encoding, no execution', async (encoding) => {
+		const before = n8n.lastExecutionId();
+		const junk = randomBytes(300);
+		const answer = await rawPost(urlOf(now), { 'Content-Type': 'application/octet-stream', 'Content-Encoding': encoding }, junk);
+		expect(answer).toMatchObject({ status: 400 });
+		expect(errorOf(answer)).toMatch(/Content-Encoding/);
+		await expectNoExecutionSince(before);
+	});
+
+	it('a body over N8N_PAYLOAD_SIZE_MAX sent as application/octet-stream: 413 from the node, no execution', async () => {
+		const before = n8n.lastExecutionId();
+		const d = signed('created', 'over-limit-octet', { notes: 'x'.repeat(PAYLOAD_LIMIT_MIB * 1024 * 1024) });
+		const answer = await rawPost(urlOf(now), octet(d), Buffer.from(d.body));
+		report.overLimitOctetStream = 'status' in answer ? answer.status : 'closed';
+		expect(answer).toMatchObject({ status: 413 });
+		expect(errorOf(answer)).toMatch(/N8N_PAYLOAD_SIZE_MAX/);
+		await expectNoExecutionSince(before);
+		expect(storedTenants().has('over-limit-octet')).toBe(false);
 	});
 });

@@ -16,9 +16,9 @@ const { startUntisApiMock } = require('../helpers/untisApiMock.cts') as typeof i
 
 /**
  * The example workflows on a real n8n 2.x with a real Data Table: onboarding, deactivation
- * (Option B, and Option A through the workflow's switch), manual entry through n8n's Form Trigger,
- * using the stored credentials through API Request against a mock of the Untis APIs whose API host
- * is not the schools' host, and Verify Signature behind n8n's own Webhook node.
+ * (Option B, and Option A through the workflow's switch), manual entry through n8n's Form Trigger
+ * (Basic Auth), using the stored credentials through API Request against a mock of the Untis APIs whose API host
+ * is not the schools' host (its webhook behind Header Auth), and Verify Signature behind n8n's own Webhook node.
  */
 const ROOT = join(__dirname, '../..');
 const example = (file: string) => JSON.parse(readFileSync(join(ROOT, 'examples', file), 'utf8'));
@@ -39,8 +39,9 @@ let n8n: {
 	baseUrl: string;
 	dbPath: string;
 	webhookUrl(path: string): string;
-	post(path: string, body: unknown): Promise<{ status: number; text: string }>;
+	post(path: string, body: unknown, headers?: Record<string, string>): Promise<{ status: number; text: string }>;
 	lastExecutionId(): number;
+	readExecutions(o: { workflowId?: string; sinceId?: number }): Array<{ id: number; status: string }>;
 	waitForExecutions(o: { workflowId: string; count: number; sinceId?: number }): Promise<Array<{ id: number; status: string }>>;
 	executionJson(id: number): Record<string, unknown[][]>;
 	stop(): Promise<unknown>;
@@ -49,6 +50,10 @@ const keys = sim.keygen(mkdtempSync(join(tmpdir(), 'untis-workflows-')));
 const privateKey = readFileSync(keys.privatePath, 'utf8');
 const encryptionKey = randomBytes(32).toString('base64');
 const sealer = sealerFor(encryptionKey);
+// The examples ship references to credentials the user creates: the tests create them, with fresh secrets.
+const formLogin = { user: 'untis-admin', password: randomBytes(18).toString('base64url') };
+const syncHeader = { name: 'X-Sync-Token', value: randomBytes(24).toString('base64url') };
+const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
 /** Opens a row's sealed field: sealed:v2 is bound to the row's tenant and the field. */
 const open = (row: Row, field: 'secret' | 'password') => sealer.unseal(row[field]!, { tenantId: row.tenantId!, field });
 
@@ -81,6 +86,8 @@ beforeAll(async () => {
 		packageDir: ROOT,
 		credentials: [
 			{ ...onboarding.nodes[0].credentials.untisPlatformApi, type: 'untisPlatformApi', data: { environment: 'custom', publicKeys: keys.publicKeyBase64, encryptionKey, apiBaseUrl: api.apiBase } },
+			{ ...manual.nodes[0].credentials.httpBasicAuth, type: 'httpBasicAuth', data: formLogin },
+			{ ...use.nodes.find((n: { name: string }) => n.name === 'Or call this webhook').credentials.httpHeaderAuth, type: 'httpHeaderAuth', data: syncHeader },
 		],
 		workflows: [setup, onboarding, deactivation, deactivationA, manual, use, behindWebhook],
 	});
@@ -153,37 +160,103 @@ describe('2 deactivation', () => {
 	});
 });
 
-describe('3 manual entry through the n8n Form Trigger', () => {
-	it('a submitted form becomes a MANUAL credentials event stored like a webhook one', async () => {
-		const before = n8n.lastExecutionId();
+describe('3 manual entry through the n8n Form Trigger (Basic Auth)', () => {
+	const formUrl = () => `${n8n.baseUrl}/form/${manual.nodes[0].webhookId}`;
+	const formOf = (values: string[]) => {
 		const form = new FormData();
-		['w-4', 'BestApp-tenant-w-4', 'typed-secret', 'typed-password', platformHost, 'admin@school.example'].forEach((value, i) => form.append(`field-${i}`, value));
-		const answer = await fetch(`${n8n.baseUrl}/form/${manual.nodes[0].webhookId}`, { method: 'POST', body: form });
+		values.forEach((value, i) => form.append(`field-${i}`, value));
+		return form;
+	};
+	let sinceRefused = 0;
+	let rowsBeforeRefused: Row[] = [];
+
+	it('without the form login: the page and every submission are refused (401), and no row changes', async () => {
+		sinceRefused = n8n.lastExecutionId();
+		rowsBeforeRefused = rows();
+		const genuine = rows('w-1');
+		expect(genuine).toEqual([expect.objectContaining({ tenantId: 'w-1', status: 'active' })]);
+		// The attack from the review: overwrite a delivered tenant's clientId and host, or add a tenant.
+		const hijack = ['w-1', 'attacker-client', 'x', 'x', 'https://attacker.example', 'evil@attacker.example'];
+		const invented = ['w-evil', 'attacker-client', 'x', 'x', 'https://attacker.example', ''];
+		const attempts: Array<[string, Record<string, string>, string[]]> = [
+			['no credentials', {}, hijack],
+			['a wrong password', { Authorization: basic(formLogin.user, 'wrong-password') }, hijack],
+			['a wrong user', { Authorization: basic('admin', formLogin.password) }, invented],
+			['a junk X-Auth-Token', { 'X-Auth-Token': 'junk' }, invented],
+		];
+		for (const [what, headers, values] of attempts) {
+			const answer = await fetch(formUrl(), { method: 'POST', headers, body: formOf(values) });
+			expect({ what, status: answer.status }).toEqual({ what, status: 401 });
+			expect(answer.headers.get('www-authenticate')).toMatch(/^Basic /);
+		}
+		expect((await fetch(formUrl())).status).toBe(401);
+		expect(rows('w-1')).toEqual(genuine);
+		expect(rows('w-evil')).toEqual([]);
+		expect(rows()).toEqual(rowsBeforeRefused);
+	});
+
+	it('with the form login: a submitted form becomes a MANUAL credentials event stored like a webhook one (the only execution)', async () => {
+		const before = n8n.lastExecutionId();
+		const auth = { Authorization: basic(formLogin.user, formLogin.password) };
+		expect((await fetch(formUrl(), { headers: auth })).status).toBe(200);
+		const answer = await fetch(formUrl(), {
+			method: 'POST',
+			headers: auth,
+			body: formOf(['w-4', 'BestApp-tenant-w-4', 'typed-secret', 'typed-password', platformHost, 'admin@school.example']),
+		});
 		expect(answer.status).toBe(200);
 		const [execution] = await n8n.waitForExecutions({ workflowId: manual.id, count: 1, sinceId: before });
 		expect(execution.status).toBe('success');
+		// The refused requests of the test before started nothing: this is the only execution since.
+		expect(n8n.readExecutions({ sinceId: sinceRefused }).map((e) => e.id)).toEqual([execution.id]);
 		plainPassword['w-4'] = 'typed-password';
 		const [row, ...more] = rows('w-4');
 		expect(more).toEqual([]);
 		expect(row).toMatchObject({ status: 'active', eventType: 'MANUAL', activatorEmail: 'admin@school.example' });
 		expect(open(row, 'password')).toBe('typed-password');
 		expect(open(row, 'secret')).toBe('typed-secret');
+		expect(rows().filter((r) => r.tenantId !== 'w-4')).toEqual(rowsBeforeRefused);
 	});
 });
 
-describe('4 use the stored credentials: API Request through n8n\'s request helper', () => {
-	it('every active tenant: one token from the API host (not its school host), reused for every OneRoster page; deactivated ones: no call', async () => {
+describe('4 use the stored credentials: API Request through n8n\'s request helper, webhook behind Header Auth', () => {
+	let sinceRefused = 0;
+
+	it('without the sync header: refused (403), no execution, no API call, no row changed', async () => {
 		await deliver(onboarding, 'created', 'w-5');
 		await deliver(deactivation, 'deactivation', 'w-5');
+		sinceRefused = n8n.lastExecutionId();
+		const before = rows();
+		api.calls.length = 0;
+		const attempts: Array<[string, Record<string, string>]> = [
+			['no header', {}],
+			['a wrong value', { [syncHeader.name]: 'wrong-value' }],
+			['the value under another header', { 'X-Other-Token': syncHeader.value }],
+			['the value as a bearer token', { Authorization: `Bearer ${syncHeader.value}` }],
+		];
+		for (const [what, headers] of attempts) {
+			const answer = await n8n.post('untis-sync-tenants', {}, headers);
+			expect({ what, status: answer.status }).toEqual({ what, status: 403 });
+			expect(answer.text).not.toMatch(/w-1|4711|tenant/i);
+		}
+		expect(api.calls).toEqual([]);
+		expect(rows()).toEqual(before);
+	});
+
+	it('with the header: answered at once with a fixed body (no tenant data); every active tenant: one token from the API host (not its school host), reused for every OneRoster page; deactivated ones: no call', async () => {
 		api.calls.length = 0;
 		const before = n8n.lastExecutionId();
-		const answer = await n8n.post('untis-sync-tenants', {});
+		const answer = await n8n.post('untis-sync-tenants', {}, { [syncHeader.name]: syncHeader.value });
 		expect(answer.status).toBe(200);
+		expect(JSON.parse(answer.text)).toEqual({ message: 'Workflow was started' });
 		const [execution] = await n8n.waitForExecutions({ workflowId: use.id, count: 1, sinceId: before });
 		expect(execution.status).toBe('success');
+		// The refused calls of the test before started nothing: this is the only execution since.
+		expect(n8n.readExecutions({ sinceId: sinceRefused }).map((e) => e.id)).toEqual([execution.id]);
 
 		const active = rows().filter((row) => row.status === 'active').map((row) => row.tenantId!).sort();
 		expect(active).toEqual(['4711', 'w-1', 'w-2', 'w-4']);
+		for (const tenant of active) expect(answer.text).not.toContain(tenant);
 		expect(api.calls.filter((c) => c.host === 'school')).toEqual([]);
 		const tokenCalls = api.tokenCalls();
 		expect(tokenCalls.map((c) => decodeURIComponent(c.path.split('/')[5])).sort()).toEqual(active);
