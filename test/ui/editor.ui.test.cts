@@ -207,9 +207,11 @@ describe(`the editor experience in n8n ${N8N_VERSION} (headless Chromium)`, () =
 
 			// The grouped entry: the trigger and the companion node's actions.
 			await item.click();
-			await waitForText(nodeCreator(), /Triggers \(1\)[\s\S]*On new Untis Platform event[\s\S]*Actions \(3\)/);
-			await nodeCreator().getByText('Actions (3)').click();
-			await waitForText(nodeCreator(), /Create a credentials event[\s\S]*Get an access token[\s\S]*Unseal secrets/);
+			await waitForText(nodeCreator(), /Triggers \(1\)[\s\S]*On new Untis Platform event[\s\S]*Actions \(6\)/);
+			await nodeCreator().getByText('Actions (6)').click();
+			for (const action of ['Make an API request', 'Create a credentials event', 'Get an access token', 'Reseal secrets', 'Unseal secrets', 'Verify a signature']) {
+				await waitForText(nodeCreator(), new RegExp(action));
+			}
 			await shot('nodes-panel');
 		}));
 
