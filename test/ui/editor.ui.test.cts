@@ -322,7 +322,7 @@ describe(`the editor experience in n8n ${N8N_VERSION} (headless Chromium)`, () =
 			expect((await branch(1).innerText()).trim()).toBe('Deactivation Branch');
 			const table = outputPanel().getByTestId('ndv-data-container');
 			await waitForText(table, /credentials\s+CREATED\s+school-4711\s+active/);
-			expect(await table.innerText()).toContain('sealed:v1:');
+			expect(await table.innerText()).toContain('sealed:v2:');
 			expect(await table.innerText()).not.toContain('school-forged');
 			await shot('test-event');
 
