@@ -5,6 +5,7 @@ import type { TenantAccess } from '../core/apiTransport';
 import type { CredentialData } from '../core/credentialCheck';
 import { forOperation } from './operation';
 import { opened, type SealerOf } from './sealerOf';
+import { hostField } from './tenantFields';
 
 /**
  * How the operations that call the platform for one tenant find it: the tenant's identity and
@@ -48,15 +49,7 @@ export function tenantAccessFields(...operations: string[]): INodeProperties[] {
 			description: "Where the token endpoint and the APIs are called. Untis documents them on the platform's API host per environment.",
 			displayOptions: show,
 		},
-		{
-			displayName: 'Host',
-			name: 'host',
-			type: 'string',
-			default: '={{ $json.host }}',
-			required: true,
-			description: "The school's platform host, with or without https://",
-			displayOptions: { show: { operation: operations, apiHost: [API_HOST_TENANT] } },
-		},
+		hostField({ show: { operation: operations, apiHost: [API_HOST_TENANT] } }),
 	];
 }
 

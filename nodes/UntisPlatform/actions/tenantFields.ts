@@ -1,4 +1,4 @@
-import type { INodeProperties } from 'n8n-workflow';
+import type { IDisplayOptions, INodeProperties } from 'n8n-workflow';
 
 import { forOperation } from './operation';
 
@@ -27,14 +27,19 @@ export function tenantFields(operations: string[], hostOperations: string[] = op
 			description: "The tenant's OIDC client ID (the Basic-auth user of the token request)",
 			displayOptions: show,
 		},
-		{
-			displayName: 'Host',
-			name: 'host',
-			type: 'string',
-			default: '={{ $json.host }}',
-			required: true,
-			description: "The school's platform host, with or without https://",
-			displayOptions: forOperation(...hostOperations),
-		},
+		hostField(forOperation(...hostOperations)),
 	];
+}
+
+/** The school's host from the item; shown wherever an operation needs it. */
+export function hostField(displayOptions: IDisplayOptions): INodeProperties {
+	return {
+		displayName: 'Host',
+		name: 'host',
+		type: 'string',
+		default: '={{ $json.host }}',
+		required: true,
+		description: "The school's platform host, with or without https://",
+		displayOptions,
+	};
 }
