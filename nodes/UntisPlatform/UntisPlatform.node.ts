@@ -22,7 +22,7 @@ export class UntisPlatform implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{$parameter["operation"]}}',
-		description: "Use a school's Untis Platform credentials: API requests, access tokens, signature checks, unsealing, manual entry",
+		description: "Use a school's Untis Platform credentials: API requests, access tokens, delivery confirmation, signature checks, unsealing, manual entry",
 		defaults: { name: 'Untis Platform' },
 		// Deliberately not a tool for AI agents: Unseal Secrets returns a school's secret and password
 		// in plain text and Get Access Token a bearer token, and an agent could be talked into
@@ -31,7 +31,15 @@ export class UntisPlatform implements INodeType {
 		usableAsTool: undefined,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'untisPlatformApi', required: true, testedBy: 'untisPlatformApiTest' }],
+		credentials: [
+			{
+				name: 'untisPlatformApi',
+				required: true,
+				testedBy: 'untisPlatformApiTest',
+				// Confirm Delivery only answers the trigger's request: it reads no credential.
+				displayOptions: { hide: { operation: ['confirmDelivery'] } },
+			},
+		],
 		properties: [
 			{
 				displayName: 'Operation',

@@ -26,7 +26,7 @@ import { bodyReadRejection } from './core/bodyRead';
 import { dependsOnKeys, Rejection } from './core/rejections';
 import { deriveTriggerCredential, type TriggerCredential } from './core/triggerCredential';
 import type { Sealer } from './core/sealing';
-import { ACK_AFTER_WORKFLOW, ACK_IMMEDIATELY, acknowledgeResponseFields } from './shared/acknowledge';
+import { ACK_AFTER_WORKFLOW, ACK_CONFIRM_DELIVERY, ACK_IMMEDIATELY, acknowledgeResponseFields } from './shared/acknowledge';
 import { untisPlatformApiTest } from './shared/credentialTest';
 import { additionalAlgorithmsOption, algorithmsFrom, includePayloadOption } from './shared/verificationOptions';
 
@@ -248,10 +248,16 @@ export class UntisPlatformTrigger implements INodeType {
 						description:
 							'Answer 200 only when the last node has succeeded, and 500 if the workflow fails, so the platform sends the event again: no acknowledged event is lost, but the platform waits for the whole workflow',
 					},
+					{
+						name: 'When Confirm Delivery Runs',
+						value: ACK_CONFIRM_DELIVERY,
+						description:
+							"Answer 200 when the workflow reaches the Untis Platform node's Confirm Delivery operation, placed right after the step that stores the event, and 500 if the workflow fails before it. Recommended in queue mode, where n8n can answer After the Workflow Succeeds with 200 for a workflow whose failure it could not save.",
+					},
 				],
 				default: ACK_IMMEDIATELY,
 				description:
-					'When the platform gets its 200. Rejected requests (bad signature or body) are answered at once in both modes and start nothing.',
+					'When the platform gets its 200. Rejected requests (bad signature or body) are answered at once in every mode and start nothing.',
 			},
 			{
 				displayName:
@@ -259,7 +265,15 @@ export class UntisPlatformTrigger implements INodeType {
 				name: 'afterWorkflowNotice',
 				type: 'notice',
 				default: '',
-				displayOptions: { show: { acknowledge: [ACK_AFTER_WORKFLOW] } },
+				displayOptions: { show: { acknowledge: [ACK_AFTER_WORKFLOW, ACK_CONFIRM_DELIVERY] } },
+			},
+			{
+				displayName:
+					"Add the Untis Platform node with the operation Confirm Delivery right after the node that stores the event. Every path must reach it or fail: n8n answers 200 for a workflow that ends without it.",
+				name: 'confirmDeliveryNotice',
+				type: 'notice',
+				default: '',
+				displayOptions: { show: { acknowledge: [ACK_CONFIRM_DELIVERY] } },
 			},
 			{
 				displayName: 'Options',

@@ -51,8 +51,8 @@ describe('the package as n8n loads it', () => {
 		expect(description.webhooks).toEqual([
 			expect.objectContaining({
 				httpMethod: 'POST',
-				// onReceived unless Acknowledge is 'after the workflow succeeds' (see trigger.test.cts).
-				responseMode: expect.stringMatching(/^=\{\{.*"lastNode" : "onReceived"\}\}$/),
+				// onReceived unless Acknowledge waits for the workflow (see trigger.test.cts).
+				responseMode: expect.stringMatching(/^=\{\{.*"lastNode" : .*"responseNode" : "onReceived"\}\}$/),
 				path: 'webhook',
 			}),
 		]);

@@ -209,13 +209,19 @@ describe('the Acknowledge option', () => {
 		expect((parameter.options as Array<{ value: string }>).map((o) => o.value)).toEqual([
 			'immediately',
 			'afterWorkflowSucceeds',
+			'confirmDelivery',
 		]);
 		expect(evaluate('responseMode', 'afterWorkflowSucceeds')).toBe('lastNode');
 		expect(evaluate('responseData', 'afterWorkflowSucceeds')).toBe('noData');
 	});
 
-	it('rejections are answered by the node itself in both modes', async () => {
-		for (const acknowledge of ['immediately', 'afterWorkflowSucceeds']) {
+	it("When Confirm Delivery Runs leaves the answer to a node of the workflow (n8n's responseNode)", () => {
+		expect(evaluate('responseMode', 'confirmDelivery')).toBe('responseNode');
+		expect(evaluate('responseData', 'confirmDelivery')).toBe('');
+	});
+
+	it('rejections are answered by the node itself in every mode', async () => {
+		for (const acknowledge of ['immediately', 'afterWorkflowSucceeds', 'confirmDelivery']) {
 			const request = withHeaders(signedRequest(createdPayload()), { authorization: undefined });
 			const { result, status } = await call(request, { parameters: { acknowledge } });
 			expect(result).toEqual({ noWebhookResponse: true });

@@ -1,4 +1,5 @@
 import { apiRequest } from './apiRequest';
+import { confirmDelivery } from './confirmDelivery';
 import { createCredentialsEvent } from './createCredentialsEvent';
 import { getAccessToken } from './getAccessToken';
 import type { Operation } from './operation';
@@ -9,6 +10,7 @@ import { verifySignature } from './verifySignature';
 /** Every companion operation, in the order of the Operation list (alphabetical, as n8n's lint wants). */
 export const operations: Operation[] = [
 	apiRequest,
+	confirmDelivery,
 	createCredentialsEvent,
 	getAccessToken,
 	reseal,

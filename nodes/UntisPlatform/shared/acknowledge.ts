@@ -3,6 +3,7 @@ import type { IDataObject, WEBHOOK_RESOLVERS } from 'n8n-workflow';
 /** The Acknowledge parameter's values. */
 export const ACK_IMMEDIATELY = 'immediately';
 export const ACK_AFTER_WORKFLOW = 'afterWorkflowSucceeds';
+export const ACK_CONFIRM_DELIVERY = 'confirmDelivery';
 
 interface DescriptionField {
 	template: string;
@@ -18,13 +19,20 @@ interface DescriptionField {
 const RESOLVERS = Symbol.for('n8n.webhookDescriptionResolvers') as typeof WEBHOOK_RESOLVERS;
 
 const afterWorkflow = (parameters: IDataObject) => parameters.acknowledge === ACK_AFTER_WORKFLOW;
+const responseModeOf = (parameters: IDataObject) =>
+	parameters.acknowledge === ACK_AFTER_WORKFLOW ? 'lastNode' : parameters.acknowledge === ACK_CONFIRM_DELIVERY ? 'responseNode' : 'onReceived';
 
 const fields: Record<'responseMode' | 'responseData', DescriptionField> = {
 	// onReceived: n8n answers with the node's webhookResponse once the execution is created.
 	// lastNode: n8n answers when the workflow ends, 500 if it failed, so the platform retries.
+	// responseNode: the companion node's Confirm Delivery answers (through n8n's sendResponse, as
+	// Respond to Webhook does); n8n answers 500 if the workflow fails before it. In queue mode n8n
+	// takes a lastNode answer from the execution as saved in the database, and answers 200 when the
+	// worker could not save a failed end (docs/scaling.md); the responseNode answer comes from the
+	// worker's run itself.
 	responseMode: {
-		template: `={{$parameter["acknowledge"] === "${ACK_AFTER_WORKFLOW}" ? "lastNode" : "onReceived"}}`,
-		resolve: (parameters) => (afterWorkflow(parameters) ? 'lastNode' : 'onReceived'),
+		template: `={{$parameter["acknowledge"] === "${ACK_AFTER_WORKFLOW}" ? "lastNode" : $parameter["acknowledge"] === "${ACK_CONFIRM_DELIVERY}" ? "responseNode" : "onReceived"}}`,
+		resolve: responseModeOf,
 	},
 	// 'noData' keeps the last node's items (other tenants' rows, unsealed secrets) out of the
 	// lastNode answer. Empty for onReceived, so n8n sends the webhookResponse (n8n 2.x otherwise
