@@ -12,6 +12,6 @@ status=0
 scripts/run-with-n8n.sh soak 60 "${N8N_VERSION:-2.41.1}" -- "$@" || status=$?
 if [ -f .ci-results/reports/soak.json ]; then
 	echo "==> chart"
-	node scripts/soak-chart.js .ci-results/reports/soak.json docs/images/soak-memory.svg
+	node scripts/soak-chart.js .ci-results/reports/soak.json docs/images/soak-memory.svg .ci-results/reports/soak-webhook.json
 fi
 exit "$status"

@@ -246,7 +246,7 @@ export class UntisPlatformTrigger implements INodeType {
 						name: 'After the Workflow Succeeds',
 						value: ACK_AFTER_WORKFLOW,
 						description:
-							'Answer 200 only when the last node has succeeded, and 500 if the workflow fails, so the platform sends the event again: no acknowledged event is lost, but the platform waits for the whole workflow',
+							'Answer 200 only when the last node has succeeded, and 500 if the workflow fails, so the platform sends the event again; the platform waits for the whole workflow. In queue mode prefer When Confirm Delivery Runs.',
 					},
 					{
 						name: 'When Confirm Delivery Runs',

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 const { startN8n } = require('./harness');
 const { query } = require('../../scripts/n8n/sqlite-read');
 const { acknowledged: ok, tally: count, deliverConcurrently, ledger } = require('../../scripts/n8n/delivery-ledger');
+const { onboardingVariant } = require('../../scripts/n8n/workflow-variants');
 const sim = require('../../tools/untis-platform-sim/sim.js');
 /* eslint-enable @typescript-eslint/no-require-imports */
 
@@ -23,20 +24,17 @@ const REPORT = join(ROOT, '.ci-results', 'reports', 'guarantees.json');
 const example = (file: string) => JSON.parse(readFileSync(join(ROOT, 'examples', file), 'utf8'));
 type Workflow = { id: string; name: string; nodes: Array<{ id: string; name: string; webhookId?: string; parameters: Record<string, unknown> }> };
 
-/** The onboarding example under another id and webhook, with its trigger and storage step adjusted. */
-function variant(id: string, prefix: string, acknowledge: 'immediately' | 'afterWorkflowSucceeds', table = 'untis_tenants'): Workflow {
-	const workflow = JSON.parse(JSON.stringify(example('1-onboarding.workflow.json')).replace(/f1000000-/g, prefix)) as Workflow;
-	workflow.id = id;
-	workflow.name = `${workflow.name} (${acknowledge}${table === 'untis_tenants' ? '' : `, ${table}`})`;
-	workflow.nodes[0].parameters.acknowledge = acknowledge;
-	(workflow.nodes[1].parameters.dataTableId as { value: string }).value = table;
-	return workflow;
-}
+type Acknowledge = 'immediately' | 'afterWorkflowSucceeds' | 'confirmDelivery';
+const variant = (id: string, prefix: string, acknowledge: Acknowledge, table = 'untis_tenants', afterConfirm = 'welcome'): Workflow =>
+	onboardingVariant({ id, prefix, acknowledge, table, afterConfirm });
 const setup = example('create-tenants-table.workflow.json');
 const now = variant('untisGuaranteeNow1', 'a1000000-', 'immediately');
 const safe = variant('untisGuaranteeSafe', 'a2000000-', 'afterWorkflowSucceeds');
 const brokenNow = variant('untisBrokenNow001', 'a3000000-', 'immediately', 'untis_missing_table');
 const brokenSafe = variant('untisBrokenSafe01', 'a4000000-', 'afterWorkflowSucceeds', 'untis_missing_table');
+const confirm = variant('untisGuaranteeConf', 'a5000000-', 'confirmDelivery');
+const brokenConfirm = variant('untisBrokenConf01', 'a6000000-', 'confirmDelivery', 'untis_missing_table');
+const confirmThenFail = variant('untisConfThenFail', 'a7000000-', 'confirmDelivery', 'untis_tenants', 'fail');
 
 const PAYLOAD_LIMIT_MIB = 1;
 const keys = sim.keygen(mkdtempSync(join(tmpdir(), 'untis-guarantees-')));
@@ -84,7 +82,7 @@ beforeAll(async () => {
 		credentials: [
 			{ ...example('1-onboarding.workflow.json').nodes[0].credentials.untisPlatformApi, type: 'untisPlatformApi', data: { environment: 'custom', publicKeys: keys.publicKeyBase64, encryptionKey } },
 		],
-		workflows: [setup, now, safe, brokenNow, brokenSafe],
+		workflows: [setup, now, safe, brokenNow, brokenSafe, confirm, brokenConfirm, confirmThenFail],
 		env: { N8N_PAYLOAD_SIZE_MAX: String(PAYLOAD_LIMIT_MIB) },
 	});
 	expect((await n8n.post('untis-create-tenants-table', {})).status).toBe(200);
@@ -121,6 +119,49 @@ describe('Acknowledge: after the workflow succeeds', () => {
 		const answer = await send(urlOf(safe), { body: d.body, headers: sim.signRequest(`${d.body} `, privateKey) });
 		expect(answer).toMatchObject({ status: 401 });
 		expect(JSON.parse((answer as { body: string }).body).error).toMatch(/^Signature does not match the body/);
+		await new Promise((resolve) => setTimeout(resolve, 1500));
+		expect(n8n.readExecutions({ sinceId: before })).toEqual([]);
+	});
+});
+
+describe('Acknowledge: when Confirm Delivery runs', () => {
+	it('answers 200 {received, confirmed, deliveryId} from the Confirm Delivery step, once the tenant is stored', async () => {
+		const before = n8n.lastExecutionId();
+		const answer = await send(urlOf(confirm), signed('created', 'confirm-one'));
+		expect(answer).toMatchObject({ status: 200 });
+		const body = JSON.parse((answer as { body: string }).body);
+		expect(body).toEqual({ received: true, confirmed: true, deliveryId: expect.stringMatching(/^[0-9a-f]{64}$/) });
+		expect(storedTenants().has('confirm-one')).toBe(true);
+		const [execution] = await n8n.waitForExecutions({ workflowId: confirm.id, count: 1, sinceId: before });
+		expect(execution.status).toBe('success');
+		const [item] = n8n.executionJson(execution.id)['Untis Platform Trigger'][0];
+		expect(item.deliveryId).toBe(body.deliveryId);
+	});
+
+	it('a failing storage step before it answers 500, so the platform sends the event again', async () => {
+		const before = n8n.lastExecutionId();
+		const answer = await send(urlOf(brokenConfirm), signed('created', 'broken-confirm'));
+		expect(answer).toMatchObject({ status: 500 });
+		expect(JSON.parse((answer as { body: string }).body)).toEqual({ message: 'Error in workflow' });
+		const [execution] = await n8n.waitForExecutions({ workflowId: brokenConfirm.id, count: 1, sinceId: before });
+		expect(execution.status).toBe('error');
+	});
+
+	it('a step after it that fails does not take the 200 back: the tenant is stored, the execution shows the failure', async () => {
+		const before = n8n.lastExecutionId();
+		const answer = await send(urlOf(confirmThenFail), signed('created', 'confirm-then-fail'));
+		expect(answer).toMatchObject({ status: 200 });
+		expect(JSON.parse((answer as { body: string }).body)).toMatchObject({ received: true, confirmed: true });
+		expect(storedTenants().has('confirm-then-fail')).toBe(true);
+		const [execution] = await n8n.waitForExecutions({ workflowId: confirmThenFail.id, count: 1, sinceId: before });
+		expect(execution.status).toBe('error');
+	});
+
+	it('rejections are the same as in the default mode: 401, and no execution', async () => {
+		const before = n8n.lastExecutionId();
+		const d = signed('created', 'forged-confirm');
+		const answer = await send(urlOf(confirm), { body: d.body, headers: sim.signRequest(`${d.body} `, privateKey) });
+		expect(answer).toMatchObject({ status: 401 });
 		await new Promise((resolve) => setTimeout(resolve, 1500));
 		expect(n8n.readExecutions({ sinceId: before })).toEqual([]);
 	});
@@ -199,6 +240,20 @@ describe('n8n killed (SIGKILL) in the middle of a load', () => {
 		report.killAfterWorkflowSucceeds = { ...figures, retriedByPlatform: retried.length, storedAfterRetries: TOTAL };
 		// eslint-disable-next-line no-console
 		console.log(`KILL (acknowledge after the workflow succeeds): ${JSON.stringify(report.killAfterWorkflowSucceeds)}`);
+	});
+
+	it('Acknowledge when Confirm Delivery runs: no delivery that got a 2xx is lost; the platform\'s retries store the rest', async () => {
+		const { deliveries, answers, lost, figures } = await killMidLoad(confirm, 'kill-confirm', 40);
+		expect(figures.answered2xx).toBeGreaterThanOrEqual(40);
+		expect(figures.answered2xx).toBeLessThan(TOTAL);
+		expect(lost).toEqual([]);
+		const retried = deliveries.filter((_, i) => !ok(answers[i]));
+		for (const d of retried) expect(await send(urlOf(confirm), d)).toMatchObject({ status: 200 });
+		const stored = storedTenants();
+		expect(deliveries.filter((d) => !stored.has(d.tenant))).toEqual([]);
+		report.killConfirmDelivery = { ...figures, retriedByPlatform: retried.length, storedAfterRetries: TOTAL };
+		// eslint-disable-next-line no-console
+		console.log(`KILL (acknowledge when Confirm Delivery runs): ${JSON.stringify(report.killConfirmDelivery)}`);
 	});
 
 	it('Acknowledge immediately: counts what a kill costs; every 2xx has an execution record holding the event', async () => {

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 const { startQueueCluster } = require('../../scripts/n8n/queue/queue-cluster');
 const { startNginx, startReencodingProxy } = require('../../scripts/n8n/queue/nginx');
 const { acknowledged, deliverConcurrently, ledger, resendUnacknowledged, tally, outcomeOf } = require('../../scripts/n8n/delivery-ledger');
+const { onboardingVariant } = require('../../scripts/n8n/workflow-variants');
 const sim = require('../../tools/untis-platform-sim/sim.js');
 /* eslint-enable @typescript-eslint/no-require-imports */
 
@@ -25,17 +26,17 @@ const REPORT = join(ROOT, '.ci-results', 'reports', 'queue-faults.json');
 const example = (file: string) => JSON.parse(readFileSync(join(ROOT, 'examples', file), 'utf8'));
 type Workflow = { id: string; name: string; nodes: Array<{ name: string; webhookId?: string; parameters: Record<string, unknown>; credentials?: Record<string, unknown> }> };
 
-/** The onboarding example under another id and webhook, with its Acknowledge mode set. */
-function variant(id: string, prefix: string, acknowledge: 'immediately' | 'afterWorkflowSucceeds'): Workflow {
-	const workflow = JSON.parse(JSON.stringify(example('1-onboarding.workflow.json')).replace(/f1000000-/g, prefix)) as Workflow;
-	workflow.id = id;
-	workflow.name = `${workflow.name} (${acknowledge})`;
-	workflow.nodes[0].parameters.acknowledge = acknowledge;
-	return workflow;
-}
+type Acknowledge = 'immediately' | 'afterWorkflowSucceeds' | 'confirmDelivery';
+const variant = (id: string, prefix: string, acknowledge: Acknowledge, table?: string): Workflow => onboardingVariant({ id, prefix, acknowledge, table });
 const setup = example('create-tenants-table.workflow.json');
 const safe = variant('untisFaultSafe001', 'b1000000-', 'afterWorkflowSucceeds');
 const now = variant('untisFaultNow0001', 'b2000000-', 'immediately');
+const confirm = variant('untisFaultConf001', 'b3000000-', 'confirmDelivery');
+// Their storage step fails (no such table): for the execution whose end n8n cannot save.
+const safeUnsaved = variant('untisUnsavedSafe1', 'b4000000-', 'afterWorkflowSucceeds', 'untis_missing_table');
+const confirmUnsaved = variant('untisUnsavedConf1', 'b5000000-', 'confirmDelivery', 'untis_missing_table');
+/** Measurement runs: each fault of the Postgres test this many times in a row (one in CI). */
+const FAULT_RUNS = Number(process.env.UNTIS_FAULT_RUNS || 1);
 
 const WORKER_CONCURRENCY = 10;
 /** Per fault: deliveries, requests in flight, and after how many answers the fault starts. */
@@ -74,7 +75,7 @@ interface Cluster {
 	worker: Proc;
 	bins: { nginx: string };
 	logDir: string;
-	pg: { json(sql: string): Array<Record<string, unknown>>; restart(o: { downMs: number }): Promise<Record<string, number>> };
+	pg: { json(sql: string): Array<Record<string, unknown>>; psql(sql: string): string; restart(o: { downMs: number }): Promise<Record<string, number>> };
 	redis: { cli(...args: string[]): string; restart(o: { downMs: number }): Promise<Record<string, number>> };
 	db: {
 		readExecutions(f?: Record<string, unknown>): Array<{ id: number; status: string }>;
@@ -215,7 +216,7 @@ beforeAll(async () => {
 		credentials: [
 			{ ...safe.nodes[0].credentials!.untisPlatformApi as object, type: 'untisPlatformApi', data: { environment: 'custom', publicKeys: keys.publicKeyBase64, encryptionKey } },
 		],
-		workflows: [setup, safe, now],
+		workflows: [setup, safe, now, confirm, safeUnsaved, confirmUnsaved],
 		// One proxy in front; lazy isolates, as docs/scaling.md recommends for webhook processes.
 		env: { N8N_PROXY_HOPS: '1', N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE: 'true' },
 	});
@@ -373,6 +374,42 @@ describe('behind nginx (two webhook processes, the recommended configuration)', 
 	}, 20 * 60 * 1000);
 });
 
+/** One Postgres fast restart beside a load into `workflow`, probing a webhook process while it is down. */
+async function postgresRestart(label: string, workflow: Workflow) {
+	const probes: Array<{ atMs: number; webhook: unknown; readiness: unknown }> = [];
+	const run = await underFault(label, workflow, FAULT_LOAD, async () => {
+		let down = true;
+		const t0 = Date.now();
+		// While Postgres is down: a delivery straight to a webhook process (not awaited: n8n may
+		// hold it), and its readiness, every 500 ms.
+		const inFlight: Array<Promise<void>> = [];
+		const probing = (async () => {
+			for (let i = 0; down && i < 60; i++) {
+				const atMs = Date.now() - t0;
+				const probe = { atMs, webhook: 'pending' as unknown, readiness: await statusOf(`${cluster.webhooks[0].baseUrl}/healthz/readiness`) };
+				probes.push(probe);
+				inFlight.push(send(`${cluster.webhooks[0].baseUrl}/webhook/${hookOf(now)}`, signed(`${label}-probe-${i}`), undefined, 60_000).then((a) => void (probe.webhook = outcomeOf(a))));
+				await sleep(500);
+			}
+			await Promise.all(inFlight);
+		})();
+		const restarted = await cluster.pg.restart({ downMs: 3000 });
+		down = false;
+		await probing;
+		return restarted;
+	});
+	const lost = run.counts.acknowledgedNotStored;
+	const answersOfLost = run.deliveries.flatMap((d, i) => (lost.includes(d.tenant) ? [outcomeOf(run.answers[i])] : []));
+	return {
+		run,
+		figures: {
+			...run.figures,
+			answersOfLost: tally(answersOfLost),
+			whileDown: { probes: probes.length, webhook: tally(probes.map((p) => String(p.webhook))), readiness: tally(probes.map((p) => String(p.readiness))) },
+		},
+	};
+}
+
 describe(`faults mid-load, Acknowledge After the Workflow Succeeds (${FAULT_LOAD.total} deliveries through nginx at concurrency ${FAULT_LOAD.concurrency})`, () => {
 	function expectNoAcknowledgedLoss(run: Awaited<ReturnType<typeof underFault>>) {
 		expect(run.counts.acknowledgedNotStored).toEqual([]);
@@ -405,39 +442,82 @@ describe(`faults mid-load, Acknowledge After the Workflow Succeeds (${FAULT_LOAD
 		expectNoAcknowledgedLoss(run);
 	}, 20 * 60 * 1000);
 
-	it('Postgres fast restart; what n8n answers while it is down', async () => {
-		const probes: Array<{ atMs: number; webhook: unknown; readiness: unknown }> = [];
-		const run = await underFault('f-postgres', safe, FAULT_LOAD, async () => {
-			let down = true;
-			const t0 = Date.now();
-			// While Postgres is down: a delivery straight to a webhook process (not awaited: n8n may
-			// hold it), and its readiness, every 500 ms.
-			const inFlight: Array<Promise<void>> = [];
-			const probing = (async () => {
-				for (let i = 0; down && i < 60; i++) {
-					const atMs = Date.now() - t0;
-					const probe = { atMs, webhook: 'pending' as unknown, readiness: await statusOf(`${cluster.webhooks[0].baseUrl}/healthz/readiness`) };
-					probes.push(probe);
-					inFlight.push(send(`${cluster.webhooks[0].baseUrl}/webhook/${hookOf(now)}`, signed(`f-pg-probe-${i}`), undefined, 60_000).then((a) => void (probe.webhook = outcomeOf(a))));
-					await sleep(500);
-				}
-				await Promise.all(inFlight);
-			})();
-			const restarted = await cluster.pg.restart({ downMs: 3000 });
-			down = false;
-			await probing;
-			return restarted;
-		});
-		note('faultPostgresRestart', { ...run.figures, whileDown: { probes: probes.length, webhook: tally(probes.map((p) => String(p.webhook))), readiness: tally(probes.map((p) => String(p.readiness))) } });
-		// n8n's own loss, shown, not hidden: in 1 of 3 runs n8n 2.41.1 answered 200 for 3 deliveries
-		// whose executions stayed 'running' across the restart (docs/scaling.md). The platform does not
-		// resend those. What the test holds to: such losses stay within the jobs the worker can hold
-		// (its concurrency, 10), and every delivery that was not acknowledged is stored on resend.
-		if (run.counts.acknowledgedNotStored.length) console.warn(`n8n acknowledged but did not store: ${run.counts.acknowledgedNotStored.join(', ')}`);
-		expect(run.counts.acknowledgedNotStored.length).toBeLessThanOrEqual(10);
-		expect(run.resend.stillUnacknowledged).toEqual([]);
-		expect(run.storedAfterResend).toBe(FAULT_LOAD.total - run.counts.acknowledgedNotStored.length);
-	}, 20 * 60 * 1000);
+	it(`Postgres fast restart (${FAULT_RUNS} run(s)); what n8n answers while it is down`, async () => {
+		const runs = [];
+		for (let r = 0; r < FAULT_RUNS; r++) {
+			const { run, figures } = await postgresRestart(`f-postgres-${r}`, safe);
+			runs.push(figures);
+			// n8n's own loss, shown, not hidden: n8n 2.41.1 can answer 200 for a delivery whose
+			// execution failed while Postgres was away, because it reads the execution as saved and
+			// the worker could not save its end (the next test makes this deterministic). The
+			// platform does not resend those. What the test holds to: such losses stay within the
+			// jobs the worker can hold (its concurrency, 10), and every delivery that was not
+			// acknowledged is stored on resend. Acknowledge When Confirm Delivery Runs has none.
+			if (run.counts.acknowledgedNotStored.length) console.warn(`n8n acknowledged but did not store: ${run.counts.acknowledgedNotStored.join(', ')}`);
+			expect(run.counts.acknowledgedNotStored.length).toBeLessThanOrEqual(WORKER_CONCURRENCY);
+			expect(run.resend.stillUnacknowledged).toEqual([]);
+			expect(run.storedAfterResend).toBe(FAULT_LOAD.total - run.counts.acknowledgedNotStored.length);
+		}
+		note('faultPostgresRestart', runs.length === 1 ? runs[0] : runs);
+	}, FAULT_RUNS * 20 * 60 * 1000);
+});
+
+describe(`Acknowledge When Confirm Delivery Runs, under the fault that costs After the Workflow Succeeds (${FAULT_LOAD.total} deliveries through nginx)`, () => {
+	it(`Postgres fast restart (${FAULT_RUNS} run(s)): none acknowledged is lost`, async () => {
+		const runs = [];
+		for (let r = 0; r < FAULT_RUNS; r++) {
+			const { run, figures } = await postgresRestart(`f-pg-confirm-${r}`, confirm);
+			runs.push(figures);
+			expect(run.counts.acknowledgedNotStored).toEqual([]);
+			expect(run.resend.stillUnacknowledged).toEqual([]);
+			expect(run.storedAfterResend).toBe(FAULT_LOAD.total);
+		}
+		note('faultPostgresRestartConfirm', runs.length === 1 ? runs[0] : runs);
+	}, FAULT_RUNS * 20 * 60 * 1000);
+});
+
+describe("when n8n cannot save how a failed execution ended (Postgres refuses the worker's final write)", () => {
+	// What a Postgres restart does to a few executions at random, made deterministic: the storage
+	// step fails (no such table), and a Postgres trigger refuses the worker's final UPDATE of these
+	// two workflows' executions, as a database that is away refuses it. n8n logs the failed save and
+	// carries on; the execution stays 'running'.
+	const SQL_ON = `
+		CREATE OR REPLACE FUNCTION untis_test_refuse_end() RETURNS trigger AS $$
+		BEGIN RAISE EXCEPTION 'untis test: the end of this execution is not saved'; END $$ LANGUAGE plpgsql;
+		DROP TRIGGER IF EXISTS untis_test_refuse_end ON execution_entity;
+		CREATE TRIGGER untis_test_refuse_end BEFORE UPDATE ON execution_entity FOR EACH ROW
+		WHEN (NEW."workflowId" IN ('${safeUnsaved.id}', '${confirmUnsaved.id}') AND NEW.status NOT IN ('new', 'running'))
+		EXECUTE FUNCTION untis_test_refuse_end();`;
+	beforeAll(() => void cluster.pg.psql(SQL_ON));
+	afterAll(() => void cluster.pg.psql('DROP TRIGGER IF EXISTS untis_test_refuse_end ON execution_entity; DROP FUNCTION IF EXISTS untis_test_refuse_end();'));
+	const DELIVERIES = 5;
+
+	async function deliverTo(workflow: Workflow, label: string) {
+		const before = cluster.db.lastExecutionId();
+		const answers: Answer[] = [];
+		for (let i = 0; i < DELIVERIES; i++) answers.push(await send(nginx.url(hookOf(workflow)), signed(`${label}-${i}`), undefined, 60_000));
+		await untilQueueDrained();
+		await sleep(1000);
+		return { answers, executions: cluster.db.countByStatus({ workflowId: workflow.id, sinceId: before }) };
+	}
+
+	it("After the Workflow Succeeds: n8n answers 200 for a workflow that failed, nothing stored (n8n 2.41.1's loss, shown)", async () => {
+		const { answers, executions } = await deliverTo(safeUnsaved, 'unsaved-safe');
+		note('unsavedEndAfterWorkflowSucceeds', { answers: tally(answers.map(outcomeOf)), executions });
+		// n8n takes the lastNode answer from the execution as saved (still 'running', no node data)
+		// and answers 200 "the last node did not return any data". The platform never resends these.
+		expect(answers.filter(acknowledged)).toHaveLength(DELIVERIES);
+		expect(executions).toEqual({ running: DELIVERIES });
+	}, 10 * 60 * 1000);
+
+	it('When Confirm Delivery Runs: the same failure is answered 500, so the platform sends it again', async () => {
+		const { answers, executions } = await deliverTo(confirmUnsaved, 'unsaved-confirm');
+		note('unsavedEndConfirmDelivery', { answers: tally(answers.map(outcomeOf)), executions });
+		// The answer comes from the worker's own run (n8n's job-finished message), not the database.
+		expect(answers.filter(acknowledged)).toEqual([]);
+		for (const answer of answers) expect(answer).toMatchObject({ status: 500 });
+		expect(executions).toEqual({ running: DELIVERIES });
+	}, 10 * 60 * 1000);
 });
 
 describe('a webhook process without the package installed', () => {
