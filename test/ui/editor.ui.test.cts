@@ -207,9 +207,9 @@ describe(`the editor experience in n8n ${N8N_VERSION} (headless Chromium)`, () =
 
 			// The grouped entry: the trigger and the companion node's actions.
 			await item.click();
-			await waitForText(nodeCreator(), /Triggers \(1\)[\s\S]*On new Untis Platform event[\s\S]*Actions \(6\)/);
-			await nodeCreator().getByText('Actions (6)').click();
-			for (const action of ['Make an API request', 'Create a credentials event', 'Get an access token', 'Reseal secrets', 'Unseal secrets', 'Verify a signature']) {
+			await waitForText(nodeCreator(), /Triggers \(1\)[\s\S]*On new Untis Platform event[\s\S]*Actions \(7\)/);
+			await nodeCreator().getByText('Actions (7)').click();
+			for (const action of ['Make an API request', 'Confirm the delivery to the platform', 'Create a credentials event', 'Get an access token', 'Reseal secrets', 'Unseal secrets', 'Verify a signature']) {
 				await waitForText(nodeCreator(), new RegExp(action));
 			}
 			await shot('nodes-panel');
@@ -238,6 +238,14 @@ describe(`the editor experience in n8n ${N8N_VERSION} (headless Chromium)`, () =
 			await plainNotice.waitFor();
 			await selectOption(ndv().getByTestId('parameter-input-secrets'), 'Seal (Recommended)');
 			await plainNotice.waitFor({ state: 'detached' });
+
+			// Acknowledge When Confirm Delivery Runs says where the companion operation goes.
+			const confirmNotice = params.getByText(/Add the Untis Platform node with the operation Confirm Delivery right after the node that stores the event/);
+			expect(await confirmNotice.count()).toBe(0);
+			await selectOption(ndv().getByTestId('parameter-input-acknowledge'), 'When Confirm Delivery Runs');
+			await confirmNotice.waitFor();
+			await selectOption(ndv().getByTestId('parameter-input-acknowledge'), 'Immediately');
+			await confirmNotice.waitFor({ state: 'detached' });
 
 			// Extra algorithms: the hint is on screen as soon as the option is added.
 			await ndv().getByTestId('collection-parameter-add').click();
