@@ -102,26 +102,6 @@ describe('Acknowledge: after the workflow succeeds', () => {
 		// No wait, no poll: the row is there when the answer arrives.
 		expect(storedTenants().has('safe-one')).toBe(true);
 	});
-
-	it('a failing storage step answers 500, so the platform sends the event again', async () => {
-		const before = n8n.lastExecutionId();
-		const answer = await send(urlOf(brokenSafe), signed('created', 'broken-safe'));
-		expect(answer).toMatchObject({ status: 500 });
-		expect(JSON.parse((answer as { body: string }).body)).toEqual({ message: 'Error in workflow' });
-		const [execution] = await n8n.waitForExecutions({ workflowId: brokenSafe.id, count: 1, sinceId: before });
-		expect(execution.status).toBe('error');
-	});
-
-	it('rejections are the same as in the default mode: 401, and no execution', async () => {
-		const before = n8n.lastExecutionId();
-		const d = signed('created', 'forged-safe');
-		// Signed by the right key, but over other bytes.
-		const answer = await send(urlOf(safe), { body: d.body, headers: sim.signRequest(`${d.body} `, privateKey) });
-		expect(answer).toMatchObject({ status: 401 });
-		expect(JSON.parse((answer as { body: string }).body).error).toMatch(/^Signature does not match the body/);
-		await new Promise((resolve) => setTimeout(resolve, 1500));
-		expect(n8n.readExecutions({ sinceId: before })).toEqual([]);
-	});
 });
 
 describe('Acknowledge: when Confirm Delivery runs', () => {
@@ -138,15 +118,6 @@ describe('Acknowledge: when Confirm Delivery runs', () => {
 		expect(item.deliveryId).toBe(body.deliveryId);
 	});
 
-	it('a failing storage step before it answers 500, so the platform sends the event again', async () => {
-		const before = n8n.lastExecutionId();
-		const answer = await send(urlOf(brokenConfirm), signed('created', 'broken-confirm'));
-		expect(answer).toMatchObject({ status: 500 });
-		expect(JSON.parse((answer as { body: string }).body)).toEqual({ message: 'Error in workflow' });
-		const [execution] = await n8n.waitForExecutions({ workflowId: brokenConfirm.id, count: 1, sinceId: before });
-		expect(execution.status).toBe('error');
-	});
-
 	it('a step after it that fails does not take the 200 back: the tenant is stored, the execution shows the failure', async () => {
 		const before = n8n.lastExecutionId();
 		const answer = await send(urlOf(confirmThenFail), signed('created', 'confirm-then-fail'));
@@ -157,11 +128,30 @@ describe('Acknowledge: when Confirm Delivery runs', () => {
 		expect(execution.status).toBe('error');
 	});
 
+});
+
+describe.each([
+	['after the workflow succeeds', 'safe'],
+	['when Confirm Delivery runs', 'confirm'],
+])('Acknowledge: %s, like every waiting mode', (_mode, name) => {
+	const [good, broken] = name === 'safe' ? [safe, brokenSafe] : [confirm, brokenConfirm];
+
+	it('a failing storage step answers 500, so the platform sends the event again', async () => {
+		const before = n8n.lastExecutionId();
+		const answer = await send(urlOf(broken), signed('created', `broken-${name}`));
+		expect(answer).toMatchObject({ status: 500 });
+		expect(JSON.parse((answer as { body: string }).body)).toEqual({ message: 'Error in workflow' });
+		const [execution] = await n8n.waitForExecutions({ workflowId: broken.id, count: 1, sinceId: before });
+		expect(execution.status).toBe('error');
+	});
+
 	it('rejections are the same as in the default mode: 401, and no execution', async () => {
 		const before = n8n.lastExecutionId();
-		const d = signed('created', 'forged-confirm');
-		const answer = await send(urlOf(confirm), { body: d.body, headers: sim.signRequest(`${d.body} `, privateKey) });
+		const d = signed('created', `forged-${name}`);
+		// Signed by the right key, but over other bytes.
+		const answer = await send(urlOf(good), { body: d.body, headers: sim.signRequest(`${d.body} `, privateKey) });
 		expect(answer).toMatchObject({ status: 401 });
+		expect(JSON.parse((answer as { body: string }).body).error).toMatch(/^Signature does not match the body/);
 		await new Promise((resolve) => setTimeout(resolve, 1500));
 		expect(n8n.readExecutions({ sinceId: before })).toEqual([]);
 	});
@@ -226,35 +216,28 @@ describe('n8n killed (SIGKILL) in the middle of a load', () => {
 		return { deliveries, answers, acked, lost, figures };
 	}
 
-	it('Acknowledge after the workflow succeeds: no delivery that got a 2xx is lost; the platform\'s retries store the rest', async () => {
-		const { deliveries, answers, lost, figures } = await killMidLoad(safe, 'kill-safe', 40);
+	/** A waiting mode's promise: no 2xx lost; the platform's retries of the rest store every school. */
+	async function expectNoAcknowledgedLoss(workflow: Workflow, tag: string, reportKey: string) {
+		const { deliveries, answers, lost, figures } = await killMidLoad(workflow, tag, 40);
 		expect(figures.answered2xx).toBeGreaterThanOrEqual(40);
 		expect(figures.answered2xx).toBeLessThan(TOTAL);
 		expect(lost).toEqual([]);
 
 		// The platform sends again what was not acknowledged: afterwards every school is stored.
 		const retried = deliveries.filter((_, i) => !ok(answers[i]));
-		for (const d of retried) expect(await send(urlOf(safe), d)).toMatchObject({ status: 200 });
+		for (const d of retried) expect(await send(urlOf(workflow), d)).toMatchObject({ status: 200 });
 		const stored = storedTenants();
 		expect(deliveries.filter((d) => !stored.has(d.tenant))).toEqual([]);
-		report.killAfterWorkflowSucceeds = { ...figures, retriedByPlatform: retried.length, storedAfterRetries: TOTAL };
+		report[reportKey] = { ...figures, retriedByPlatform: retried.length, storedAfterRetries: TOTAL };
 		// eslint-disable-next-line no-console
-		console.log(`KILL (acknowledge after the workflow succeeds): ${JSON.stringify(report.killAfterWorkflowSucceeds)}`);
-	});
+		console.log(`KILL (${workflow.name}): ${JSON.stringify(report[reportKey])}`);
+	}
 
-	it('Acknowledge when Confirm Delivery runs: no delivery that got a 2xx is lost; the platform\'s retries store the rest', async () => {
-		const { deliveries, answers, lost, figures } = await killMidLoad(confirm, 'kill-confirm', 40);
-		expect(figures.answered2xx).toBeGreaterThanOrEqual(40);
-		expect(figures.answered2xx).toBeLessThan(TOTAL);
-		expect(lost).toEqual([]);
-		const retried = deliveries.filter((_, i) => !ok(answers[i]));
-		for (const d of retried) expect(await send(urlOf(confirm), d)).toMatchObject({ status: 200 });
-		const stored = storedTenants();
-		expect(deliveries.filter((d) => !stored.has(d.tenant))).toEqual([]);
-		report.killConfirmDelivery = { ...figures, retriedByPlatform: retried.length, storedAfterRetries: TOTAL };
-		// eslint-disable-next-line no-console
-		console.log(`KILL (acknowledge when Confirm Delivery runs): ${JSON.stringify(report.killConfirmDelivery)}`);
-	});
+	it("Acknowledge after the workflow succeeds: no delivery that got a 2xx is lost; the platform's retries store the rest", () =>
+		expectNoAcknowledgedLoss(safe, 'kill-safe', 'killAfterWorkflowSucceeds'));
+
+	it("Acknowledge when Confirm Delivery runs: no delivery that got a 2xx is lost; the platform's retries store the rest", () =>
+		expectNoAcknowledgedLoss(confirm, 'kill-confirm', 'killConfirmDelivery'));
 
 	it('Acknowledge immediately: counts what a kill costs; every 2xx has an execution record holding the event', async () => {
 		const before = n8n.lastExecutionId();

@@ -125,7 +125,8 @@ async function search(text: string): Promise<string[]> {
 	return (await creatorItems().allInnerTexts()).map((item) => item.split('\n')[0].trim());
 }
 
-async function selectOption(input: Locator, option: string): Promise<void> {
+/** Picks an option by its text; a RegExp where an option's name appears in another's description. */
+async function selectOption(input: Locator, option: string | RegExp): Promise<void> {
 	await input.click();
 	await page.locator('.el-select-dropdown__item:visible', { hasText: option }).first().click();
 }
@@ -242,9 +243,10 @@ describe(`the editor experience in n8n ${N8N_VERSION} (headless Chromium)`, () =
 			// Acknowledge When Confirm Delivery Runs says where the companion operation goes.
 			const confirmNotice = params.getByText(/Add the Untis Platform node with the operation Confirm Delivery right after the node that stores the event/);
 			expect(await confirmNotice.count()).toBe(0);
-			await selectOption(ndv().getByTestId('parameter-input-acknowledge'), 'When Confirm Delivery Runs');
+			// The After the Workflow Succeeds option's description names this one: match the name at the start.
+			await selectOption(ndv().getByTestId('parameter-input-acknowledge'), /^\s*When Confirm Delivery Runs/);
 			await confirmNotice.waitFor();
-			await selectOption(ndv().getByTestId('parameter-input-acknowledge'), 'Immediately');
+			await selectOption(ndv().getByTestId('parameter-input-acknowledge'), /^\s*Immediately/);
 			await confirmNotice.waitFor({ state: 'detached' });
 
 			// Extra algorithms: the hint is on screen as soon as the option is added.
