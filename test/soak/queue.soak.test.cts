@@ -8,6 +8,7 @@ import { join } from 'node:path';
 const { startQueueCluster } = require('../../scripts/n8n/queue/queue-cluster');
 const { processGroupMembers } = require('../../scripts/n8n/process-group');
 const { acknowledged, ledger, resendUnacknowledged } = require('../../scripts/n8n/delivery-ledger');
+const { onboardingVariant } = require('../../scripts/n8n/workflow-variants');
 const sim = require('../../tools/untis-platform-sim/sim.js');
 /* eslint-enable @typescript-eslint/no-require-imports */
 
@@ -35,7 +36,9 @@ const LAZY = (process.env.SOAK_LAZY_ISOLATES || 'true') === 'true';
 /** Deliveries before this are warm-up: not used for the growth figure. */
 const WARMUP = Math.min(1000, Math.floor(TOTAL / 10));
 
-const example = JSON.parse(readFileSync(join(ROOT, 'examples', '1-onboarding.workflow.json'), 'utf8'));
+// The onboarding example answering at once (Acknowledge Immediately), like the control's Webhook
+// node: the soak measures the processes receiving and running deliveries, not the wait for them.
+const example = onboardingVariant({ id: 'untisOnboarding001', prefix: 'f1000000-', acknowledge: 'immediately' });
 const setup = JSON.parse(readFileSync(join(ROOT, 'examples', 'create-tenants-table.workflow.json'), 'utf8'));
 /** The control: Webhook node (POST, answers at once) -> the example's upsert, reading the body. */
 function controlWorkflow() {
