@@ -16,7 +16,12 @@ const sim = require('../../tools/untis-platform-sim/sim.js');
 export const ROOT = join(__dirname, '../..');
 const WORKFLOW = JSON.parse(readFileSync(join(__dirname, 'fixtures/trigger-outputs.workflow.json'), 'utf8'));
 const WEBHOOK_PATH = `${WORKFLOW.nodes[0].webhookId}/webhook`;
-type FixtureWorkflow = { id: string; name: string; nodes: Array<{ typeVersion: number; webhookId: string; parameters: Record<string, unknown> }> };
+type FixtureWorkflow = {
+	id: string;
+	name: string;
+	nodes: Array<{ id?: string; name?: string; type?: string; position?: number[]; typeVersion: number; webhookId?: string; parameters: Record<string, unknown> }>;
+	connections: Record<string, unknown>;
+};
 
 /**
  * The trigger-outputs fixture under another workflow id, with node ids and webhook id changed by a
@@ -37,6 +42,22 @@ const WORKFLOW_V1 = fixtureVariant('untisE2eTriggerV1', '0001', (workflow) => {
 	workflow.nodes[0].typeVersion = 1;
 });
 const TRIGGER = 'Untis Platform Trigger';
+/**
+ * Acknowledge When Confirm Delivery Runs: Credentials received -> Confirm Delivery; the
+ * Deactivation output reaches no Confirm Delivery (a path that skips it).
+ */
+const WORKFLOW_CONFIRM = fixtureVariant('untisE2eConfirm01', '0002', (workflow) => {
+	workflow.nodes[0].parameters.acknowledge = 'confirmDelivery';
+	workflow.nodes.push({
+		id: '5c0e1c9a-0002-4000-8000-000000000004',
+		name: 'Confirm delivery',
+		type: 'n8n-nodes-untis-platform.untisPlatform',
+		typeVersion: 1,
+		position: [440, -100],
+		parameters: { operation: 'confirmDelivery' },
+	});
+	workflow.connections['Credentials received'] = { main: [[{ node: 'Confirm delivery', type: 'main', index: 0 }]] };
+});
 
 type Json = Record<string, unknown>;
 interface N8n {
@@ -96,7 +117,7 @@ export function suite(version: string, { full }: { full: boolean }) {
 					data: { environment: 'custom', publicKeys: devKey.publicKeyBase64, encryptionKey },
 				},
 			],
-			workflows: [WORKFLOW, WORKFLOW_V1],
+			workflows: [WORKFLOW, WORKFLOW_V1, WORKFLOW_CONFIRM],
 		});
 		url = n8n.webhookUrl(WEBHOOK_PATH);
 		// eslint-disable-next-line no-console
@@ -152,6 +173,32 @@ export function suite(version: string, { full }: { full: boolean }) {
 			// Exactly one: give a stray second execution the chance to appear.
 			await new Promise((resolve) => setTimeout(resolve, 300));
 			expect(executionsSince(before)).toHaveLength(1);
+		});
+	});
+
+	describe(`n8n ${version}: Acknowledge When Confirm Delivery Runs`, () => {
+		const deliver = async (d: Delivery) => {
+			const before = n8n.lastExecutionId();
+			const answer = await sim.post(n8n.webhookUrl(`${WORKFLOW_CONFIRM.nodes[0].webhookId}/webhook`), d.body, d.headers);
+			const [execution] = await n8n.waitForExecutions({ workflowId: WORKFLOW_CONFIRM.id, count: 1, sinceId: before });
+			return { answer, execution, runs: n8n.executionJson(execution.id) };
+		};
+
+		it("Confirm Delivery answers 200 {received, confirmed, deliveryId} and passes the trigger's item on", async () => {
+			const d = delivery('created', 'tenant-confirm');
+			const { answer, execution, runs } = await deliver(d);
+			expect(answer.status).toBe(200);
+			expect(JSON.parse(answer.body)).toEqual({ received: true, confirmed: true, deliveryId: sim.deliveryId(Buffer.from(d.body), encryptionKey) });
+			expect(execution.status).toBe('success');
+			expect(runs['Confirm delivery'][0]).toEqual(runs[TRIGGER][0]);
+		});
+
+		it("a path that ends without Confirm Delivery is answered by n8n: 200, empty (documented: every path should reach it or fail)", async () => {
+			const { answer, execution, runs } = await deliver(delivery('deactivation', 'tenant-confirm-skipped'));
+			expect(answer.status).toBe(200);
+			expect(answer.body).toBe('');
+			expect(execution.status).toBe('success');
+			expect(runs['Confirm delivery']).toBeUndefined();
 		});
 	});
 
