@@ -13,11 +13,11 @@ if (!input || !output) {
 }
 const runs = [{ soak: JSON.parse(fs.readFileSync(input, 'utf8')), dash: '', name: 'trigger' }];
 if (controlInput && fs.existsSync(controlInput)) {
-  runs.push({ soak: JSON.parse(fs.readFileSync(controlInput, 'utf8')), dash: '5 3', name: "n8n's Webhook node (control)" });
+  runs.push({ soak: JSON.parse(fs.readFileSync(controlInput, 'utf8')), dash: '5 3', name: "n8n's Webhook node" });
 }
-const W = 680;
+const W = 720;
 const H = 320;
-const pad = { left: 56, right: 16, top: 52, bottom: 44 };
+const pad = { left: 56, right: 16, top: 56, bottom: 44 };
 const series = [
   { key: 'webhookRssMiB', label: 'webhook process', color: '#1f77b4' },
   { key: 'workerRssMiB', label: 'worker', color: '#d62728' },
@@ -35,12 +35,15 @@ const main = runs[0].soak;
 lines.push(
   `<text x="${pad.left}" y="16" font-size="12" font-weight="bold">${esc(`Soak: resident memory, ${main.deliveries.toLocaleString('en')} signed deliveries at ${main.achievedRate}/s into queue mode`)}</text>`,
 );
-runs.forEach((r, i) => {
-  const g = r.soak.growthMiBPer1000 || {};
-  lines.push(
-    `<text x="${pad.left}" y="${31 + i * 13}" fill="#555">${esc(`${r.name}${r.dash ? ' (dashed)' : ''}: growth while sending, after ${g.warmupDeliveries} warm-up: webhook ${g.webhook} MiB, worker ${g.worker} MiB per 1,000`)}</text>`,
-  );
-});
+const warmup = (main.growthMiBPer1000 || {}).warmupDeliveries;
+lines.push(`<text x="${pad.left}" y="31" fill="#555">${esc(`growth per 1,000 deliveries while sending (after ${warmup} warm-up):`)}</text>`);
+lines.push(
+  `<text x="${pad.left}" y="44" fill="#555">${esc(
+    runs
+      .map((r) => `${r.name}${r.dash ? ' (dashed)' : ''}: webhook ${r.soak.growthMiBPer1000.webhook} MiB, worker ${r.soak.growthMiBPer1000.worker} MiB`)
+      .join('; '),
+  )}</text>`,
+);
 for (let i = 0; i <= 4; i++) {
   const v = (maxY / 4) * i;
   lines.push(`<line x1="${pad.left}" x2="${W - pad.right}" y1="${y(v)}" y2="${y(v)}" stroke="#ddd"/>`);
