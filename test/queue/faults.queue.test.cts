@@ -515,7 +515,11 @@ describe("when n8n cannot save how a failed execution ended (Postgres refuses th
 		note('unsavedEndConfirmDelivery', { answers: tally(answers.map(outcomeOf)), executions });
 		// The answer comes from the worker's own run (n8n's job-finished message), not the database.
 		expect(answers.filter(acknowledged)).toEqual([]);
-		for (const answer of answers) expect(answer).toMatchObject({ status: 500 });
+		// n8n's answer to the worker's job-finished message for a failed run.
+		for (const answer of answers) {
+			expect(answer).toMatchObject({ status: 500 });
+			expect(JSON.parse((answer as { body: string }).body)).toEqual({ message: 'Workflow execution failed' });
+		}
 		expect(executions).toEqual({ running: DELIVERIES });
 	}, 10 * 60 * 1000);
 });
