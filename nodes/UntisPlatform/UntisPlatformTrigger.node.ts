@@ -261,7 +261,7 @@ export class UntisPlatformTrigger implements INodeType {
 			},
 			{
 				displayName:
-					'The workflow must finish within the platform\'s request timeout, and must tolerate the same event twice (store by tenant ID): a retried event may already have been stored',
+					"The workflow must answer within the platform's request timeout, and must tolerate the same event twice (store by tenant ID): a retried event may already have been stored",
 				name: 'afterWorkflowNotice',
 				type: 'notice',
 				default: '',
