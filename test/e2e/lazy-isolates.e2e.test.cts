@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { fixtureVariant } from './triggerSuite.cjs';
+import { confirmDeliveryVariant, fixtureVariant } from './triggerSuite.cjs';
 
 /* eslint-disable @typescript-eslint/no-require-imports */
 const { startN8n } = require('./harness');
@@ -14,7 +14,7 @@ const sim = require('../../tools/untis-platform-sim/sim.js');
  * The setting README "Running at scale" suggests for throughput, N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE:
  * n8n 2.41 then creates an expression isolate only when an expression is evaluated, and the
  * trigger evaluates none (native resolvers for Acknowledge, node version 1.1). Everything the
- * trigger promises must hold there too: both Acknowledge modes, version 1 workflows, rejections.
+ * trigger promises must hold there too: every Acknowledge mode, version 1 workflows, rejections.
  */
 const ROOT = join(__dirname, '../..');
 type Workflow = ReturnType<typeof fixtureVariant>;
@@ -25,6 +25,7 @@ const afterWorkflow = fixtureVariant('untisLazySafe0001', '0a02', (w) => {
 const version1 = fixtureVariant('untisLazyV1000001', '0a03', (w) => {
 	w.nodes[0].typeVersion = 1;
 });
+const confirm = confirmDeliveryVariant('untisLazyConf0001', '0a04');
 
 const keys = sim.keygen(mkdtempSync(join(tmpdir(), 'untis-lazy-')));
 const privateKey = readFileSync(keys.privatePath, 'utf8');
@@ -52,7 +53,7 @@ beforeAll(async () => {
 		credentials: [
 			{ id: 'untisE2eCred0001', name: 'Untis Platform (e2e)', type: 'untisPlatformApi', data: { environment: 'custom', publicKeys: keys.publicKeyBase64, encryptionKey: randomBytes(32).toString('base64') } },
 		],
-		workflows: [immediately, afterWorkflow, version1],
+		workflows: [immediately, afterWorkflow, version1, confirm],
 		env: { N8N_EXPRESSION_ENGINE: 'vm', N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE: 'true' },
 	});
 }, 15 * 60 * 1000);
@@ -84,6 +85,15 @@ describe('n8n 2.41.1 with N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE=true', () => {
 		expect(answer.body).not.toMatch(/lazy-safe|"started"/);
 	});
 
+	it("When Confirm Delivery Runs: Confirm Delivery's answer, once its execution has run", async () => {
+		const before = n8n.lastExecutionId();
+		const answer = await post(confirm, signed('created', 'lazy-confirm'));
+		expect(answer.status).toBe(200);
+		expect(JSON.parse(answer.body)).toEqual({ received: true, confirmed: true, deliveryId: expect.stringMatching(/^[0-9a-f]{64}$/) });
+		const [execution] = await n8n.waitForExecutions({ workflowId: confirm.id, count: 1, sinceId: before });
+		expect(execution.status).toBe('success');
+	});
+
 	it('a workflow saved with node version 1 works the same', async () => {
 		const before = n8n.lastExecutionId();
 		const answer = await post(version1, signed('deactivation', 'lazy-v1'));
@@ -92,16 +102,16 @@ describe('n8n 2.41.1 with N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE=true', () => {
 		expect(n8n.executionJson(execution.id)['Untis Platform Trigger'][1][0]).toMatchObject({ tenantId: 'lazy-v1', eventType: 'DEACTIVATION' });
 	});
 
-	it('a forged request is answered 401 and starts nothing, in both modes', async () => {
+	it('a forged request is answered 401 and starts nothing, in every mode', async () => {
 		const before = n8n.lastExecutionId();
-		for (const workflow of [immediately, afterWorkflow]) {
+		for (const workflow of [immediately, afterWorkflow, confirm]) {
 			const d = signed('created', 'lazy-forged');
 			const answer = await post(workflow, { body: `${d.body} `, headers: d.headers });
 			expect(answer.status).toBe(401);
 			expect(JSON.parse(answer.body).error).toMatch(/^Signature does not match the body/);
 		}
 		await new Promise((resolve) => setTimeout(resolve, 500));
-		for (const workflow of [immediately, afterWorkflow]) {
+		for (const workflow of [immediately, afterWorkflow, confirm]) {
 			expect(n8n.readExecutions({ workflowId: workflow.id, sinceId: before })).toEqual([]);
 		}
 	});

@@ -46,18 +46,21 @@ const TRIGGER = 'Untis Platform Trigger';
  * Acknowledge When Confirm Delivery Runs: Credentials received -> Confirm Delivery; the
  * Deactivation output reaches no Confirm Delivery (a path that skips it).
  */
-const WORKFLOW_CONFIRM = fixtureVariant('untisE2eConfirm01', '0002', (workflow) => {
-	workflow.nodes[0].parameters.acknowledge = 'confirmDelivery';
-	workflow.nodes.push({
-		id: '5c0e1c9a-0002-4000-8000-000000000004',
-		name: 'Confirm delivery',
-		type: 'n8n-nodes-untis-platform.untisPlatform',
-		typeVersion: 1,
-		position: [440, -100],
-		parameters: { operation: 'confirmDelivery' },
+export function confirmDeliveryVariant(id: string, prefix: string): FixtureWorkflow {
+	return fixtureVariant(id, prefix, (workflow) => {
+		workflow.nodes[0].parameters.acknowledge = 'confirmDelivery';
+		workflow.nodes.push({
+			id: `5c0e1c9a-${prefix}-4000-8000-000000000004`,
+			name: 'Confirm delivery',
+			type: 'n8n-nodes-untis-platform.untisPlatform',
+			typeVersion: 1,
+			position: [440, -100],
+			parameters: { operation: 'confirmDelivery' },
+		});
+		workflow.connections['Credentials received'] = { main: [[{ node: 'Confirm delivery', type: 'main', index: 0 }]] };
 	});
-	workflow.connections['Credentials received'] = { main: [[{ node: 'Confirm delivery', type: 'main', index: 0 }]] };
-});
+}
+const WORKFLOW_CONFIRM = confirmDeliveryVariant('untisE2eConfirm01', '0002');
 
 type Json = Record<string, unknown>;
 interface N8n {
