@@ -23,7 +23,7 @@ module.exports = {
 			roots: ['<rootDir>/test/unit'],
 			testMatch: ['**/*.test.cts'],
 			// TypeScript wants '.cjs' in imports of .cts files; jest resolves them to the sources.
-			moduleNameMapper: { '^(\\.\\./helpers/(?:platform|webhookContext))\\.cjs$': '$1' },
+			moduleNameMapper: { '^(\\.\\./helpers/(?:platform|webhookContext|untisApiMock))\\.cjs$': '$1' },
 		},
 		{
 			...common,

@@ -131,10 +131,9 @@ describe('Acknowledge: when Confirm Delivery runs', () => {
 });
 
 describe.each([
-	['after the workflow succeeds', 'safe'],
-	['when Confirm Delivery runs', 'confirm'],
-])('Acknowledge: %s, like every waiting mode', (_mode, name) => {
-	const [good, broken] = name === 'safe' ? [safe, brokenSafe] : [confirm, brokenConfirm];
+	['after the workflow succeeds', 'safe', safe, brokenSafe],
+	['when Confirm Delivery runs', 'confirm', confirm, brokenConfirm],
+])('Acknowledge: %s, like every waiting mode', (_mode, name, good, broken) => {
 
 	it('a failing storage step answers 500, so the platform sends the event again', async () => {
 		const before = n8n.lastExecutionId();

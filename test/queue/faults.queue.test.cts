@@ -4,6 +4,8 @@ import { Agent, get } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import type { QueueProcess } from '../helpers/queueProcess.cjs';
+
 /* eslint-disable @typescript-eslint/no-require-imports */
 const { startQueueCluster } = require('../../scripts/n8n/queue/queue-cluster');
 const { startNginx, startReencodingProxy } = require('../../scripts/n8n/queue/nginx');
@@ -55,18 +57,7 @@ type Ledger = {
 	storedWithoutAcknowledgement: number;
 	answers: Record<string, number>;
 };
-interface Proc {
-	role: string;
-	port: number;
-	baseUrl: string;
-	startSeconds: number;
-	pid(): number | null;
-	start(): Promise<Proc>;
-	stop(o?: { signal?: string; timeoutMs?: number }): Promise<{ forced: boolean; ms: number }>;
-	kill(signal?: string): Promise<{ gone: boolean; ms: number }>;
-	isRunning(): boolean;
-	logText(): string;
-}
+type Proc = QueueProcess;
 interface Cluster {
 	main: Proc;
 	webhook: Proc;

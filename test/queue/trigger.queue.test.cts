@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { sealerFor } from '../../nodes/UntisPlatform/core/sealing';
+import type { QueueProcess } from '../helpers/queueProcess.cjs';
 
 /* eslint-disable @typescript-eslint/no-require-imports */
 const { startQueueCluster } = require('../../scripts/n8n/queue/queue-cluster');
@@ -61,17 +62,7 @@ const REPORT = join(ROOT, '.ci-results', 'queue-report.txt');
 
 type Json = Record<string, unknown>;
 type Row = { id: number; status: string; workflowId: string; startedAt: string | null; stoppedAt: string | null };
-interface Proc {
-	port: number;
-	baseUrl: string;
-	startSeconds: number;
-	installedPackage: { name: string; version: string } | null;
-	start(): Promise<Proc>;
-	stop(o?: { signal?: string; timeoutMs?: number }): Promise<{ forced: boolean; ms: number }>;
-	kill(signal?: string): Promise<{ gone: boolean; ms: number }>;
-	isRunning(): boolean;
-	logText(): string;
-}
+type Proc = QueueProcess;
 interface Cluster {
 	main: Proc;
 	webhook: Proc;

@@ -12,6 +12,7 @@ import { baseUrlOf, buildTokenRequest, readTokenResponse } from '../../nodes/Unt
 import { manualCredentialsItem } from '../../nodes/UntisPlatform/core/manualEntry';
 import { deliveryIdsFor } from '../../nodes/UntisPlatform/core/deliveryIds';
 import { ENCRYPTION_KEY } from '../helpers/platform.cjs';
+import { fetchLikeN8n } from '../helpers/untisApiMock.cjs';
 
 const node = new UntisPlatform();
 const sealer = sealerFor(ENCRYPTION_KEY);
@@ -53,29 +54,6 @@ afterAll(() => {
 });
 beforeEach(() => (seen.length = 0));
 
-/** n8n's httpRequest, reduced to what the node asks of it (returnFullResponse, ignoreHttpStatusErrors, timeout). */
-async function httpRequest(options: { method: string; url: string; headers: Record<string, string>; body: string; timeout: number }) {
-	const response = await fetch(options.url, {
-		method: options.method,
-		headers: options.headers,
-		body: options.body,
-		signal: AbortSignal.timeout(options.timeout),
-	}).catch((error: Error) => {
-		throw Object.assign(new Error(error.name === 'TimeoutError' ? 'timeout of request exceeded' : error.message), {
-			code: error.name === 'TimeoutError' ? 'ECONNABORTED' : 'ECONNREFUSED',
-			config: { headers: options.headers },
-		});
-	});
-	const text = await response.text();
-	let body: unknown = text;
-	try {
-		body = JSON.parse(text);
-	} catch {
-		// n8n hands non-JSON bodies over as text
-	}
-	return { statusCode: response.status, body };
-}
-
 let credentialReads = 0;
 /** The credential's sealing keys for the next run() calls; reset before each test. */
 let sealingKeys: { encryptionKey: string; previousEncryptionKeys?: string } = { encryptionKey: ENCRYPTION_KEY };
@@ -96,7 +74,7 @@ async function run(items: IDataObject[], parameters: IDataObject, { continueOnFa
 		},
 		getNode: () => ({ name: 'Untis Platform', type: 'untisPlatform', typeVersion: 1 }),
 		continueOnFail: () => continueOnFail,
-		helpers: { httpRequest },
+		helpers: { httpRequest: fetchLikeN8n },
 	} as unknown as IExecuteFunctions;
 	const [output] = await node.execute.call(context);
 	return output.map((item: INodeExecutionData) => item.json);

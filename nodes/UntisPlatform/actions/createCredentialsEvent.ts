@@ -5,7 +5,7 @@ import type { SecretsMode } from '../core/delivery';
 import { deliveryIdsFor } from '../core/deliveryIds';
 import { manualCredentialsItem } from '../core/manualEntry';
 import { forOperation, type Operation } from './operation';
-import { opened, secretsPolicy, type SealerOf } from './sealerOf';
+import { opened, secretsField, secretsPolicy, type SealerOf } from './sealerOf';
 
 async function execute(context: IExecuteFunctions, index: number, _item: unknown, sealer: SealerOf): Promise<IDataObject> {
 	const tenantId = context.getNodeParameter('tenantId', index);
@@ -63,19 +63,7 @@ export const createCredentialsEvent: Operation = {
 			description: 'The platform password (the second value, not the secret); a sealed value of this tenant is opened and sealed again',
 			displayOptions: show,
 		},
-		{
-			displayName: 'Secrets',
-			name: 'secrets',
-			type: 'options',
-			options: [
-				{ name: 'Seal (Recommended)', value: 'seal', description: 'Encrypted like the trigger does' },
-				{ name: 'Plain', value: 'plain', description: 'Stored in plain text in the execution history' },
-				{ name: 'Omit', value: 'omit', description: 'Set to null' },
-			],
-			default: 'seal',
-			description: 'How secret and password appear in the output, as in the trigger',
-			displayOptions: show,
-		},
+		secretsField('createCredentialsEvent'),
 		{
 			displayName: 'Additional Fields',
 			name: 'additionalFields',

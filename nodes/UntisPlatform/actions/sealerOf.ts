@@ -1,4 +1,4 @@
-import type { IExecuteFunctions } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import type { CredentialData } from '../core/credentialCheck';
 import type { SecretsMode, SecretsPolicy } from '../core/delivery';
@@ -13,6 +13,23 @@ export function lazySealer(context: IExecuteFunctions): SealerOf {
 		(sealer ??= context
 			.getCredentials('untisPlatformApi')
 			.then((credential) => sealerForCredential(credential as unknown as CredentialData)));
+}
+
+/** The Secrets setting of the operations that output a credentials item, read by secretsPolicy. */
+export function secretsField(operation: string): INodeProperties {
+	return {
+		displayName: 'Secrets',
+		name: 'secrets',
+		type: 'options',
+		options: [
+			{ name: 'Seal (Recommended)', value: 'seal', description: "Encrypted with the credential's Encryption Key, as the trigger does" },
+			{ name: 'Plain', value: 'plain', description: 'Stored in plain text in the execution history' },
+			{ name: 'Omit', value: 'omit', description: 'Set to null' },
+		],
+		default: 'seal',
+		description: 'How secret and password appear in the output, as in the trigger',
+		displayOptions: { show: { operation: [operation] } },
+	};
 }
 
 export async function secretsPolicy(mode: SecretsMode, sealer: SealerOf): Promise<SecretsPolicy> {

@@ -7,7 +7,7 @@ import { keyRingFor } from '../core/keys';
 import { Rejection } from '../core/rejections';
 import { additionalAlgorithmsOption, algorithmsFrom, includePayloadOption } from '../shared/verificationOptions';
 import { forOperation, type Operation } from './operation';
-import { secretsPolicy, type SealerOf } from './sealerOf';
+import { secretsField, secretsPolicy, type SealerOf } from './sealerOf';
 
 /**
  * The trigger's verification for vendors who keep n8n's Webhook node in front (to answer with
@@ -129,19 +129,7 @@ export const verifySignature: Operation = {
 			description: "The request's Algorithm header, e.g. SHA256withRSA",
 			displayOptions: show,
 		},
-		{
-			displayName: 'Secrets',
-			name: 'secrets',
-			type: 'options',
-			options: [
-				{ name: 'Seal (Recommended)', value: 'seal', description: "Encrypted with the credential's Encryption Key, as the trigger does" },
-				{ name: 'Plain', value: 'plain', description: 'Stored in plain text in the execution history' },
-				{ name: 'Omit', value: 'omit', description: 'Set to null' },
-			],
-			default: 'seal',
-			description: 'How secret and password appear in the output, as in the trigger',
-			displayOptions: show,
-		},
+		secretsField('verifySignature'),
 		{
 			displayName:
 				"Plain secrets are stored unencrypted in n8n's execution history and shown to everyone who can open this workflow's executions",

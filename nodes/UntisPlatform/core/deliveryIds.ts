@@ -37,30 +37,34 @@ export class DeliveryIdKeyError extends Error {
 	}
 }
 
+/**
+ * The DeliveryIds of a credential's Encryption Key. Throws when the key is unusable: every Secrets
+ * mode needs it, because an unkeyed id would be the oracle again.
+ */
+export function keyedDeliveryIds(encryptionKey: string | undefined): DeliveryIds {
+	let raw: Buffer | undefined;
+	let problem = '';
+	try {
+		raw = parseEncryptionKey(encryptionKey);
+	} catch (error) {
+		problem = (error as Error).message;
+	}
+	// Thrown outside the catch: the core reports its own error type, not n8n's.
+	if (!raw) {
+		throw new DeliveryIdKeyError(`deliveryId is keyed with the credential's Encryption Key, which every Secrets setting needs: ${problem}`);
+	}
+	return new DeliveryIds(raw);
+}
+
 const MAX_CACHED = 64;
 const cache = new Map<string, DeliveryIds>();
 
-/**
- * One DeliveryIds per distinct Encryption Key, derived once rather than per request. Throws when
- * the key is unusable: every Secrets mode needs it, because an unkeyed id would be the oracle again.
- */
+/** keyedDeliveryIds, derived once per distinct Encryption Key rather than per item. */
 export function deliveryIdsFor(encryptionKey: string | undefined): DeliveryIds {
 	const cacheKey = encryptionKey ?? '';
 	let ids = cache.get(cacheKey);
 	if (!ids) {
-		let raw: Buffer | undefined;
-		let problem = '';
-		try {
-			raw = parseEncryptionKey(encryptionKey);
-		} catch (error) {
-			problem = (error as Error).message;
-		}
-		if (!raw) {
-			throw new DeliveryIdKeyError(
-				`deliveryId is keyed with the credential's Encryption Key, which every Secrets setting needs: ${problem}`,
-			);
-		}
-		ids = new DeliveryIds(raw);
+		ids = keyedDeliveryIds(encryptionKey);
 		if (cache.size >= MAX_CACHED) cache.clear();
 		cache.set(cacheKey, ids);
 	}

@@ -1,5 +1,5 @@
 import type { CredentialData } from './credentialCheck';
-import { DeliveryIdKeyError, DeliveryIds } from './deliveryIds';
+import { keyedDeliveryIds, type DeliveryIds } from './deliveryIds';
 import { keyRingFor, type VerificationKey } from './keys';
 import { Sealer, parseEncryptionKey } from './sealing';
 
@@ -15,19 +15,19 @@ export interface TriggerCredential {
 	deliveryIds: DeliveryIds | Error;
 }
 
+// Not sealerFor/deliveryIdsFor: their memos are keyed by the key's text, which this cache must not hold.
 export function deriveTriggerCredential(credential: CredentialData): TriggerCredential {
-	let sealer: Sealer | Error;
-	let deliveryIds: DeliveryIds | Error;
+	return {
+		keys: keyRingFor(credential),
+		sealer: orError(() => new Sealer(parseEncryptionKey(credential.encryptionKey))),
+		deliveryIds: orError(() => keyedDeliveryIds(credential.encryptionKey)),
+	};
+}
+
+function orError<T>(derive: () => T): T | Error {
 	try {
-		// Not sealerFor/deliveryIdsFor: their memos are keyed by the key's text, which this cache must not hold.
-		const encryptionKey = parseEncryptionKey(credential.encryptionKey);
-		sealer = new Sealer(encryptionKey);
-		deliveryIds = new DeliveryIds(encryptionKey);
+		return derive();
 	} catch (error) {
-		sealer = error as Error;
-		deliveryIds = new DeliveryIdKeyError(
-			`deliveryId is keyed with the credential's Encryption Key, which every Secrets setting needs: ${(error as Error).message}`,
-		);
+		return error as Error;
 	}
-	return { keys: keyRingFor(credential), sealer, deliveryIds };
 }
