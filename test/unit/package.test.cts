@@ -38,6 +38,27 @@ describe('the package as n8n loads it', () => {
 		}
 	});
 
+	it('every Secrets setting of both nodes shows a notice when set to Plain, and only then', () => {
+		type Property = { name: string; type: string; options?: Array<{ value: unknown }>; displayOptions?: { show?: Record<string, unknown[]> } };
+		let checked = 0;
+		for (const name of ['untisPlatformTrigger', 'untisPlatform']) {
+			const { properties } = (loader.nodeTypes[name].type as unknown as { description: { properties: Property[] } }).description;
+			for (const secrets of properties.filter((p) => p.name === 'secrets' && p.options?.some((o) => o.value === 'plain'))) {
+				const operation = secrets.displayOptions?.show?.operation;
+				const notices = properties.filter(
+					(p) =>
+						p.type === 'notice' &&
+						JSON.stringify(p.displayOptions?.show?.secrets) === '["plain"]' &&
+						JSON.stringify(p.displayOptions?.show?.operation) === JSON.stringify(operation),
+				);
+				expect({ node: name, operation, notices: notices.length }).toEqual({ node: name, operation, notices: 1 });
+				checked++;
+			}
+		}
+		// The trigger, Create Credentials Event and Verify Signature.
+		expect(checked).toBe(3);
+	});
+
 	it('describes the trigger as the conventions ask', () => {
 		const { description } = loader.nodeTypes.untisPlatformTrigger.type as unknown as {
 			description: Record<string, unknown> & { properties: Array<Record<string, unknown>> };

@@ -5,7 +5,7 @@ import type { SecretsMode } from '../core/delivery';
 import { deliveryIdsFor } from '../core/deliveryIds';
 import { manualCredentialsItem } from '../core/manualEntry';
 import { forOperation, type Operation } from './operation';
-import { opened, secretsField, secretsPolicy, type SealerOf } from './sealerOf';
+import { opened, secretsFields, secretsPolicy, type SealerOf } from './sealerOf';
 
 async function execute(context: IExecuteFunctions, index: number, _item: unknown, sealer: SealerOf): Promise<IDataObject> {
 	const tenantId = context.getNodeParameter('tenantId', index);
@@ -63,7 +63,7 @@ export const createCredentialsEvent: Operation = {
 			description: 'The platform password (the second value, not the secret); a sealed value of this tenant is opened and sealed again',
 			displayOptions: show,
 		},
-		secretsField('createCredentialsEvent'),
+		...secretsFields('createCredentialsEvent', 'manualPlainNotice'),
 		{
 			displayName: 'Additional Fields',
 			name: 'additionalFields',

@@ -15,21 +15,34 @@ export function lazySealer(context: IExecuteFunctions): SealerOf {
 			.then((credential) => sealerForCredential(credential as unknown as CredentialData)));
 }
 
-/** The Secrets setting of the operations that output a credentials item, read by secretsPolicy. */
-export function secretsField(operation: string): INodeProperties {
-	return {
-		displayName: 'Secrets',
-		name: 'secrets',
-		type: 'options',
-		options: [
-			{ name: 'Seal (Recommended)', value: 'seal', description: "Encrypted with the credential's Encryption Key, as the trigger does" },
-			{ name: 'Plain', value: 'plain', description: 'Stored in plain text in the execution history' },
-			{ name: 'Omit', value: 'omit', description: 'Set to null' },
-		],
-		default: 'seal',
-		description: 'How secret and password appear in the output, as in the trigger',
-		displayOptions: { show: { operation: [operation] } },
-	};
+/**
+ * The Secrets setting of the operations that output a credentials item (read by secretsPolicy),
+ * and the notice that Plain, which weakens it, shows.
+ */
+export function secretsFields(operation: string, noticeName: string): INodeProperties[] {
+	return [
+		{
+			displayName: 'Secrets',
+			name: 'secrets',
+			type: 'options',
+			options: [
+				{ name: 'Seal (Recommended)', value: 'seal', description: "Encrypted with the credential's Encryption Key, as the trigger does" },
+				{ name: 'Plain', value: 'plain', description: 'Stored in plain text in the execution history' },
+				{ name: 'Omit', value: 'omit', description: 'Set to null' },
+			],
+			default: 'seal',
+			description: 'How secret and password appear in the output, as in the trigger',
+			displayOptions: { show: { operation: [operation] } },
+		},
+		{
+			displayName:
+				"Plain secrets are stored unencrypted in n8n's execution history and shown to everyone who can open this workflow's executions",
+			name: noticeName,
+			type: 'notice',
+			default: '',
+			displayOptions: { show: { operation: [operation], secrets: ['plain'] } },
+		},
+	];
 }
 
 export async function secretsPolicy(mode: SecretsMode, sealer: SealerOf): Promise<SecretsPolicy> {

@@ -7,7 +7,7 @@ import { keyRingFor } from '../core/keys';
 import { Rejection } from '../core/rejections';
 import { additionalAlgorithmsOption, algorithmsFrom, includePayloadOption } from '../shared/verificationOptions';
 import { forOperation, type Operation } from './operation';
-import { secretsField, secretsPolicy, type SealerOf } from './sealerOf';
+import { secretsFields, secretsPolicy, type SealerOf } from './sealerOf';
 
 /**
  * The trigger's verification for vendors who keep n8n's Webhook node in front (to answer with
@@ -129,15 +129,7 @@ export const verifySignature: Operation = {
 			description: "The request's Algorithm header, e.g. SHA256withRSA",
 			displayOptions: show,
 		},
-		secretsField('verifySignature'),
-		{
-			displayName:
-				"Plain secrets are stored unencrypted in n8n's execution history and shown to everyone who can open this workflow's executions",
-			name: 'verifyPlainNotice',
-			type: 'notice',
-			default: '',
-			displayOptions: { show: { operation: ['verifySignature'], secrets: ['plain'] } },
-		},
+		...secretsFields('verifySignature', 'verifyPlainNotice'),
 		{
 			displayName: 'Options',
 			name: 'options',
