@@ -12,7 +12,7 @@ const path = require('node:path');
 
 const ROOT = path.join(__dirname, '..');
 const { UntisPlatformTrigger } = require(path.join(ROOT, 'dist/nodes/UntisPlatform/UntisPlatformTrigger.node.js'));
-const { buildKeyRing } = require(path.join(ROOT, 'dist/nodes/UntisPlatform/core/keys.js'));
+const { buildKeyRing } = require(path.join(ROOT, 'dist/nodes/UntisPlatform/core/webhook/keys.js'));
 const sim = require(path.join(ROOT, 'tools/untis-platform-sim/sim.js'));
 
 const arg = (name, fallback) => {

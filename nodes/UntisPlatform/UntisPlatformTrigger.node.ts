@@ -9,23 +9,23 @@ import {
 	type IWebhookResponseData,
 } from 'n8n-workflow';
 
-import { CredentialCache, type CachedCredential } from './core/credentialCache';
-import type { CredentialData } from './core/credentialCheck';
+import { CredentialCache, type CachedCredential } from './core/webhook/credentialCache';
+import type { CredentialData } from './core/webhook/credentialCheck';
 import {
 	receiveDelivery,
 	type Delivery,
 	type ReceiveOptions,
 	type SecretsMode,
-} from './core/delivery';
+} from './core/webhook/delivery';
 import {
 	CREDENTIALS_EVENT_TYPES,
 	DEACTIVATION_EVENT_TYPES,
 	V1_EVENT_TYPE,
-} from './core/events';
-import { bodyReadRejection } from './core/bodyRead';
-import { dependsOnKeys, Rejection } from './core/rejections';
-import { deriveTriggerCredential, type TriggerCredential } from './core/triggerCredential';
-import type { Sealer } from './core/sealing';
+} from './core/webhook/events';
+import { bodyReadRejection } from './core/webhook/bodyRead';
+import { dependsOnKeys, Rejection } from './core/webhook/rejections';
+import { deriveTriggerCredential, type TriggerCredential } from './core/webhook/triggerCredential';
+import type { Sealer } from './core/sealing/sealing';
 import { ACK_AFTER_WORKFLOW, ACK_CONFIRM_DELIVERY, ACK_IMMEDIATELY, acknowledgeResponseFields } from './shared/acknowledge';
 import { untisPlatformApiTest } from './shared/credentialTest';
 import { additionalAlgorithmsOption, algorithmsFrom, includePayloadOption } from './shared/verificationOptions';
@@ -47,7 +47,7 @@ const credentialOf = (context: IWebhookFunctions | IHookFunctions) =>
 
 /**
  * What each published trigger derived from its credential, kept between requests (semantics in
- * core/credentialCache.ts and the README): the credential is read again after 60 s, after a
+ * core/webhook/credentialCache.ts and the README): the credential is read again after 60 s, after a
  * verification failure (at most once a second), and on every activation.
  */
 const credentials = new CredentialCache<TriggerCredential, CredentialData>(deriveTriggerCredential);

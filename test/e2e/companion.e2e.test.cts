@@ -5,7 +5,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { sealerFor } from '../../nodes/UntisPlatform/core/sealing';
+import { sealerFor } from '../../nodes/UntisPlatform/core/sealing/sealing';
 
 /* eslint-disable @typescript-eslint/no-require-imports */
 const { startN8n } = require('./harness');

@@ -5,7 +5,7 @@ import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { sealerFor, sealedKeyId } from '../../nodes/UntisPlatform/core/sealing';
+import { sealerFor, sealedKeyId } from '../../nodes/UntisPlatform/core/sealing/sealing';
 
 /* eslint-disable @typescript-eslint/no-require-imports */
 const { startN8n } = require('./harness');

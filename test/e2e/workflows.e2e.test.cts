@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { sealerFor } from '../../nodes/UntisPlatform/core/sealing';
+import { sealerFor } from '../../nodes/UntisPlatform/core/sealing/sealing';
 import type { UntisApiMock } from '../helpers/untisApiMock.cjs';
 
 /* eslint-disable @typescript-eslint/no-require-imports */

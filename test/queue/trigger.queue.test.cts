@@ -4,7 +4,7 @@ import { Agent } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { sealerFor } from '../../nodes/UntisPlatform/core/sealing';
+import { sealerFor } from '../../nodes/UntisPlatform/core/sealing/sealing';
 import type { QueueProcess } from '../helpers/queueProcess.cjs';
 
 /* eslint-disable @typescript-eslint/no-require-imports */

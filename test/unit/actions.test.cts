@@ -7,10 +7,10 @@ import { UntisPlatform } from '../../dist/nodes/UntisPlatform/UntisPlatform.node
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { sealedKeyId, sealerFor } from '../../nodes/UntisPlatform/core/sealing';
-import { baseUrlOf, buildTokenRequest, readTokenResponse } from '../../nodes/UntisPlatform/core/token';
-import { manualCredentialsItem } from '../../nodes/UntisPlatform/core/manualEntry';
-import { deliveryIdsFor } from '../../nodes/UntisPlatform/core/deliveryIds';
+import { sealedKeyId, sealerFor } from '../../nodes/UntisPlatform/core/sealing/sealing';
+import { baseUrlOf, buildTokenRequest, readTokenResponse } from '../../nodes/UntisPlatform/core/api/token';
+import { manualCredentialsItem } from '../../nodes/UntisPlatform/core/webhook/manualEntry';
+import { deliveryIdsFor } from '../../nodes/UntisPlatform/core/webhook/deliveryIds';
 import { ENCRYPTION_KEY } from '../helpers/platform.cjs';
 import { fetchLikeN8n } from '../helpers/untisApiMock.cjs';
 

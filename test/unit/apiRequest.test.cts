@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { UntisPlatform } from '../../dist/nodes/UntisPlatform/UntisPlatform.node';
-import { sealerFor } from '../../nodes/UntisPlatform/core/sealing';
+import { sealerFor } from '../../nodes/UntisPlatform/core/sealing/sealing';
 import { ENCRYPTION_KEY, keyPair, signedRequest, createdPayload } from '../helpers/platform.cjs';
 import type { UntisApiMock } from '../helpers/untisApiMock.cjs';
 

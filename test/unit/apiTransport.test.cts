@@ -1,8 +1,8 @@
-import { apiBaseProblem, DEFAULT_API_BASES, describeApiBase, resolveApiBase, tenantHostBase } from '../../nodes/UntisPlatform/core/apiBase';
-import { apiUrl, callApi, requestToken, retryAfterSeconds, type Transport } from '../../nodes/UntisPlatform/core/apiTransport';
-import { readAllPages } from '../../nodes/UntisPlatform/core/paging';
-import { inactiveTenantProblem } from '../../nodes/UntisPlatform/core/tenantGuard';
-import { TokenCache } from '../../nodes/UntisPlatform/core/tokenCache';
+import { apiBaseProblem, DEFAULT_API_BASES, describeApiBase, resolveApiBase, tenantHostBase } from '../../nodes/UntisPlatform/core/api/apiBase';
+import { apiUrl, callApi, requestToken, retryAfterSeconds, type Transport } from '../../nodes/UntisPlatform/core/api/apiTransport';
+import { readAllPages } from '../../nodes/UntisPlatform/core/api/paging';
+import { inactiveTenantProblem } from '../../nodes/UntisPlatform/core/api/tenantGuard';
+import { TokenCache } from '../../nodes/UntisPlatform/core/api/tokenCache';
 import type { UntisApiMock } from '../helpers/untisApiMock.cjs';
 
 // A type-only import is erased; jest's module map knows only the older helpers, so load it by its file name.

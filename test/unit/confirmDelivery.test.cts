@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, IExecuteResponsePromiseData, INode
 
 import { UntisPlatform } from '../../dist/nodes/UntisPlatform/UntisPlatform.node';
 import { UntisPlatformTrigger } from '../../dist/nodes/UntisPlatform/UntisPlatformTrigger.node';
-import { confirmationOf, confirmingTriggerProblem } from '../../nodes/UntisPlatform/core/confirmation';
+import { confirmationOf, confirmingTriggerProblem } from '../../nodes/UntisPlatform/core/webhook/confirmation';
 
 /**
  * Acknowledge "When Confirm Delivery Runs": the trigger leaves the answer to the companion node's

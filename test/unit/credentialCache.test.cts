@@ -3,7 +3,7 @@ import {
 	CREDENTIAL_MIN_REREAD_MS,
 	CredentialCache,
 	fingerprintOf,
-} from '../../nodes/UntisPlatform/core/credentialCache';
+} from '../../nodes/UntisPlatform/core/webhook/credentialCache';
 
 /*
  * The cache's rules with an injected clock: nothing here waits for real time.

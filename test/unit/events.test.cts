@@ -1,5 +1,5 @@
-import { filterKeyOf, parseEvent } from '../../nodes/UntisPlatform/core/events';
-import { Rejection } from '../../nodes/UntisPlatform/core/rejections';
+import { filterKeyOf, parseEvent } from '../../nodes/UntisPlatform/core/webhook/events';
+import { Rejection } from '../../nodes/UntisPlatform/core/webhook/rejections';
 import { createdPayload, deactivationPayload, v1Payload } from '../helpers/platform.cjs';
 
 const parse = (payload: unknown) =>

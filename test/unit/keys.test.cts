@@ -1,15 +1,15 @@
 import { generateKeyPairSync } from 'node:crypto';
 
-import { checkCredential } from '../../nodes/UntisPlatform/core/credentialCheck';
+import { checkCredential } from '../../nodes/UntisPlatform/core/webhook/credentialCheck';
 import {
 	buildKeyRing,
 	KeyConfigError,
 	keyRingFor,
 	MAX_PUBLIC_KEYS_LENGTH,
 	parsePublicKeys,
-} from '../../nodes/UntisPlatform/core/keys';
-import { PUBLISHED_KEYS } from '../../nodes/UntisPlatform/core/publishedKeys';
-import { sealerFor } from '../../nodes/UntisPlatform/core/sealing';
+} from '../../nodes/UntisPlatform/core/webhook/keys';
+import { PUBLISHED_KEYS } from '../../nodes/UntisPlatform/core/webhook/publishedKeys';
+import { sealerFor } from '../../nodes/UntisPlatform/core/sealing/sealing';
 import { ENCRYPTION_KEY, keyPair } from '../helpers/platform.cjs';
 
 const a = keyPair('a');

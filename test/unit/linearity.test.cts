@@ -1,9 +1,9 @@
-import { isEmailAddress, manualCredentialsItem } from '../../nodes/UntisPlatform/core/manualEntry';
-import { deliveryIdsFor } from '../../nodes/UntisPlatform/core/deliveryIds';
-import { checkCredential } from '../../nodes/UntisPlatform/core/credentialCheck';
-import { keyBlocks, parsePublicKeys } from '../../nodes/UntisPlatform/core/keys';
-import { quoteHeader } from '../../nodes/UntisPlatform/core/signature';
-import { baseUrlOf, hostProblem } from '../../nodes/UntisPlatform/core/token';
+import { isEmailAddress, manualCredentialsItem } from '../../nodes/UntisPlatform/core/webhook/manualEntry';
+import { deliveryIdsFor } from '../../nodes/UntisPlatform/core/webhook/deliveryIds';
+import { checkCredential } from '../../nodes/UntisPlatform/core/webhook/credentialCheck';
+import { keyBlocks, parsePublicKeys } from '../../nodes/UntisPlatform/core/webhook/keys';
+import { quoteHeader } from '../../nodes/UntisPlatform/core/webhook/signature';
+import { baseUrlOf, hostProblem } from '../../nodes/UntisPlatform/core/api/token';
 import { ENCRYPTION_KEY } from '../helpers/platform.cjs';
 
 /**

@@ -24,7 +24,7 @@ function loadProcess() {
 		// eslint-disable-next-line @typescript-eslint/no-require-imports
 		trigger = require('../../dist/nodes/UntisPlatform/UntisPlatformTrigger.node');
 		// eslint-disable-next-line @typescript-eslint/no-require-imports
-		sealing = require('../../dist/nodes/UntisPlatform/core/sealing');
+		sealing = require('../../dist/nodes/UntisPlatform/core/sealing/sealing');
 	});
 	return { node: new trigger.UntisPlatformTrigger(), sealing };
 }

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 
 import fc from 'fast-check';
 
-import { resealFields } from '../../nodes/UntisPlatform/core/reseal';
+import { resealFields } from '../../nodes/UntisPlatform/core/sealing/reseal';
 import {
 	associatedData,
 	isSealed,
@@ -17,7 +17,7 @@ import {
 	sealedKeyId,
 	SEAL_V1_PREFIX,
 	SEAL_V2_PREFIX,
-} from '../../nodes/UntisPlatform/core/sealing';
+} from '../../nodes/UntisPlatform/core/sealing/sealing';
 import { ENCRYPTION_KEY } from '../helpers/platform.cjs';
 
 const sealer = sealerFor(ENCRYPTION_KEY);

@@ -4,13 +4,13 @@ import type { IHookFunctions } from 'n8n-workflow';
 
 import { UntisPlatform } from '../../dist/nodes/UntisPlatform/UntisPlatform.node';
 import { UntisPlatformTrigger } from '../../dist/nodes/UntisPlatform/UntisPlatformTrigger.node';
-import { parseEvent } from '../../nodes/UntisPlatform/core/events';
-import { manualCredentialsItem } from '../../nodes/UntisPlatform/core/manualEntry';
-import { buildKeyRing } from '../../nodes/UntisPlatform/core/keys';
-import { Rejection } from '../../nodes/UntisPlatform/core/rejections';
-import { deliveryIdsFor } from '../../nodes/UntisPlatform/core/deliveryIds';
-import { sealerFor } from '../../nodes/UntisPlatform/core/sealing';
-import { verifySignature, type AlgorithmName } from '../../nodes/UntisPlatform/core/signature';
+import { parseEvent } from '../../nodes/UntisPlatform/core/webhook/events';
+import { manualCredentialsItem } from '../../nodes/UntisPlatform/core/webhook/manualEntry';
+import { buildKeyRing } from '../../nodes/UntisPlatform/core/webhook/keys';
+import { Rejection } from '../../nodes/UntisPlatform/core/webhook/rejections';
+import { deliveryIdsFor } from '../../nodes/UntisPlatform/core/webhook/deliveryIds';
+import { sealerFor } from '../../nodes/UntisPlatform/core/sealing/sealing';
+import { verifySignature, type AlgorithmName } from '../../nodes/UntisPlatform/core/webhook/signature';
 import {
 	createdPayload,
 	deactivationPayload,

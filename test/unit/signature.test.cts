@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 
-import { buildKeyRing } from '../../nodes/UntisPlatform/core/keys';
-import { Rejection } from '../../nodes/UntisPlatform/core/rejections';
-import { isStrictBase64, verifySignature, type SignedRequest, type Verified } from '../../nodes/UntisPlatform/core/signature';
+import { buildKeyRing } from '../../nodes/UntisPlatform/core/webhook/keys';
+import { Rejection } from '../../nodes/UntisPlatform/core/webhook/rejections';
+import { isStrictBase64, verifySignature, type SignedRequest, type Verified } from '../../nodes/UntisPlatform/core/webhook/signature';
 import { createdPayload, keyPair, signBody, signedRequest } from '../helpers/platform.cjs';
 
 const platform = keyPair('platform');

@@ -6,10 +6,10 @@ import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { receiveDelivery } from '../../nodes/UntisPlatform/core/delivery';
-import { deliveryIdsFor } from '../../nodes/UntisPlatform/core/deliveryIds';
-import { keyRingFor } from '../../nodes/UntisPlatform/core/keys';
-import { Rejection } from '../../nodes/UntisPlatform/core/rejections';
+import { receiveDelivery } from '../../nodes/UntisPlatform/core/webhook/delivery';
+import { deliveryIdsFor } from '../../nodes/UntisPlatform/core/webhook/deliveryIds';
+import { keyRingFor } from '../../nodes/UntisPlatform/core/webhook/keys';
+import { Rejection } from '../../nodes/UntisPlatform/core/webhook/rejections';
 import { ENCRYPTION_KEY } from '../helpers/platform.cjs';
 
 // The sender is plain JavaScript beside the package (see tools/untis-platform-sim/sim.js).

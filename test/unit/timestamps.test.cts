@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 
-import { isoTimestamp } from '../../nodes/UntisPlatform/core/timestamps';
+import { isoTimestamp } from '../../nodes/UntisPlatform/core/webhook/timestamps';
 
 describe('receivedAt: isoTimestamp', () => {
 	it('equals Date#toISOString for any millisecond from 1970 to 9999', () => {

@@ -9,7 +9,7 @@ import {
 
 // The built node, exactly as n8n loads it from dist/.
 import { UntisPlatformTrigger } from '../../dist/nodes/UntisPlatform/UntisPlatformTrigger.node';
-import { sealerFor } from '../../nodes/UntisPlatform/core/sealing';
+import { sealerFor } from '../../nodes/UntisPlatform/core/sealing/sealing';
 import {
 	createdPayload,
 	deactivationPayload,

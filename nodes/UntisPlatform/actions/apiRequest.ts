@@ -1,8 +1,8 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { ApiError, callApi, type ApiCall } from '../core/apiTransport';
-import { readAllPages } from '../core/paging';
-import { inactiveTenantProblem } from '../core/tenantGuard';
+import { ApiError, callApi, type ApiCall } from '../core/api/apiTransport';
+import { readAllPages } from '../core/api/paging';
+import { inactiveTenantProblem } from '../core/api/tenantGuard';
 import { forOperation, type Operation } from './operation';
 import type { SealerOf } from './sealerOf';
 import { tenantAccess } from './tenantAccess';

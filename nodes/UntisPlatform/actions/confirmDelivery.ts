@@ -1,6 +1,6 @@
 import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
 
-import { confirmationOf, confirmingTriggerProblem } from '../core/confirmation';
+import { confirmationOf, confirmingTriggerProblem } from '../core/webhook/confirmation';
 import { ACK_CONFIRM_DELIVERY } from '../shared/acknowledge';
 import { forOperation, type Operation } from './operation';
 

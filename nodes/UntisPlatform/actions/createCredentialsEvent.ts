@@ -1,9 +1,9 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import type { CredentialData } from '../core/credentialCheck';
-import type { SecretsMode } from '../core/delivery';
-import { deliveryIdsFor } from '../core/deliveryIds';
-import { manualCredentialsItem } from '../core/manualEntry';
+import type { CredentialData } from '../core/webhook/credentialCheck';
+import type { SecretsMode } from '../core/webhook/delivery';
+import { deliveryIdsFor } from '../core/webhook/deliveryIds';
+import { manualCredentialsItem } from '../core/webhook/manualEntry';
 import { forOperation, type Operation } from './operation';
 import { opened, secretsFields, secretsPolicy, type SealerOf } from './sealerOf';
 

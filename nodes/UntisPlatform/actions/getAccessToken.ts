@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { requestToken } from '../core/apiTransport';
+import { requestToken } from '../core/api/apiTransport';
 import { forOperation, type Operation } from './operation';
 import type { SealerOf } from './sealerOf';
 import { tenantAccess } from './tenantAccess';

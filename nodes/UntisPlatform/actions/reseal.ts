@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { resealFields } from '../core/reseal';
+import { resealFields } from '../core/sealing/reseal';
 import type { Operation } from './operation';
 import { fieldList, sealedFields } from './sealedFields';
 import type { SealerOf } from './sealerOf';

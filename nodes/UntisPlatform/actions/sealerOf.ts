@@ -1,8 +1,8 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import type { CredentialData } from '../core/credentialCheck';
-import type { SecretsMode, SecretsPolicy } from '../core/delivery';
-import { isSealed, openField, sealerForCredential, type SealContext, type Sealer } from '../core/sealing';
+import type { CredentialData } from '../core/webhook/credentialCheck';
+import type { SecretsMode, SecretsPolicy } from '../core/webhook/delivery';
+import { isSealed, openField, sealerForCredential, type SealContext, type Sealer } from '../core/sealing/sealing';
 
 /** The credential's sealer (Encryption Key and Previous Encryption Keys), read once per execution. */
 export type SealerOf = () => Promise<Sealer>;

@@ -1,8 +1,8 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { resolveApiBase, tenantHostBase } from '../core/apiBase';
-import type { TenantAccess } from '../core/apiTransport';
-import type { CredentialData } from '../core/credentialCheck';
+import { resolveApiBase, tenantHostBase } from '../core/api/apiBase';
+import type { TenantAccess } from '../core/api/apiTransport';
+import type { CredentialData } from '../core/webhook/credentialCheck';
 import { forOperation } from './operation';
 import { opened, type SealerOf } from './sealerOf';
 import { hostField } from './tenantFields';

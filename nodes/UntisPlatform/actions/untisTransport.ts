@@ -1,7 +1,7 @@
 import { sleep, type IExecuteFunctions } from 'n8n-workflow';
 
-import { DEFAULT_RETRY, type HttpRequest, type HttpResponse, type RetryPolicy, type Transport } from '../core/apiTransport';
-import { TokenCache } from '../core/tokenCache';
+import { DEFAULT_RETRY, type HttpRequest, type HttpResponse, type RetryPolicy, type Transport } from '../core/api/apiTransport';
+import { TokenCache } from '../core/api/tokenCache';
 
 /**
  * The core transport wired to n8n: requests through n8n's own request helper (proxies, TLS

@@ -1,10 +1,10 @@
 import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
 
-import type { CredentialData } from '../core/credentialCheck';
-import { receiveDelivery, type SecretsMode } from '../core/delivery';
-import { deliveryIdsFor } from '../core/deliveryIds';
-import { keyRingFor } from '../core/keys';
-import { Rejection } from '../core/rejections';
+import type { CredentialData } from '../core/webhook/credentialCheck';
+import { receiveDelivery, type SecretsMode } from '../core/webhook/delivery';
+import { deliveryIdsFor } from '../core/webhook/deliveryIds';
+import { keyRingFor } from '../core/webhook/keys';
+import { Rejection } from '../core/webhook/rejections';
 import { additionalAlgorithmsOption, algorithmsFrom, includePayloadOption } from '../shared/verificationOptions';
 import { forOperation, type Operation } from './operation';
 import { secretsFields, secretsPolicy, type SealerOf } from './sealerOf';

@@ -4,7 +4,7 @@ import type {
 	INodeCredentialTestResult,
 } from 'n8n-workflow';
 
-import { checkCredential, type CredentialData } from '../core/credentialCheck';
+import { checkCredential, type CredentialData } from '../core/webhook/credentialCheck';
 
 /** The credential's Test button, for both nodes: a local check, since Untis has nothing to call. */
 export async function untisPlatformApiTest(

@@ -1,6 +1,6 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
-import { DEFAULT_ALGORITHM, type AlgorithmName } from '../core/signature';
+import { DEFAULT_ALGORITHM, type AlgorithmName } from '../core/webhook/signature';
 
 /**
  * The verification options that the trigger and the companion's Verify Signature share: the

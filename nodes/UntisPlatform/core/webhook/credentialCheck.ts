@@ -1,6 +1,6 @@
-import { describeApiBase } from './apiBase';
+import { describeApiBase } from '../api/apiBase';
 import { buildKeyRing, parsePublicKeys, type KeyConfig, type VerificationKey } from './keys';
-import { parseEncryptionKey, parsePreviousEncryptionKeys, Sealer, type SealingKeys } from './sealing';
+import { parseEncryptionKey, parsePreviousEncryptionKeys, Sealer, type SealingKeys } from '../sealing/sealing';
 
 export interface CredentialData extends KeyConfig, SealingKeys {
 	/** Empty: the environment's default (apiBase.ts). */

@@ -1,4 +1,4 @@
-import type { JsonObject } from './events';
+import type { JsonObject } from '../webhook/events';
 import { isSealed, type Sealer } from './sealing';
 
 /**

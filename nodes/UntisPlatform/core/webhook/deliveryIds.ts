@@ -1,6 +1,6 @@
 import { createHmac, createSecretKey, hkdfSync, type KeyObject } from 'node:crypto';
 
-import { parseEncryptionKey } from './sealing';
+import { parseEncryptionKey } from '../sealing/sealing';
 
 /**
  * deliveryId: the same delivery gets the same id, a different delivery (even one that differs only

@@ -8,7 +8,7 @@ import {
 } from './events';
 import type { VerificationKey } from './keys';
 import { Rejection } from './rejections';
-import type { Sealer } from './sealing';
+import type { Sealer } from '../sealing/sealing';
 import { verifySignature, type AlgorithmName, type SignedRequest } from './signature';
 import { isoTimestamp } from './timestamps';
 

@@ -1,7 +1,7 @@
 import type { CredentialData } from './credentialCheck';
 import { keyedDeliveryIds, type DeliveryIds } from './deliveryIds';
 import { keyRingFor, type VerificationKey } from './keys';
-import { Sealer, parseEncryptionKey } from './sealing';
+import { Sealer, parseEncryptionKey } from '../sealing/sealing';
 
 /**
  * What the trigger derives from its credential, once per change of the credential rather than per

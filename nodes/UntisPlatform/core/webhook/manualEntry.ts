@@ -6,7 +6,7 @@ import {
 	type CredentialsEvent,
 	type JsonObject,
 } from './events';
-import { hostProblem } from './token';
+import { hostProblem } from '../api/token';
 
 /**
  * The manual-entry fallback: a school admin copies tenant id, client id, secret and password from
