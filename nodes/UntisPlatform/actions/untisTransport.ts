@@ -24,6 +24,10 @@ export function n8nTransport(
 			returnFullResponse: true,
 			ignoreHttpStatusErrors: true,
 			timeout: request.timeout,
+			// n8n's helper follows redirects and, by default, sends Authorization on to another
+			// origin: never follow, so the token and the password stay with the API base (a 3xx
+			// is returned and the core turns it into an error naming only the Location's origin).
+			disableFollowRedirect: true,
 		})) as { statusCode: number; headers?: Record<string, unknown>; body: unknown };
 		return { statusCode: response.statusCode, headers: response.headers ?? {}, body: response.body };
 	};

@@ -111,7 +111,30 @@ export function retryAfterSeconds(value: string | undefined, now: number): numbe
 	return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - now) / 1000));
 }
 
-/** One send, with the 429/503 retries. The last answer is returned whatever its status. */
+/** scheme://host:port of a Location, never its path or query (which may carry anything). */
+export function redirectOrigin(location: string | undefined, from: string): string {
+	if (location === undefined || location.trim() === '') return 'nowhere (no Location)';
+	try {
+		return new URL(location.trim(), from).origin;
+	} catch {
+		return 'an unreadable Location';
+	}
+}
+
+/**
+ * A redirect is never followed (the transport turns following off): the request carries the
+ * bearer token or the Basic clientId:password, which must not reach another host.
+ */
+function refuseRedirect(response: HttpResponse, request: HttpRequest): void {
+	if (response.statusCode < 300 || response.statusCode >= 400 || response.statusCode === 304) return;
+	const to = redirectOrigin(header(response.headers, 'location'), request.url);
+	throw new ApiError(
+		`The Untis API answered ${response.statusCode} with a redirect to ${to}; redirects are not followed so that the token and password never reach another host. Check the API Base URL (or the tenant's host).`,
+		response.statusCode,
+	);
+}
+
+/** One send, with the 429/503 retries. The last answer is returned whatever its status; a 3xx throws. */
 async function sendWithRetries(
 	transport: Transport,
 	request: HttpRequest,
@@ -127,6 +150,7 @@ async function sendWithRetries(
 			failure = error;
 		}
 		if (response === undefined) throw new ApiError(`${label} failed: ${networkFailure(failure, request.timeout)}`);
+		refuseRedirect(response, request);
 		if ((response.statusCode !== 429 && response.statusCode !== 503) || attempt >= policy.maxRetries) {
 			return response;
 		}
