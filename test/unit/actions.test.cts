@@ -88,7 +88,7 @@ const tenantItem = (overrides: IDataObject = {}) => ({
 	...overrides,
 });
 // API Host: Tenant's Host, so the host forms below are exercised (the default is the credential's API base).
-const tokenParams = { operation: 'getAccessToken', apiHost: 'tenantHost', tenantId: '={{ $json.tenantId }}', clientId: '={{ $json.clientId }}', password: '={{ $json.password }}', host: '={{ $json.host }}', timeout: 15000 };
+const tokenParams = { operation: 'getAccessToken', apiHost: 'tenantHost', tenantId: '={{ $json.tenantId }}', clientId: '={{ $json.clientId }}', password: '={{ $json.password }}', host: '={{ $json.host }}', timeout: 15000, tenantStatus: 'active' };
 // A loaded CI machine can take seconds for a first loopback request: only the slow case waits less.
 const impatient = { ...tokenParams, timeout: 1500 };
 

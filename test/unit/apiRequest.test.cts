@@ -144,10 +144,45 @@ describe('API Request', () => {
 });
 
 describe('Get Access Token uses the API base too', () => {
+	const getToken = (overrides: IDataObject = {}) => ({
+		operation: 'getAccessToken',
+		tenantId: '={{ $json.tenantId }}',
+		clientId: '={{ $json.clientId }}',
+		password: '={{ $json.password }}',
+		host: '={{ $json.host }}',
+		tenantStatus: '={{ $json.tenantStatus }}',
+		timeout: 2000,
+		...overrides,
+	});
+
 	it('from the credential, not the school host', async () => {
-		const out = await run([tenant('g-1')], { operation: 'getAccessToken', tenantId: '={{ $json.tenantId }}', clientId: '={{ $json.clientId }}', password: '={{ $json.password }}', host: '={{ $json.host }}', timeout: 2000 });
+		const out = await run([tenant('g-1')], getToken());
 		expect(out[0].json).toMatchObject({ tenantId: 'g-1', access_token: 'tok-g-1-1' });
 		expect(mock.calls.map((c) => c.host)).toEqual(['api']);
+	});
+
+	it.each([
+		['deactivated', /Tenant 'g-2' is deactivated: deactivated tenants must not trigger new API calls/],
+		['deleted', /Tenant 'g-2' is deleted/],
+		[undefined, /Tenant 'g-2' has no status/],
+	])('a tenant whose status is %s gets no token request, as with API Request', async (status, message) => {
+		await expect(run([tenant('g-2', { tenantStatus: status })], getToken())).rejects.toThrow(message);
+		expect(mock.calls).toEqual([]);
+	});
+
+	it('Allow Inactive Tenants requests a token for a deactivated tenant (explicit opt-in)', async () => {
+		const out = await run([tenant('g-3', { tenantStatus: 'deactivated' })], getToken({ allowInactiveTenants: true }));
+		expect(out[0].json).toMatchObject({ tenantId: 'g-3', access_token: 'tok-g-3-1' });
+	});
+
+	it('the editor says that the token is written to the item and stored in the execution history', () => {
+		const notices = node.description.properties.filter((p) => p.type === 'notice' && p.displayOptions?.show?.operation?.includes('getAccessToken'));
+		expect(notices.map((p) => p.displayName).join(' ')).toMatch(/token is written to this node's output item.*execution history.*Prefer API Request/);
+		const guard = node.description.properties.filter((p) => ['tenantStatus', 'allowInactiveTenants'].includes(p.name));
+		for (const name of ['tenantStatus', 'allowInactiveTenants']) {
+			const operations = guard.filter((p) => p.name === name).flatMap((p) => p.displayOptions?.show?.operation ?? []);
+			expect(operations).toEqual(expect.arrayContaining(['apiRequest', 'getAccessToken']));
+		}
 	});
 });
 

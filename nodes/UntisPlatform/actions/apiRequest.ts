@@ -2,10 +2,10 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { ApiError, callApi, type ApiCall } from '../core/api/apiTransport';
 import { readAllPages } from '../core/api/paging';
-import { inactiveTenantProblem } from '../core/api/tenantGuard';
 import { forOperation, type Operation } from './operation';
 import type { SealerOf } from './sealerOf';
 import { tenantAccess } from './tenantAccess';
+import { assertTenantActive, tenantStatusFields } from './tenantStatus';
 import { n8nTransport } from './untisTransport';
 
 /**
@@ -47,12 +47,7 @@ function jsonBody(context: IExecuteFunctions, index: number, method: string): un
 
 async function execute(context: IExecuteFunctions, index: number, _item: unknown, sealer: SealerOf): Promise<IDataObject[]> {
 	const tenantId = String(context.getNodeParameter('tenantId', index) ?? '');
-	const problem = inactiveTenantProblem(
-		tenantId,
-		context.getNodeParameter('tenantStatus', index, '') as unknown,
-		context.getNodeParameter('allowInactiveTenants', index, false) as boolean,
-	);
-	if (problem) throw new ApiError(problem);
+	assertTenantActive(context, index, tenantId);
 
 	const options = context.getNodeParameter('options', index, {}) as IDataObject;
 	const transport = n8nTransport(context, {
@@ -89,31 +84,7 @@ export const apiRequest: Operation = {
 		action: 'Make an API request',
 	},
 	fields: [
-		{
-			displayName: 'Tenant Status',
-			name: 'tenantStatus',
-			type: 'string',
-			default: '={{ $json.tenantStatus ?? $json.status }}',
-			description:
-				"The tenant's status: the trigger's tenantStatus or your table's status column. Only active tenants are called: deactivated tenants must not trigger new API calls.",
-			displayOptions: show,
-		},
-		{
-			displayName: 'Allow Inactive Tenants',
-			name: 'allowInactiveTenants',
-			type: 'boolean',
-			default: false,
-			description: 'Whether to call the API for tenants whose status is not active (the platform says deactivated tenants must not trigger new API calls)',
-			displayOptions: show,
-		},
-		{
-			displayName:
-				'Deactivated and deleted tenants will be called too. The platform asks vendors not to: their credentials are dead, and the calls fail or are refused.',
-			name: 'inactiveNotice',
-			type: 'notice',
-			default: '',
-			displayOptions: { show: { operation: ['apiRequest'], allowInactiveTenants: [true] } },
-		},
+		...tenantStatusFields('apiRequest'),
 		{
 			displayName: 'Method',
 			name: 'method',

@@ -4,9 +4,11 @@ import { requestToken } from '../core/api/apiTransport';
 import { forOperation, type Operation } from './operation';
 import type { SealerOf } from './sealerOf';
 import { tenantAccess } from './tenantAccess';
+import { assertTenantActive, tenantStatusFields } from './tenantStatus';
 import { n8nTransport } from './untisTransport';
 
 async function execute(context: IExecuteFunctions, index: number, _item: unknown, sealer: SealerOf): Promise<IDataObject> {
+	assertTenantActive(context, index, String(context.getNodeParameter('tenantId', index) ?? ''));
 	const access = await tenantAccess(context, index, sealer);
 	const timeout = context.getNodeParameter('timeout', index, 10000) as number;
 	// A fresh token every time, as before: no cache, no retries (API Request has both).
@@ -24,6 +26,15 @@ export const getAccessToken: Operation = {
 		action: 'Get an access token',
 	},
 	fields: [
+		{
+			displayName:
+				'The access token is written to this node\'s output item, so n8n stores it in the execution history until it expires and after. Prefer API Request, which keeps the token in memory and never writes it to an item.',
+			name: 'tokenInItemNotice',
+			type: 'notice',
+			default: '',
+			displayOptions: show,
+		},
+		...tenantStatusFields('getAccessToken'),
 		{
 			displayName: 'Timeout (Ms)',
 			name: 'timeout',
