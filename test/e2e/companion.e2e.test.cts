@@ -35,7 +35,7 @@ const companion = (operation: string, n: number) => ({
 			parameters: {
 				operation,
 				tenantId: '={{ $json.body.tenantId }}', clientId: '={{ $json.body.clientId }}', password: '={{ $json.body.password }}',
-				secret: '={{ $json.body.secret }}', host: '={{ $json.body.host }}', timeout: 2000, secrets: 'seal',
+				secret: '={{ $json.body.secret }}', host: '={{ $json.body.host }}', tenantStatus: '={{ $json.body.tenantStatus }}', timeout: 2000, secrets: 'seal',
 			},
 			credentials: { untisPlatformApi: credentialRef },
 		},
@@ -52,9 +52,11 @@ const sealer = sealerFor(encryptionKey);
 
 let tokenServer: Server;
 let tokenHost = '';
+let tokenRequests = 0;
 beforeAll(async () => {
 	// A mock Untis token endpoint on loopback: client-1 / pw-1 gets a token, anything else a 401.
 	tokenServer = createServer((req, res) => {
+		tokenRequests += 1;
 		const [user, password] = Buffer.from(String(req.headers.authorization).replace(/^Basic /, ''), 'base64').toString().split(':');
 		const ok = user === 'client-1' && password === 'pw-1' && /\/WebUntis\/api\/sso\/v3\/[^/]+\/token$/.test(req.url ?? '');
 		res.writeHead(ok ? 200 : 401, { 'Content-Type': 'application/json' });
@@ -88,12 +90,19 @@ describe('companion node Untis Platform in a real n8n', () => {
 	};
 
 	it("Get Access Token: n8n's request helper, a sealed password, Basic clientId:password", async () => {
-		const json = await call({ operation: 'getAccessToken', tenantId: 'school-a', clientId: 'client-1', password: sealer.seal('pw-1', { tenantId: 'school-a', field: 'password' }), host: tokenHost });
+		const json = await call({ operation: 'getAccessToken', tenantId: 'school-a', clientId: 'client-1', password: sealer.seal('pw-1', { tenantId: 'school-a', field: 'password' }), host: tokenHost, tenantStatus: 'active' });
 		expect(json).toMatchObject({ tenantId: 'school-a', access_token: 'real-n8n-token', expires_in: 180 });
 	});
 
+	it('Get Access Token: a deactivated tenant gets no token request', async () => {
+		const before = tokenRequests;
+		const json = await call({ operation: 'getAccessToken', tenantId: 'school-d', clientId: 'client-1', password: 'pw-1', host: tokenHost, tenantStatus: 'deactivated' });
+		expect(JSON.stringify(json)).toMatch(/Tenant 'school-d' is deactivated/);
+		expect(tokenRequests).toBe(before);
+	});
+
 	it('Get Access Token: wrong credentials give a clear error (Continue On Fail), never the password', async () => {
-		const json = await call({ operation: 'getAccessToken', tenantId: 'school-a', clientId: 'client-1', password: 'wrong-pw', host: tokenHost });
+		const json = await call({ operation: 'getAccessToken', tenantId: 'school-a', clientId: 'client-1', password: 'wrong-pw', host: tokenHost, tenantStatus: 'active' });
 		expect(JSON.stringify(json)).toMatch(/tenant 'school-a' was refused \(HTTP 401\)/);
 		expect(JSON.stringify(json)).not.toContain('wrong-pw');
 	});
