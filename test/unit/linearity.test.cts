@@ -3,7 +3,9 @@ import { deliveryIdsFor } from '../../nodes/UntisPlatform/core/webhook/deliveryI
 import { checkCredential } from '../../nodes/UntisPlatform/core/webhook/credentialCheck';
 import { keyBlocks, parsePublicKeys } from '../../nodes/UntisPlatform/core/webhook/keys';
 import { quoteHeader } from '../../nodes/UntisPlatform/core/webhook/signature';
-import { baseUrlOf, hostProblem } from '../../nodes/UntisPlatform/core/api/token';
+import { baseUrlOf, buildTokenRequest, hostProblem } from '../../nodes/UntisPlatform/core/api/token';
+import { apiBaseProblem, describeApiBase, resolveApiBase } from '../../nodes/UntisPlatform/core/api/apiBase';
+import { apiUrl } from '../../nodes/UntisPlatform/core/api/apiTransport';
 import { ENCRYPTION_KEY } from '../helpers/platform.cjs';
 
 /**
@@ -77,6 +79,9 @@ describe(`linear-time validation on adversarial inputs of ${BASE} and ${BASE * F
 		['public keys: BEGIN lines of another label', (n) => '-----BEGIN A-----\nAAAA\n'.repeat(Math.ceil(n / 23)), (text: string) => parsePublicKeys(text)],
 		['public keys: blank-looking lines', (n) => '\n \t'.repeat(Math.ceil(n / 3)), (text: string) => parsePublicKeys(text)],
 		['credential test button: BEGIN lines without END', (n) => '-----BEGIN PUBLIC KEY-----\n'.repeat(Math.ceil(n / 27)), (publicKeys: string) => checkCredential({ environment: 'custom', publicKeys })],
+		['API Base URL: slashes then a letter (apiBase.ts, capped)', (n) => `https://api.example${'/'.repeat(n)}x`, (url: string) => quietly(() => resolveApiBase({ environment: 'custom', apiBaseUrl: url }))()],
+		['API Base URL: the credential Test button', (n) => `https://api.example${'/'.repeat(n)}x`, (url: string) => describeApiBase({ environment: 'custom', apiBaseUrl: url })],
+		['API Base URL: apiBaseProblem on slashes', (n) => `https://api.example${'/'.repeat(n)}x`, (url: string) => apiBaseProblem(url)],
 		['Algorithm/Authorization header quoting', (n) => '\u0001'.repeat(n), (value: string) => quoteHeader(value)],
 	];
 
@@ -93,6 +98,8 @@ describe(`the scanners behind the caps are linear too (${BASE} and ${BASE * FACT
 		['keyBlocks: BEGIN lines with labels that never end', (n) => '-----BEGIN A'.repeat(Math.ceil(n / 12)), keyBlocks],
 		['keyBlocks: BEGIN lines of changing labels', (n) => Array.from({ length: Math.ceil(n / 24) }, (_, i) => `-----BEGIN K${i}-----\n`).join(''), keyBlocks],
 		['keyBlocks: blank lines of spaces and CRs', (n) => ' \r\n\t\n'.repeat(Math.ceil(n / 5)), keyBlocks],
+		['apiUrl: an API base of slashes then a letter (apiTransport.ts)', (n) => `https://api.example${'/'.repeat(n)}x`, (base) => quietly(() => apiUrl(base, '/ims/oneroster/v1p1/orgs'))()],
+		['buildTokenRequest: an API base of slashes then a letter (token.ts)', (n) => `https://api.example${'/'.repeat(n)}x`, (apiBase) => buildTokenRequest({ tenantId: '4711', clientId: 'app', password: 'pw', apiBase })],
 		['isEmailAddress: a@ + dots + @', (n) => `a@${'.'.repeat(n)}@`, isEmailAddress],
 		['isEmailAddress: a@ + letters, no dot', (n) => `a@${'a'.repeat(n)}`, isEmailAddress],
 	];

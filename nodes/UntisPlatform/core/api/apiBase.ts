@@ -1,4 +1,4 @@
-import { baseUrlOf, hostProblem } from './token';
+import { baseUrlOf, hostProblem, withoutTrailingSlashes } from './token';
 
 /**
  * Where a tenant's token endpoint and data APIs live. Public sources put them on the platform's
@@ -25,8 +25,14 @@ export class ApiBaseError extends Error {
 	}
 }
 
+/** An API host with an optional proxy path; the cap is checked before anything else. */
+export const MAX_API_BASE_LENGTH = 2048;
+
 /** Why an entered API Base URL cannot be used, or undefined when it can. */
 export function apiBaseProblem(text: string): string | undefined {
+	if (text.length > MAX_API_BASE_LENGTH) {
+		return `API Base URL is ${text.length} characters long; enter the platform's API host (at most ${MAX_API_BASE_LENGTH} characters), e.g. ${DEFAULT_API_BASES.production}`;
+	}
 	let url: URL;
 	try {
 		url = new URL(text.trim());
@@ -43,12 +49,14 @@ export function apiBaseProblem(text: string): string | undefined {
 /** Origin plus an optional path prefix (a proxy may serve the API below one), no trailing slash. */
 function normalised(text: string): string {
 	const url = new URL(text.trim());
-	return `${url.protocol}//${url.host}${url.pathname.replace(/\/+$/, '')}`;
+	return `${url.protocol}//${url.host}${withoutTrailingSlashes(url.pathname)}`;
 }
 
 /** The credential's API base: the entered URL, else the environment's default. */
 export function resolveApiBase(config: ApiBaseConfig): { url: string; source: 'entered' | 'default' } {
-	const entered = (config.apiBaseUrl ?? '').trim();
+	const raw = config.apiBaseUrl ?? '';
+	if (raw.length > MAX_API_BASE_LENGTH) throw new ApiBaseError(apiBaseProblem(raw) as string);
+	const entered = raw.trim();
 	if (entered !== '') {
 		const problem = apiBaseProblem(entered);
 		if (problem) throw new ApiBaseError(problem);

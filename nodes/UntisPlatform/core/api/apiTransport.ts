@@ -1,4 +1,4 @@
-import { buildTokenRequest, readTokenResponse, TokenError, type AccessToken } from './token';
+import { buildTokenRequest, readTokenResponse, TokenError, withoutTrailingSlashes, type AccessToken } from './token';
 import { TokenCache } from './tokenCache';
 
 /**
@@ -207,8 +207,8 @@ export function apiUrl(apiBase: string, path: string, query: ApiCall['query'] = 
 		);
 	}
 	const base = new URL(apiBase);
-	const url = new URL(`${apiBase.replace(/\/+$/, '')}${trimmed}`);
-	const prefix = base.pathname.replace(/\/+$/, '');
+	const url = new URL(`${withoutTrailingSlashes(apiBase)}${trimmed}`);
+	const prefix = withoutTrailingSlashes(base.pathname);
 	// The token goes only to the API base: no ../ out of it, no other host.
 	if (url.origin !== base.origin || (prefix !== '' && !`${url.pathname}/`.startsWith(`${prefix}/`))) {
 		throw new ApiError(`Path '${trimmed.slice(0, 80)}' leaves the API base ${apiBase}`);

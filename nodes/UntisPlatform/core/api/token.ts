@@ -38,7 +38,7 @@ export class TokenError extends Error {
 export const MAX_HOST_LENGTH = 300;
 
 /** `https://school.example///` without its trailing slashes, in one backward scan (no regex). */
-function withoutTrailingSlashes(text: string): string {
+export function withoutTrailingSlashes(text: string): string {
 	let end = text.length;
 	while (end > 0 && text.charCodeAt(end - 1) === 47 /* / */) end--;
 	return text.slice(0, end);
@@ -93,7 +93,7 @@ export function buildTokenRequest(input: TokenGrantInput): TokenRequest {
 	}
 	const basic = Buffer.from(`${input.clientId}:${input.password}`, 'utf8').toString('base64');
 	return {
-		url: `${input.apiBase.replace(/\/+$/, '')}/WebUntis/api/sso/v3/${encodeURIComponent(input.tenantId)}/token`,
+		url: `${withoutTrailingSlashes(input.apiBase)}/WebUntis/api/sso/v3/${encodeURIComponent(input.tenantId)}/token`,
 		headers: {
 			Authorization: `Basic ${basic}`,
 			'Content-Type': 'application/x-www-form-urlencoded',
