@@ -4,6 +4,7 @@ import { checkCredential } from '../../nodes/UntisPlatform/core/webhook/credenti
 import { keyBlocks, parsePublicKeys } from '../../nodes/UntisPlatform/core/webhook/keys';
 import { quoteHeader } from '../../nodes/UntisPlatform/core/webhook/signature';
 import { baseUrlOf, hostProblem } from '../../nodes/UntisPlatform/core/api/token';
+import { hasNextLink } from '../../nodes/UntisPlatform/core/api/paging';
 import { ENCRYPTION_KEY } from '../helpers/platform.cjs';
 
 /**
@@ -78,6 +79,8 @@ describe(`linear-time validation on adversarial inputs of ${BASE} and ${BASE * F
 		['public keys: blank-looking lines', (n) => '\n \t'.repeat(Math.ceil(n / 3)), (text: string) => parsePublicKeys(text)],
 		['credential test button: BEGIN lines without END', (n) => '-----BEGIN PUBLIC KEY-----\n'.repeat(Math.ceil(n / 27)), (publicKeys: string) => checkCredential({ environment: 'custom', publicKeys })],
 		['Algorithm/Authorization header quoting', (n) => '\u0001'.repeat(n), (value: string) => quoteHeader(value)],
+		['Link header: angle brackets that never close (paging.ts)', (n) => '<'.repeat(n), (value: string) => hasNextLink(value)],
+		['Link header: rel= parameters without a value', (n) => `<x>;${' rel='.repeat(Math.ceil(n / 5))}`, (value: string) => hasNextLink(value)],
 	];
 
 	it.each(cases)('%s', (_name, make, run) => {
