@@ -10,6 +10,8 @@ import type { AddressInfo } from 'node:net';
  * Behaviour by path (after the API base):
  * - /ims/oneroster/v1p1/orgs      250 orgs, limit/offset, X-Total-Count
  * - /ims/oneroster/v1p1/classes   200 classes, limit/offset, no X-Total-Count
+ * - /ims/oneroster/v1p1/capped    23 users, at most 10 per page whatever limit asks, X-Total-Count
+ * - /ims/oneroster/v1p1/linked    23 users, 10 per page, Link rel="next", no X-Total-Count
  * - /ims/oneroster/v1p1/stuck     ignores offset: always a full page
  * - /rest/limited                 429 Retry-After 2 twice, then 200
  * - /rest/limited-long            429 Retry-After 3600
@@ -17,7 +19,8 @@ import type { AddressInfo } from 'node:net';
  * - /rest/error                   500
  * - /rest/forbidden               403 with an error text
  * - /rest/echo                    200 with the method, query and JSON body it got
- * A tenant named `revoked` has its first token refused with 401 by the data endpoints.
+ * A tenant named `revoked` has its first token refused with 401 by the data endpoints;
+ * `revoked-mid` has its first token refused from offset 10 on (revoked mid-collection).
  */
 export interface MockCall {
 	host: 'api' | 'school';
@@ -41,6 +44,7 @@ export interface UntisApiMock {
 
 const ORGS = Array.from({ length: 250 }, (_, i) => ({ sourcedId: `org-${i}`, name: `School ${i}` }));
 const CLASSES = Array.from({ length: 200 }, (_, i) => ({ sourcedId: `class-${i}` }));
+const USERS = Array.from({ length: 23 }, (_, i) => ({ sourcedId: `user-${i}` }));
 
 /** `accepts` decides the token grant: a clientId → password map, or a function. */
 export async function startUntisApiMock(
@@ -83,6 +87,8 @@ export async function startUntisApiMock(
 			const tenant = tokenTenant.get(bearer);
 			if (!tenant) return json(401, { error: 'invalid_token' });
 			if (tenant === 'revoked' && bearer === firstTokenOf.get(tenant)) return json(401, { error: 'invalid_token' });
+			// A token revoked in the middle of a collection: the first token works until offset 10.
+			if (tenant === 'revoked-mid' && bearer === firstTokenOf.get(tenant) && Number(url.searchParams.get('offset') ?? 0) >= 10) return json(401, { error: 'invalid_token' });
 			const limit = Number(url.searchParams.get('limit') ?? 100);
 			const offset = Number(url.searchParams.get('offset') ?? 0);
 			switch (url.pathname) {
@@ -90,6 +96,15 @@ export async function startUntisApiMock(
 					return json(200, { orgs: ORGS.slice(offset, offset + limit) }, { 'X-Total-Count': String(ORGS.length) });
 				case '/ims/oneroster/v1p1/classes':
 					return json(200, { classes: CLASSES.slice(offset, offset + limit) });
+				case '/ims/oneroster/v1p1/capped':
+					// A server that returns at most 10 records per page, whatever limit asks.
+					return json(200, { users: USERS.slice(offset, offset + Math.min(limit, 10)) }, { 'X-Total-Count': String(USERS.length) });
+				case '/ims/oneroster/v1p1/linked': {
+					// Link rel="next" until the last page, no X-Total-Count, 10 per page.
+					const page = USERS.slice(offset, offset + Math.min(limit, 10));
+					const more = offset + page.length < USERS.length;
+					return json(200, { users: page }, more ? { Link: `<${url.pathname}?limit=${limit}&offset=${offset + page.length}>; rel="next"` } : {});
+				}
 				case '/ims/oneroster/v1p1/stuck':
 					return json(200, { users: ORGS.slice(0, limit) });
 				case '/rest/limited':

@@ -230,9 +230,41 @@ describe('OneRoster paging (limit/offset)', () => {
 		expect(n).toBe(3);
 	});
 
-	it('an API that ignores offset hits the page cap: an error, not a silently shortened list', async () => {
-		await expect(pages('/ims/oneroster/v1p1/stuck')).rejects.toThrow(/more than 10 pages of 100 records; raise Max Pages or narrow the query with filter/);
-		expect(mock.dataCalls()).toHaveLength(10);
+	it('an API that ignores offset is named at the first repeated page, not looped over', async () => {
+		await expect(pages('/ims/oneroster/v1p1/stuck')).rejects.toThrow(/page at offset 100 repeats the previous page: the API seems to ignore offset/);
+		expect(mock.dataCalls()).toHaveLength(2);
+	});
+
+	const ids = (records: unknown[]) => (records as Array<{ sourcedId: string }>).map((r) => r.sourcedId);
+	const all23 = Array.from({ length: 23 }, (_, i) => `user-${i}`);
+
+	it('a server that caps its pages below limit: X-Total-Count says more remain, so every record is read once, in order', async () => {
+		const { records } = await pages('/ims/oneroster/v1p1/capped');
+		expect(ids(records)).toEqual(all23);
+		expect(mock.dataCalls().map((c) => c.query.offset)).toEqual(['0', '10', '20']);
+	});
+
+	it('Link rel="next" without X-Total-Count keeps going past a short page; its URL is not followed', async () => {
+		const { records } = await pages('/ims/oneroster/v1p1/linked');
+		expect(ids(records)).toEqual(all23);
+		expect(mock.dataCalls().map((c) => [c.path, c.query.offset])).toEqual([
+			['/ims/oneroster/v1p1/linked', '0'],
+			['/ims/oneroster/v1p1/linked', '10'],
+			['/ims/oneroster/v1p1/linked', '20'],
+		]);
+	});
+
+	it('a 401 in the middle of a collection refreshes the token once and resumes at the same offset', async () => {
+		const t = transport();
+		const tenantAccess = { ...access(), tenantId: 'revoked-mid' };
+		const { records } = await readAllPages(
+			(offset, limit) => callApi(t, tenantAccess, { method: 'GET', path: '/ims/oneroster/v1p1/capped', query: { limit, offset } }),
+			{ pageSize: 100, maxPages: 10 },
+			'GET capped',
+		);
+		expect(ids(records)).toEqual(all23);
+		expect(mock.dataCalls().map((c) => c.query.offset)).toEqual(['0', '10', '10', '20']);
+		expect(mock.tokenCalls()).toHaveLength(2);
 	});
 
 	it('an answer without a collection is named', async () => {

@@ -6,6 +6,7 @@ import { quoteHeader } from '../../nodes/UntisPlatform/core/webhook/signature';
 import { baseUrlOf, buildTokenRequest, hostProblem } from '../../nodes/UntisPlatform/core/api/token';
 import { apiBaseProblem, describeApiBase, resolveApiBase } from '../../nodes/UntisPlatform/core/api/apiBase';
 import { apiUrl } from '../../nodes/UntisPlatform/core/api/apiTransport';
+import { hasNextLink } from '../../nodes/UntisPlatform/core/api/paging';
 import { ENCRYPTION_KEY } from '../helpers/platform.cjs';
 
 /**
@@ -83,6 +84,8 @@ describe(`linear-time validation on adversarial inputs of ${BASE} and ${BASE * F
 		['API Base URL: the credential Test button', (n) => `https://api.example${'/'.repeat(n)}x`, (url: string) => describeApiBase({ environment: 'custom', apiBaseUrl: url })],
 		['API Base URL: apiBaseProblem on slashes', (n) => `https://api.example${'/'.repeat(n)}x`, (url: string) => apiBaseProblem(url)],
 		['Algorithm/Authorization header quoting', (n) => '\u0001'.repeat(n), (value: string) => quoteHeader(value)],
+		['Link header: angle brackets that never close (paging.ts)', (n) => '<'.repeat(n), (value: string) => hasNextLink(value)],
+		['Link header: rel= parameters without a value', (n) => `<x>;${' rel='.repeat(Math.ceil(n / 5))}`, (value: string) => hasNextLink(value)],
 	];
 
 	it.each(cases)('%s', (_name, make, run) => {

@@ -35,6 +35,54 @@ function totalCount(headers: Record<string, unknown>): number | undefined {
 	return raw !== undefined && Number.isSafeInteger(value) && value >= 0 ? value : undefined;
 }
 
+const LINK_MAX = 8192;
+
+/**
+ * Whether a `Link` header (RFC 8288) has a `rel="next"` entry. A linear scan with a length cap:
+ * no backtracking regex. Link is used only as the "more remain" signal; the next URL is still
+ * built with offset from the API base, so the token never follows a Link to another origin
+ * (simpler and safer than checking the origin of every URL the server hands back).
+ */
+export function hasNextLink(value: unknown): boolean {
+	const raw = Array.isArray(value) ? value.join(',') : value;
+	if (typeof raw !== 'string' || raw.length > LINK_MAX) return false;
+	let inUrl = false;
+	let quoted = false;
+	let param = '';
+	for (let i = 0; i < raw.length; i++) {
+		const c = raw[i];
+		if (inUrl) {
+			if (c === '>') inUrl = false;
+			continue;
+		}
+		if (c === '"') quoted = !quoted;
+		else if (c === '<' && !quoted) {
+			inUrl = true;
+			param = '';
+			continue;
+		}
+		if (!quoted && (c === ';' || c === ',')) {
+			if (isNextRel(param)) return true;
+			param = '';
+			continue;
+		}
+		if (param.length < 64) param += c;
+	}
+	return isNextRel(param);
+}
+
+function isNextRel(param: string): boolean {
+	const eq = param.indexOf('=');
+	if (eq < 0 || param.slice(0, eq).trim().toLowerCase() !== 'rel') return false;
+	const rels = param.slice(eq + 1).trim().replace(/^"|"$/g, '').toLowerCase().split(' ');
+	return rels.includes('next');
+}
+
+function headerOf(headers: Record<string, unknown>, name: string): unknown {
+	const key = Object.keys(headers).find((candidate) => candidate.toLowerCase() === name);
+	return key === undefined ? undefined : headers[key];
+}
+
 export async function readAllPages(
 	fetchPage: (offset: number, limit: number) => Promise<ApiResponse>,
 	options: PagingOptions,
@@ -42,17 +90,29 @@ export async function readAllPages(
 ): Promise<{ records: unknown[]; pages: number; total?: number }> {
 	const records: unknown[] = [];
 	let total: number | undefined;
+	let previous: string | undefined;
 	for (let page = 0; page < options.maxPages; page++) {
-		const response = await fetchPage(records.length, options.pageSize);
+		const offset = records.length;
+		const response = await fetchPage(offset, options.pageSize);
 		const batch = recordsOf(response.body);
 		if (batch === undefined) {
 			throw new PagingError(
 				`${label}: Return All needs a collection, but the answer has no single array of records; turn Return All off for this path`,
 			);
 		}
+		const fingerprint = batch.length === 0 ? undefined : JSON.stringify(batch);
+		if (fingerprint !== undefined && fingerprint === previous) {
+			throw new PagingError(
+				`${label}: the page at offset ${offset} repeats the previous page: the API seems to ignore offset; turn Return All off or raise Page Size`,
+			);
+		}
+		previous = fingerprint;
 		records.push(...batch);
 		total = totalCount(response.headers) ?? total;
-		const done = batch.length < options.pageSize || (total !== undefined && records.length >= total);
+		// A header that says more remain wins over Untis's short-page rule (servers cap pages).
+		const headerSaysMore = batch.length > 0 && ((total !== undefined && records.length < total) || hasNextLink(headerOf(response.headers, 'link')));
+		const headerSaysDone = total !== undefined && records.length >= total;
+		const done = batch.length === 0 || headerSaysDone || (!headerSaysMore && batch.length < options.pageSize);
 		if (done) return { records, pages: page + 1, total };
 	}
 	throw new PagingError(
