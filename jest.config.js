@@ -4,6 +4,7 @@
  * file, and tests need those.
  *
  *   unit   npm test / npm run test:unit      Node 20 is enough
+ *   snippets npm run test:snippets          docs/sealed-format.md's Python, Java and PHP snippets (installs them)
  *   e2e    npm run test:e2e                  real n8n 2.41.1 and 1.123.81 (scripts/run-with-n8n.sh)
  *   ui     npm run test:ui                   headless Chromium against a real n8n 2.41.1
  *   queue  npm run test:queue                n8n queue mode on PostgreSQL and Redis
@@ -23,7 +24,14 @@ module.exports = {
 			roots: ['<rootDir>/test/unit'],
 			testMatch: ['**/*.test.cts'],
 			// TypeScript wants '.cjs' in imports of .cts files; jest resolves them to the sources.
-			moduleNameMapper: { '^(\\.\\./helpers/(?:platform|webhookContext|untisApiMock))\\.cjs$': '$1' },
+			moduleNameMapper: { '^(\\.\\./helpers/(?:platform|webhookContext|untisApiMock|unsealSnippets))\\.cjs$': '$1' },
+		},
+		{
+			...common,
+			displayName: 'snippets',
+			roots: ['<rootDir>/test/snippets'],
+			testMatch: ['**/*.snippets.test.cts'],
+			moduleNameMapper: { '^(\\.\\./helpers/unsealSnippets)\\.cjs$': '$1' },
 		},
 		{
 			...common,

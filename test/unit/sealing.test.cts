@@ -1,7 +1,4 @@
-import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
 
 import fc from 'fast-check';
 
@@ -19,20 +16,10 @@ import {
 	SEAL_V2_PREFIX,
 } from '../../nodes/UntisPlatform/core/sealing/sealing';
 import { ENCRYPTION_KEY } from '../helpers/platform.cjs';
+import { check, keys, snippet, stdin, v1Fixtures } from '../helpers/unsealSnippets.cjs';
 
 const sealer = sealerFor(ENCRYPTION_KEY);
 const here = { tenantId: 'school-4711', field: 'password' };
-
-/** Values sealed by 0.1.0's Sealer (main at 0572c8c), before sealed:v2 existed. */
-interface V1Fixture {
-	key: string;
-	keyId: string;
-	plaintext: string;
-	sealed: string;
-}
-const v1Fixtures = (
-	JSON.parse(readFileSync(join(__dirname, 'fixtures/sealed-v1.json'), 'utf8')) as { values: V1Fixture[] }
-).values;
 
 const keyA = Buffer.alloc(32, 0xa1).toString('base64');
 const keyB = Buffer.alloc(32, 0xb2).toString('hex');
@@ -305,61 +292,8 @@ describe('the encryption key', () => {
 	});
 });
 
-/**
- * docs/sealed-format.md's unseal snippets, copied from the page and run as written by each
- * language, must open what the node seals (v2, current and previous key) and what 0.1.0 sealed
- * (v1), and refuse a moved value. One process per language reads tab-separated cases on stdin
- * and prints "+" and base64(plaintext), or "!" and the error, one line per case.
- */
+/** docs/sealed-format.md's Node unseal snippet, run as written (the others: test/snippets/). */
 describe('docs/sealed-format.md unseal snippets', () => {
-	const doc = readFileSync(join(__dirname, '../../docs/sealed-format.md'), 'utf8');
-	const snippet = (language: string) => {
-		const match = new RegExp('<!-- unseal-' + language + ' -->\\s*```\\w+\\n([\\s\\S]*?)```').exec(doc);
-		if (!match) throw new Error(`docs/sealed-format.md has no unseal-${language} snippet`);
-		return match[1];
-	};
-
-	const rotated = sealerFor(keyB, keyA);
-	const old = sealerFor(keyA);
-	const secret = 'Sch00l-pässwort/+= 🔑';
-	const tenant = 'schüle-0815';
-	const keys = [keyB, keyA, ...new Set(v1Fixtures.map((f) => f.key))];
-	interface Case {
-		name: string;
-		sealed: string;
-		tenantId: string;
-		field: string;
-		expected: string | Error;
-	}
-	const cases: Case[] = [
-		{ name: 'v2, current key', sealed: rotated.seal(secret, { tenantId: tenant, field: 'password' }), tenantId: tenant, field: 'password', expected: secret },
-		{ name: 'v2, previous key', sealed: old.seal('prev', { tenantId: tenant, field: 'secret' }), tenantId: tenant, field: 'secret', expected: 'prev' },
-		{ name: 'v2, empty value', sealed: rotated.seal('', { tenantId: '1', field: 'secret' }), tenantId: '1', field: 'secret', expected: '' },
-		...v1Fixtures.map((f, i) => ({ name: `v1 fixture #${i}`, sealed: f.sealed, tenantId: 'ignored', field: 'ignored', expected: f.plaintext })),
-		{ name: 'v2 moved to another tenant', sealed: rotated.seal(secret, { tenantId: tenant, field: 'password' }), tenantId: 'schüle-0816', field: 'password', expected: new Error() },
-		{ name: 'v2 moved to another field', sealed: rotated.seal(secret, { tenantId: tenant, field: 'password' }), tenantId: tenant, field: 'secret', expected: new Error() },
-		{ name: 'v2 tenant/field boundary shifted', sealed: rotated.seal('x', { tenantId: 'ab', field: 'c' }), tenantId: 'a', field: 'bc', expected: new Error() },
-		{ name: 'v2 under a key not given', sealed: sealerFor(keyC).seal('x', here), tenantId: here.tenantId, field: here.field, expected: new Error('which is not among the given keys') },
-	];
-	const stdin = cases.map((c) => [c.sealed, c.tenantId, c.field].join('\t')).join('\n') + '\n';
-
-	function check(output: string) {
-		const lines = output.split('\n').filter((line) => line !== '');
-		expect(lines).toHaveLength(cases.length);
-		cases.forEach((c, i) => {
-			if (c.expected instanceof Error) {
-				expect({ name: c.name, line: lines[i].startsWith('!') }).toEqual({ name: c.name, line: true });
-				expect(lines[i]).toContain(c.expected.message);
-			} else {
-				expect({ name: c.name, line: lines[i][0], value: Buffer.from(lines[i].slice(1), 'base64').toString('utf8') }).toEqual({
-					name: c.name,
-					line: '+',
-					value: c.expected,
-				});
-			}
-		});
-	}
-
 	it('Node', () => {
 		const driver = `
 const lines = require('node:fs').readFileSync(0, 'utf8').split('\\n').filter(Boolean);
@@ -370,78 +304,5 @@ for (const line of lines) {
 	catch (error) { console.log('!' + error.message); }
 }`;
 		check(execFileSync(process.execPath, ['-e', snippet('node') + driver, ...keys], { input: stdin }).toString('utf8'));
-	});
-
-	it('Python', () => {
-		const driver = `
-import sys
-for line in sys.stdin.read().split("\\n"):
-    if not line:
-        continue
-    sealed, tenant_id, field = line.split("\\t")
-    try:
-        print("+" + base64.b64encode(unseal(sealed, sys.argv[1:], tenant_id, field).encode("utf-8")).decode())
-    except Exception as error:
-        print("!" + (str(error) or type(error).__name__))
-`;
-		check(execFileSync('python3', ['-c', snippet('python') + driver, ...keys], { input: stdin }).toString('utf8'));
-	});
-
-	describe('compiled and interpreted runtimes', () => {
-		let dir: string;
-		beforeAll(() => {
-			dir = mkdtempSync(join(tmpdir(), 'unseal-snippets-'));
-		});
-		afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-		const missing = (tool: string) => spawnSync(tool, ['--version']).error !== undefined;
-		const install = 'run scripts/install-snippet-runtimes.sh';
-
-		it('Java', () => {
-			if (missing('javac')) throw new Error(`javac is missing: ${install}`);
-			writeFileSync(join(dir, 'Unseal.java'), snippet('java'));
-			writeFileSync(
-				join(dir, 'Main.java'),
-				`import java.io.*;
-import java.nio.charset.StandardCharsets;
-import java.util.*;
-public class Main {
-    public static void main(String[] args) throws Exception {
-        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-        List<String> keys = Arrays.asList(args);
-        for (String line; (line = in.readLine()) != null; ) {
-            if (line.isEmpty()) continue;
-            String[] c = line.split("\\t", -1);
-            try {
-                System.out.println("+" + Base64.getEncoder().encodeToString(Unseal.unseal(c[0], keys, c[1], c[2]).getBytes(StandardCharsets.UTF_8)));
-            } catch (Exception error) {
-                System.out.println("!" + error);
-            }
-        }
-    }
-}
-`,
-			);
-			execFileSync('javac', ['-encoding', 'UTF-8', '-d', dir, join(dir, 'Unseal.java'), join(dir, 'Main.java')]);
-			check(execFileSync('java', ['-Dfile.encoding=UTF-8', '-cp', dir, 'Main', ...keys], { input: stdin }).toString('utf8'));
-		});
-
-		it('PHP', () => {
-			if (missing('php')) throw new Error(`php is missing: ${install}`);
-			const driver = `
-$keys = array_slice($argv, 1);
-foreach (explode("\\n", stream_get_contents(STDIN)) as $line) {
-    if ($line === '') continue;
-    [$sealed, $tenantId, $field] = explode("\\t", $line);
-    try {
-        echo '+' . base64_encode(unseal($sealed, $keys, $tenantId, $field)) . "\\n";
-    } catch (Throwable $error) {
-        echo '!', $error->getMessage(), "\\n";
-    }
-}
-`;
-			writeFileSync(join(dir, 'unseal.php'), snippet('php') + driver);
-			check(execFileSync('php', [join(dir, 'unseal.php'), ...keys], { input: stdin }).toString('utf8'));
-		});
 	});
 });
