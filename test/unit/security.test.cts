@@ -10,6 +10,8 @@ import { buildKeyRing } from '../../nodes/UntisPlatform/core/webhook/keys';
 import { Rejection } from '../../nodes/UntisPlatform/core/webhook/rejections';
 import { deliveryIdsFor } from '../../nodes/UntisPlatform/core/webhook/deliveryIds';
 import { sealerFor } from '../../nodes/UntisPlatform/core/sealing/sealing';
+import { baseUrlOf, hostProblem } from '../../nodes/UntisPlatform/core/api/token';
+import { apiBaseProblem } from '../../nodes/UntisPlatform/core/api/apiBase';
 import { verifySignature, type AlgorithmName } from '../../nodes/UntisPlatform/core/webhook/signature';
 import {
 	createdPayload,
@@ -281,6 +283,33 @@ describe('finding 1: a body that cannot be read is answered by the node, never t
 		expect(answer.body).toEqual({ error: expect.stringMatching(message) });
 		expect(JSON.stringify(answer.body)).not.toMatch(/test-secret|test-password/);
 		expect(answer.logs).toEqual([{ level: 'warn', message: expect.stringMatching(new RegExp(`rejected a request with ${status}`)) }]);
+	});
+});
+
+describe('second review, 6: the password and tokens travel over HTTPS only, to a host without userinfo', () => {
+	it.each(['http://school.example', 'http://10.0.0.5:8080', 'HTTP://school.example'])('tenant host %s is refused, and the message says https:// is required', (host) => {
+		expect(hostProblem(host)).toMatch(/must start with https:\/\/ \(plain http:\/\/ is accepted only for a loopback test host/);
+		expect(() => baseUrlOf(host)).toThrow(/must start with https:\/\//);
+	});
+
+	it.each(['http://school.example', 'http://api.example/proxy'])('API Base URL %s is refused', (url) => {
+		expect(apiBaseProblem(url)).toMatch(/API Base URL must start with https:\/\/ \(plain http:\/\/ is accepted only for a loopback test host/);
+	});
+
+	it.each(['school.example', 'https://school.example/', 'http://127.0.0.1:8080', 'http://localhost:1', 'http://[::1]:9'])('tenant host %s is accepted', (host) => {
+		expect(hostProblem(host)).toBeUndefined();
+	});
+
+	it.each(['https://api.webuntis.com', 'https://proxy.example/untis/', 'http://127.0.0.1:4000'])('API Base URL %s is accepted', (url) => {
+		expect(apiBaseProblem(url)).toBeUndefined();
+	});
+
+	it.each([':pw@evil.com', 'user@evil.com', 'user:pw@evil.com', '@evil.com', 'https://:pw@evil.com'])('tenant host %s (any userinfo) is refused, without quoting a password it would not need', (host) => {
+		expect(hostProblem(host)).toMatch(/must be a bare host \(no path, query or user\)/);
+	});
+
+	it.each(['https://:pw@api.example', 'https://u@api.example'])('API Base URL %s (userinfo) is refused', (url) => {
+		expect(apiBaseProblem(url)).toMatch(/must not carry a user/);
 	});
 });
 

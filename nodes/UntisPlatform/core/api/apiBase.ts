@@ -1,4 +1,4 @@
-import { baseUrlOf, hostProblem, withoutTrailingSlashes } from './token';
+import { baseUrlOf, hostProblem, withoutTrailingSlashes, insecureSchemeProblem } from './token';
 
 /**
  * Where a tenant's token endpoint and data APIs live. Public sources put them on the platform's
@@ -39,11 +39,10 @@ export function apiBaseProblem(text: string): string | undefined {
 	} catch {
 		return `API Base URL '${text.trim().slice(0, 80)}' is not a URL: enter e.g. ${DEFAULT_API_BASES.production}`;
 	}
-	if (url.protocol !== 'https:' && url.protocol !== 'http:') return 'API Base URL must start with https://';
 	if (url.username || url.password || url.search || url.hash) {
 		return 'API Base URL must not carry a user, query or fragment';
 	}
-	return undefined;
+	return insecureSchemeProblem(url, 'API Base URL');
 }
 
 /** Origin plus an optional path prefix (a proxy may serve the API below one), no trailing slash. */

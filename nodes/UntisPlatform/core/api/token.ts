@@ -44,6 +44,19 @@ export function withoutTrailingSlashes(text: string): string {
 	return text.slice(0, end);
 }
 
+/** Hosts for which plain http:// is accepted: the project's own tests run stand-ins there. */
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', '[::1]', 'localhost']);
+
+/**
+ * Why a URL's scheme cannot carry the Basic password or a token, or undefined: https:// only,
+ * plain http:// for a loopback host alone.
+ */
+export function insecureSchemeProblem(url: URL, what: string): string | undefined {
+	if (url.protocol === 'https:') return undefined;
+	if (url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname)) return undefined;
+	return `${what} must start with https:// (plain http:// is accepted only for a loopback test host: 127.0.0.1, [::1] or localhost), so that the password and tokens never travel in clear text`;
+}
+
 /** Why a host value cannot be used, or undefined when it can. */
 export function hostProblem(host: string): string | undefined {
 	if (host.length > MAX_HOST_LENGTH) {
@@ -53,10 +66,11 @@ export function hostProblem(host: string): string | undefined {
 	if (trimmed === '') return 'Host is empty: the credentials event carries it in `host`';
 	const url = parseUrl(/^https?:\/\//i.test(trimmed) ? trimmed : `https://${trimmed}`);
 	if (!url) return `Host '${host.slice(0, 80)}' is not a host name or URL`;
-	if (url.pathname !== '/' || url.search || url.hash || url.username) {
+	// Any '@' is userinfo here (a path is refused anyway), also a password-only `:pw@host`.
+	if (url.pathname !== '/' || url.search || url.hash || url.username || url.password || trimmed.includes('@')) {
 		return `Host '${host.slice(0, 80)}' must be a bare host (no path, query or user)`;
 	}
-	return undefined;
+	return insecureSchemeProblem(url, `Host '${host.slice(0, 80)}'`);
 }
 
 /** `school.webuntis.com`, `https://school.webuntis.com/` and `http://127.0.0.1:8080` all work. */
