@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { createServer, type Server } from 'node:http';
-import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -56,6 +56,16 @@ const run = async (...argv: string[]) => {
 };
 
 describe('untis-platform-sim keygen', () => {
+	it('leaves the private key readable by its owner only, also when it overwrites an existing, wider file', () => {
+		const out = mkdtempSync(join(tmpdir(), 'untis-sim-'));
+		const first = sim.keygen(out);
+		expect(statSync(first.privatePath).mode & 0o777).toBe(0o600);
+		chmodSync(first.privatePath, 0o644);
+		const second = sim.keygen(out);
+		expect(second.privatePath).toBe(first.privatePath);
+		expect(statSync(second.privatePath).mode & 0o777).toBe(0o600);
+	});
+
 	it('writes a private key readable only by its owner and a public key in Untis form', () => {
 		expect(statSync(privatePath).mode & 0o777).toBe(0o600);
 		expect(readFileSync(privatePath, 'utf8')).toMatch(/^-----BEGIN PRIVATE KEY-----/);

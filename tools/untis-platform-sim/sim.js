@@ -28,7 +28,11 @@ function keygen(outDir = DEFAULT_DIR) {
 	const { privateKey, publicKey } = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
 	fs.mkdirSync(outDir, { recursive: true });
 	const privatePath = path.join(outDir, PRIVATE_FILE);
+	// `mode` applies only when the file is created: an existing file is narrowed first, so the new
+	// key is never written into a file others can read.
+	if (fs.existsSync(privatePath)) fs.chmodSync(privatePath, 0o600);
 	fs.writeFileSync(privatePath, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
+	fs.chmodSync(privatePath, 0o600);
 	fs.writeFileSync(path.join(outDir, PUBLIC_FILE), publicKey.export({ type: 'spki', format: 'pem' }));
 	return {
 		privatePath,
