@@ -52,7 +52,7 @@ export class UntisPlatformApi implements ICredentialType {
 			placeholder: 'MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA...',
 			hint: 'Needed for Custom (e.g. the key that <code>untis-platform-sim keygen</code> prints); with a preset only during a key rotation',
 			description:
-				'Extra RSA public keys, one per block, separated by blank lines: bare base64 (as Untis publishes them) or PEM (BEGIN PUBLIC KEY / BEGIN RSA PUBLIC KEY). Required for Custom; with a preset, add the new key here during a key rotation. A published trigger applies an added key on its next request, and stops accepting a removed key within 60 seconds (at once if you deactivate and activate the workflow).',
+				'Extra RSA public keys, one per block, separated by blank lines: bare base64 (as Untis publishes them) or PEM (BEGIN PUBLIC KEY / BEGIN RSA PUBLIC KEY). Required for Custom; with a preset, add the new key here during a key rotation. A published trigger applies an added key on its next request, and stops accepting a removed key within 60 seconds (on a single process at once if you deactivate and activate the workflow; in queue mode and multi-main only the 60 s bound holds).',
 		},
 		{
 			displayName: 'API Base URL',
@@ -75,7 +75,7 @@ export class UntisPlatformApi implements ICredentialType {
 			required: true,
 			hint: 'Generate one with <code>openssl rand -base64 32</code> and keep a copy: only this key opens the sealed values',
 			description:
-				"Seals each school's secret and password (AES-256-GCM) before they reach the workflow. 32 random bytes as base64 or hex: generate one with `openssl rand -base64 32` and keep a copy in your secrets store, since the same key opens the sealed values. A published trigger seals with a changed key within 60 seconds (at once if you deactivate and activate the workflow).",
+				"Seals each school's secret and password (AES-256-GCM) before they reach the workflow. 32 random bytes as base64 or hex: generate one with `openssl rand -base64 32` and keep a copy in your secrets store, since the same key opens the sealed values. A published trigger seals with a changed key within 60 seconds (on a single process at once if you deactivate and activate the workflow; in queue mode and multi-main only the 60 s bound holds).",
 		},
 		// Old keys still open every value sealed with them: masked like the current key.
 		// eslint-disable-next-line @n8n/community-nodes/credential-unnecessary-password
