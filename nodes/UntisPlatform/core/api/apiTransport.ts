@@ -96,9 +96,14 @@ export function networkFailure(error: unknown, timeout: number): string {
 	return NETWORK_FAILURES[code ?? ''] ?? 'network error';
 }
 
-function header(headers: Record<string, unknown>, name: string): string | undefined {
+/** A response header as given (a string or several), looked up case-insensitively by its lower-case name. */
+export function rawHeader(headers: Record<string, unknown>, name: string): unknown {
 	const key = Object.keys(headers).find((candidate) => candidate.toLowerCase() === name);
-	const value = key === undefined ? undefined : headers[key];
+	return key === undefined ? undefined : headers[key];
+}
+
+function header(headers: Record<string, unknown>, name: string): string | undefined {
+	const value = rawHeader(headers, name);
 	return Array.isArray(value) ? String(value[0]) : value === undefined ? undefined : String(value);
 }
 

@@ -1,10 +1,11 @@
-import type { ApiResponse } from './apiTransport';
+import { rawHeader, type ApiResponse } from './apiTransport';
 
 /**
  * Reading a whole collection page by page, the way OneRoster 1.1 and the Untis APIs page
- * ("Common API Concepts": `limit` and `offset`). It stops at a short or empty page, or once
- * `X-Total-Count` records are read; the page cap guards against an API that ignores `offset`.
- * A collection larger than the cap is an error, not a silently shortened result.
+ * ("Common API Concepts": `limit` and `offset`). It goes on while `X-Total-Count` or a `Link`
+ * `rel="next"` says records remain (a server may cap pages below `limit`), else stops at a short
+ * or empty page; `offset` moves by the records received. A repeated page (an API ignoring
+ * `offset`) and a collection larger than the page cap are errors, not a silently shortened result.
  */
 export interface PagingOptions {
 	/** Records asked for per page (`limit`). */
@@ -29,8 +30,7 @@ export function recordsOf(body: unknown): unknown[] | undefined {
 }
 
 function totalCount(headers: Record<string, unknown>): number | undefined {
-	const key = Object.keys(headers).find((name) => name.toLowerCase() === 'x-total-count');
-	const raw = key === undefined ? undefined : headers[key];
+	const raw = rawHeader(headers, 'x-total-count');
 	const value = Number(Array.isArray(raw) ? raw[0] : raw);
 	return raw !== undefined && Number.isSafeInteger(value) && value >= 0 ? value : undefined;
 }
@@ -78,11 +78,6 @@ function isNextRel(param: string): boolean {
 	return rels.includes('next');
 }
 
-function headerOf(headers: Record<string, unknown>, name: string): unknown {
-	const key = Object.keys(headers).find((candidate) => candidate.toLowerCase() === name);
-	return key === undefined ? undefined : headers[key];
-}
-
 export async function readAllPages(
 	fetchPage: (offset: number, limit: number) => Promise<ApiResponse>,
 	options: PagingOptions,
@@ -110,7 +105,7 @@ export async function readAllPages(
 		records.push(...batch);
 		total = totalCount(response.headers) ?? total;
 		// A header that says more remain wins over Untis's short-page rule (servers cap pages).
-		const headerSaysMore = batch.length > 0 && ((total !== undefined && records.length < total) || hasNextLink(headerOf(response.headers, 'link')));
+		const headerSaysMore = batch.length > 0 && ((total !== undefined && records.length < total) || hasNextLink(rawHeader(response.headers, 'link')));
 		const headerSaysDone = total !== undefined && records.length >= total;
 		const done = batch.length === 0 || headerSaysDone || (!headerSaysMore && batch.length < options.pageSize);
 		if (done) return { records, pages: page + 1, total };
