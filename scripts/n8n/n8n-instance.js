@@ -47,6 +47,8 @@
  *   cli(args)                         one more n8n CLI command on the same user folder, e.g.
  *                                     ['import:credentials', '--input=<file>'] while n8n runs
  *   isRunning()                       any process of the group still alive
+ *   waitForReadiness({ timeoutMs })   until /healthz/readiness is 200 (after a 503 'Database is
+ *                                     not ready!' spell) -> seconds waited
  *
  * Lifecycle of startN8n: install n8n (cached, scripts/install-n8n.sh) -> fresh user folder ->
  * install the package into <userFolder>/.n8n/nodes (before the first start; see
@@ -493,6 +495,19 @@ async function startN8n(options = {}) {
     logText: () => fs.readFileSync(logFile, 'utf8'),
     logTail: (lines) => tailOf(logFile, lines),
     isRunning,
+    // n8n answers 503 'Database is not ready!' to everything after one missed DB ping (2 s
+    // interval, 5 s timeout) until a ping succeeds; under a flood on 2 cores that can last a
+    // while. Waits until /healthz/readiness is 200 again.
+    async waitForReadiness({ timeoutMs = 120000 } = {}) {
+      const t0 = Date.now();
+      const deadline = t0 + timeoutMs;
+      for (;;) {
+        const res = await request('GET', `${baseUrl}/healthz/readiness`, { timeoutMs: 5000 }).catch(() => null);
+        if (res && res.status === 200) return (Date.now() - t0) / 1000;
+        if (Date.now() > deadline) throw fail(`n8n not ready again within ${timeoutMs} ms`);
+        await sleep(250);
+      }
+    },
     async stop({ timeoutMs, keepUserFolder = options.keepUserFolder || !!process.env.N8N_E2E_KEEP } = {}) {
       const result = await stopServer({ timeoutMs });
       if (!keepUserFolder && !isRunning()) {
