@@ -79,11 +79,11 @@ describe('Confirm Delivery', () => {
 	});
 
 	it.each([
-		['no trigger before it', [{ name: 'Webhook', type: 'n8n-nodes-base.webhook', parameters: {} }], /no Untis Platform Trigger comes before this node/],
-		['a disabled trigger', [trigger('confirmDelivery', { disabled: true })], /no Untis Platform Trigger comes before this node/],
+		['no trigger before it', [{ name: 'Webhook', type: 'n8n-nodes-base.webhook', parameters: {} }], /neither comes before this node/],
+		['a disabled trigger', [trigger('confirmDelivery', { disabled: true })], /neither comes before this node/],
 		['a trigger acknowledging immediately (the default, not saved)', [trigger()], /'Untis Platform Trigger' does not wait for Confirm Delivery/],
 		['a trigger acknowledging after the workflow', [trigger('afterWorkflowSucceeds')], /Acknowledge is not 'When Confirm Delivery Runs'/],
-		['a similar type of another package', [trigger('confirmDelivery', { type: 'n8n-nodes-other.untisPlatformTriggerX' })], /no Untis Platform Trigger/],
+		['a similar type of another package', [trigger('confirmDelivery', { type: 'n8n-nodes-other.untisPlatformTriggerX' })], /neither comes before this node/],
 	])('fails with a message that says what to fix, and answers nothing, for %s', async (_name, parents, message) => {
 		await expect(run([storedRow], parents)).rejects.toThrow(message);
 		const withContinue = await run([storedRow], parents, { continueOnFail: true });

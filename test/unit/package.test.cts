@@ -19,15 +19,15 @@ describe('the package as n8n loads it', () => {
 		await loader.loadAll();
 	});
 
-	it('registers the trigger and the credential under the package name', () => {
+	it('registers the triggers, the node and the credentials under the package name', () => {
 		expect(loader.packageName).toBe('n8n-nodes-untis-platform');
-		expect(Object.keys(loader.nodeTypes).sort()).toEqual(['untisPlatform', 'untisPlatformTrigger']);
-		expect(Object.keys(loader.credentialTypes)).toEqual(['untisPlatformApi']);
+		expect(Object.keys(loader.nodeTypes).sort()).toEqual(['untisPlatform', 'untisPlatformManualEntryTrigger', 'untisPlatformTrigger']);
+		expect(Object.keys(loader.credentialTypes).sort()).toEqual(['untisPlatformApi', 'untisPlatformFormLoginApi']);
 		expect(loader.known.nodes.untisPlatformTrigger.className).toBe('UntisPlatformTrigger');
 	});
 
-	it('every parameter of the action node has help text', () => {
-		const { description } = loader.nodeTypes.untisPlatform.type as unknown as {
+	it.each(['untisPlatform', 'untisPlatformManualEntryTrigger'])('every parameter of %s has help text', (name) => {
+		const { description } = loader.nodeTypes[name].type as unknown as {
 			description: { properties: Array<Record<string, unknown>>; usableAsTool?: boolean };
 		};
 		const parameters = description.properties.flatMap((p) =>
@@ -41,7 +41,7 @@ describe('the package as n8n loads it', () => {
 	it('every Secrets setting of both nodes shows a notice when set to Plain, and only then', () => {
 		type Property = { name: string; type: string; options?: Array<{ value: unknown }>; displayOptions?: { show?: Record<string, unknown[]> } };
 		let checked = 0;
-		for (const name of ['untisPlatformTrigger', 'untisPlatform']) {
+		for (const name of ['untisPlatformTrigger', 'untisPlatform', 'untisPlatformManualEntryTrigger']) {
 			const { properties } = (loader.nodeTypes[name].type as unknown as { description: { properties: Property[] } }).description;
 			for (const secrets of properties.filter((p) => p.name === 'secrets' && p.options?.some((o) => o.value === 'plain'))) {
 				const operation = secrets.displayOptions?.show?.operation;
@@ -55,8 +55,8 @@ describe('the package as n8n loads it', () => {
 				checked++;
 			}
 		}
-		// The trigger, Create Credentials Event and Verify Signature.
-		expect(checked).toBe(3);
+		// The trigger, Create Credentials Event, Verify Signature and the manual-entry form.
+		expect(checked).toBe(4);
 	});
 
 	it('describes the trigger as the conventions ask', () => {

@@ -1,6 +1,8 @@
 import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
 
-import { confirmationOf, confirmingTriggerProblem } from '../core/webhook/confirmation';
+import { confirmationOf, confirmingTriggerProblem, isManualEntryTrigger } from '../core/webhook/confirmation';
+import { MANUAL_EVENT_TYPE } from '../core/webhook/manualEntry';
+import { storedPage } from '../core/webhook/manualEntryForm';
 import { ACK_CONFIRM_DELIVERY } from '../shared/acknowledge';
 import { forOperation, type Operation } from './operation';
 
@@ -17,14 +19,21 @@ const show = forOperation('confirmDelivery');
 async function execute(context: IExecuteFunctions, index: number, item: INodeExecutionData): Promise<IDataObject> {
 	if (index === 0) {
 		const node = context.getNode();
-		const problem = confirmingTriggerProblem(context.getParentNodes(node.name, { includeNodeParameters: true }), ACK_CONFIRM_DELIVERY);
+		const parents = context.getParentNodes(node.name, { includeNodeParameters: true });
+		const problem = confirmingTriggerProblem(parents, ACK_CONFIRM_DELIVERY);
 		if (problem) {
 			throw new NodeOperationError(node, problem, {
 				itemIndex: index,
 				description: "Open the Untis Platform Trigger and set Acknowledge to 'When Confirm Delivery Runs', or remove this node.",
 			});
 		}
-		await context.sendResponse({ body: confirmationOf(item.json), headers: {}, statusCode: 200 });
+		// A person submitted the package's form: they get a page, not the platform's JSON.
+		const fromForm = item.json.eventType === MANUAL_EVENT_TYPE && parents.some(isManualEntryTrigger);
+		await context.sendResponse(
+			fromForm
+				? { body: storedPage(item.json.tenantId), headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }, statusCode: 200 }
+				: { body: confirmationOf(item.json), headers: {}, statusCode: 200 },
+		);
 	}
 	return item.json;
 }
@@ -33,7 +42,7 @@ export const confirmDelivery: Operation = {
 	option: {
 		name: 'Confirm Delivery',
 		value: 'confirmDelivery',
-		description: "Answer the platform's request with 200 once the event is stored (trigger's Acknowledge: When Confirm Delivery Runs)",
+		description: "Answer the platform's request with 200 once the event is stored (trigger's Acknowledge: When Confirm Delivery Runs), or the Manual Entry form with 'Stored'",
 		action: 'Confirm the delivery to the platform',
 	},
 	fields: [

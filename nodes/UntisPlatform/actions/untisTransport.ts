@@ -1,6 +1,6 @@
-import { sleep, type IExecuteFunctions } from 'n8n-workflow';
+import { sleep, type IExecuteFunctions, type IWebhookFunctions } from 'n8n-workflow';
 
-import { DEFAULT_RETRY, type HttpRequest, type HttpResponse, type RetryPolicy, type Transport } from '../core/api/apiTransport';
+import { DEFAULT_RETRY, type HttpRequest, type HttpResponse, type RetryPolicy, type Send, type Transport } from '../core/api/apiTransport';
 import { TokenCache } from '../core/api/tokenCache';
 
 /**
@@ -10,11 +10,9 @@ import { TokenCache } from '../core/api/tokenCache';
  */
 const tokens = new TokenCache({ maxEntries: 1000, marginSeconds: 30 });
 
-export function n8nTransport(
-	context: IExecuteFunctions,
-	options: { timeout: number; retry?: RetryPolicy },
-): Transport {
-	const send = async (request: HttpRequest): Promise<HttpResponse> => {
+/** One request through n8n's request helper, never following a redirect (in a node or a trigger's webhook). */
+export function n8nSend(context: Pick<IExecuteFunctions | IWebhookFunctions, 'helpers'>): Send {
+	return async (request: HttpRequest): Promise<HttpResponse> => {
 		const response = (await context.helpers.httpRequest({
 			method: request.method as 'GET',
 			url: request.url,
@@ -31,5 +29,11 @@ export function n8nTransport(
 		})) as { statusCode: number; headers?: Record<string, unknown>; body: unknown };
 		return { statusCode: response.statusCode, headers: response.headers ?? {}, body: response.body };
 	};
-	return { send, sleep, cache: tokens, timeout: options.timeout, retry: options.retry ?? DEFAULT_RETRY };
+}
+
+export function n8nTransport(
+	context: IExecuteFunctions,
+	options: { timeout: number; retry?: RetryPolicy },
+): Transport {
+	return { send: n8nSend(context), sleep, cache: tokens, timeout: options.timeout, retry: options.retry ?? DEFAULT_RETRY };
 }

@@ -14,3 +14,19 @@ export async function untisPlatformApiTest(
 	const check = checkCredential((credential.data ?? {}) as unknown as CredentialData);
 	return { status: check.ok ? 'OK' : 'Error', message: check.message };
 }
+
+/** Shortest form-login password accepted: the form guards a school's credentials. */
+export const MIN_FORM_PASSWORD_LENGTH = 16;
+
+/** The form login's Test button: a local strength check (nothing to call). */
+export async function untisPlatformFormLoginApiTest(
+	this: ICredentialTestFunctions,
+	credential: ICredentialsDecrypted,
+): Promise<INodeCredentialTestResult> {
+	const { user, password } = (credential.data ?? {}) as { user?: string; password?: string };
+	if (!user) return { status: 'Error', message: 'User is empty' };
+	if (!password || password.length < MIN_FORM_PASSWORD_LENGTH) {
+		return { status: 'Error', message: `Password has ${password?.length ?? 0} characters; use at least ${MIN_FORM_PASSWORD_LENGTH}, e.g. a generated one` };
+	}
+	return { status: 'OK', message: 'The login is long enough; share it only with the people who may enter credentials' };
+}

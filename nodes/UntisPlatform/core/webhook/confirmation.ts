@@ -14,6 +14,9 @@ export interface ParentNode {
 const TRIGGER_TYPE = 'untisPlatformTrigger';
 
 const isTrigger = (node: ParentNode) => node.type.split('.').pop() === TRIGGER_TYPE;
+/** The manual-entry form's trigger: it always waits for Confirm Delivery. */
+const FORM_TRIGGER_TYPE = 'untisPlatformManualEntryTrigger';
+export const isManualEntryTrigger = (node: ParentNode) => node.type.split('.').pop() === FORM_TRIGGER_TYPE && !node.disabled;
 
 /**
  * Why Confirm Delivery cannot answer for these parent nodes, or undefined when an enabled
@@ -21,8 +24,9 @@ const isTrigger = (node: ParentNode) => node.type.split('.').pop() === TRIGGER_T
  */
 export function confirmingTriggerProblem(parents: ParentNode[], confirmValue: string): string | undefined {
 	const triggers = parents.filter((node) => isTrigger(node) && !node.disabled);
+	if (parents.some(isManualEntryTrigger)) return undefined;
 	if (triggers.length === 0) {
-		return 'Confirm Delivery answers the Untis Platform Trigger, and no Untis Platform Trigger comes before this node';
+		return 'Confirm Delivery answers the Untis Platform Trigger or the Manual Entry Trigger, and neither comes before this node';
 	}
 	if (triggers.some((node) => node.parameters?.acknowledge === confirmValue)) return undefined;
 	const names = triggers.map((node) => `'${node.name}'`).join(', ');

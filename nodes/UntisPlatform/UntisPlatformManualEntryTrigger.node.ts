@@ -1,0 +1,254 @@
+import {
+	NodeConnectionTypes,
+	NodeOperationError,
+	type IDataObject,
+	type IHookFunctions,
+	type INodeType,
+	type INodeTypeDescription,
+	type IWebhookFunctions,
+	type IWebhookResponseData,
+} from 'n8n-workflow';
+
+import { resolveApiBase } from './core/api/apiBase';
+import { checkWithPlatform } from './core/api/platformCheck';
+import { BASIC_REALM, basicLoginMatches, type BasicLogin } from './core/webhook/basicAuth';
+import type { CredentialData } from './core/webhook/credentialCheck';
+import type { SecretsMode, SecretsPolicy } from './core/webhook/delivery';
+import { deliveryIdsFor } from './core/webhook/deliveryIds';
+import { ManualEntryError, manualCredentialsItem, type ManualEntryInput } from './core/webhook/manualEntry';
+import { FORM_CONTENT_SECURITY_POLICY, FormSubmissionError, formPage, formSubmission } from './core/webhook/manualEntryForm';
+import { sealerForCredential } from './core/sealing/sealing';
+import { n8nSend } from './actions/untisTransport';
+import { untisPlatformApiTest, untisPlatformFormLoginApiTest } from './shared/credentialTest';
+
+/**
+ * The manual-entry form, served by the package itself: a school admin who missed the webhook
+ * types the school's credentials. The secret and password are sealed here, in the webhook,
+ * before n8n stores anything, and the entry is checked with the platform first, so a mistyped
+ * or invented entry starts nothing. Refusals are answered at once (no execution); an accepted
+ * entry is answered by Confirm Delivery once the workflow has stored it.
+ */
+const CHECK_TIMEOUT_MS = 10000;
+
+interface FormSettings {
+	title: string;
+	description: string;
+}
+
+function settingsOf(context: IWebhookFunctions): FormSettings {
+	return {
+		title: String(context.getNodeParameter('formTitle', 'Untis Platform credentials')),
+		description: String(context.getNodeParameter('formDescription', '')),
+	};
+}
+
+function sendPage(context: IWebhookFunctions, status: number, html: string, headers: Record<string, string> = {}): IWebhookResponseData {
+	try {
+		const res = context.getResponseObject();
+		res.status(status);
+		res.setHeader('Content-Type', 'text/html; charset=utf-8');
+		res.setHeader('Content-Security-Policy', FORM_CONTENT_SECURITY_POLICY);
+		res.setHeader('Cache-Control', 'no-store');
+		res.setHeader('X-Content-Type-Options', 'nosniff');
+		for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
+		res.end(html);
+	} catch {
+		// The client is gone: no one to answer, and nothing starts.
+	}
+	return { noWebhookResponse: true };
+}
+
+/** The form again with what to fix above it; nothing typed is sent back. */
+function refuse(context: IWebhookFunctions, status: number, problem: string): IWebhookResponseData {
+	context.logger.warn(`Untis Platform Manual Entry Trigger refused a submission with ${status}: ${problem}`);
+	return sendPage(context, status, formPage({ ...settingsOf(context), problem }));
+}
+
+async function secretsPolicyOf(mode: SecretsMode, credential: CredentialData): Promise<SecretsPolicy> {
+	if (mode !== 'seal') return { mode: mode === 'plain' ? 'plain' : 'omit' };
+	return { mode, sealer: sealerForCredential(credential) };
+}
+
+export class UntisPlatformManualEntryTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Untis Platform Manual Entry Trigger',
+		name: 'untisPlatformManualEntryTrigger',
+		icon: { light: 'file:untisPlatform.svg', dark: 'file:untisPlatform.dark.svg' },
+		group: ['trigger'],
+		version: 1,
+		subtitle: '={{$parameter["checkWithPlatform"] === false ? "Not checked with the platform" : "Checked with the platform"}}',
+		description:
+			"Serves a form for a school's Untis Platform credentials, checks them with the platform, and starts the workflow with the trigger's credentials item, secrets sealed on receipt",
+		defaults: { name: 'Untis Platform Manual Entry' },
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		outputNames: ['Credentials'],
+		credentials: [
+			{ name: 'untisPlatformApi', required: true, testedBy: 'untisPlatformApiTest' },
+			{
+				name: 'untisPlatformFormLoginApi',
+				required: true,
+				testedBy: 'untisPlatformFormLoginApiTest',
+				displayOptions: { show: { authentication: ['basicAuth'] } },
+			},
+		],
+		webhooks: [
+			{ name: 'setup', httpMethod: 'GET', responseMode: 'onReceived', path: 'form' },
+			// Answered by the Untis Platform node's Confirm Delivery once the entry is stored.
+			{ name: 'default', httpMethod: 'POST', responseMode: 'responseNode', path: 'form' },
+		],
+		properties: [
+			{
+				displayName:
+					"Open the Production URL above in a browser to enter a school's credentials. Add the Untis Platform node's Confirm Delivery right after the node that stores them: it answers the person with 'Stored'.",
+				name: 'formNotice',
+				type: 'notice',
+				default: '',
+			},
+			{
+				displayName: 'Authentication',
+				name: 'authentication',
+				type: 'options',
+				options: [
+					{ name: 'Basic Auth', value: 'basicAuth', description: 'The page and every submission need the login of an Untis Platform Form Login credential' },
+					{ name: 'None', value: 'none', description: 'Anyone who finds the URL can open the form' },
+				],
+				default: 'basicAuth',
+				description: 'Who may open the form and submit it, as for n8n forms',
+			},
+			{
+				displayName:
+					"Without authentication, anyone who finds the URL can submit entries. Check with the Platform still refuses made-up ones, but a person holding a school's real credentials could overwrite its row.",
+				name: 'noAuthNotice',
+				type: 'notice',
+				default: '',
+				displayOptions: { show: { authentication: ['none'] } },
+			},
+			{
+				displayName: 'Form Title',
+				name: 'formTitle',
+				type: 'string',
+				default: 'Untis Platform credentials',
+				description: 'The heading of the form page',
+			},
+			{
+				displayName: 'Form Description',
+				name: 'formDescription',
+				type: 'string',
+				default: 'Copy the values the Untis Platform shows for your school.',
+				description: 'The text under the heading',
+			},
+			{
+				displayName: 'Check with the Platform',
+				name: 'checkWithPlatform',
+				type: 'boolean',
+				default: true,
+				description:
+					"Whether to request a token for the typed-in tenant ID, client ID and password at the credential's API base before the workflow starts. A refused or unreachable check is answered to the person and starts nothing; the token is discarded.",
+			},
+			{
+				displayName:
+					'Without the check, a mistyped or invented entry is stored as typed and can overwrite a school that the platform delivered',
+				name: 'noCheckNotice',
+				type: 'notice',
+				default: '',
+				displayOptions: { show: { checkWithPlatform: [false] } },
+			},
+			{
+				displayName: 'Secrets',
+				name: 'secrets',
+				type: 'options',
+				options: [
+					{ name: 'Seal (Recommended)', value: 'seal', description: "Encrypted with the credential's Encryption Key on receipt, as the trigger does" },
+					{ name: 'Plain', value: 'plain', description: 'Stored in plain text in the execution history' },
+					{ name: 'Omit', value: 'omit', description: 'Set to null' },
+				],
+				default: 'seal',
+				description: 'How secret and password appear in the output, as in the Untis Platform Trigger',
+			},
+			{
+				displayName:
+					"Plain secrets are stored unencrypted in n8n's execution history and shown to everyone who can open this workflow's executions",
+				name: 'plainNotice',
+				type: 'notice',
+				default: '',
+				displayOptions: { show: { secrets: ['plain'] } },
+			},
+		],
+	};
+
+	methods = { credentialTest: { untisPlatformApiTest, untisPlatformFormLoginApiTest } };
+
+	// Nothing to register remotely: the form lives at this node's URL.
+	webhookMethods = {
+		default: {
+			async checkExists(this: IHookFunctions): Promise<boolean> {
+				return false;
+			},
+			async create(this: IHookFunctions): Promise<boolean> {
+				return true;
+			},
+			async delete(this: IHookFunctions): Promise<boolean> {
+				return true;
+			},
+		},
+	};
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		const req = this.getRequestObject();
+		// The login first: nothing of the request is read before it matches.
+		if (this.getNodeParameter('authentication', 'basicAuth') !== 'none') {
+			let login: BasicLogin;
+			try {
+				login = (await this.getCredentials('untisPlatformFormLoginApi')) as unknown as BasicLogin;
+			} catch {
+				return sendPage(this, 500, formPage({ ...settingsOf(this), problem: 'The form has no login set up: ask the n8n owner to select an Untis Platform Form Login credential' }));
+			}
+			if (!basicLoginMatches(req.headers.authorization, login)) {
+				return sendPage(this, 401, '<!doctype html><title>Sign in</title><p>Sign in with the login of this form.</p>', {
+					'WWW-Authenticate': `Basic realm="${BASIC_REALM}", charset="UTF-8"`,
+				});
+			}
+		}
+		if (this.getWebhookName() === 'setup') return sendPage(this, 200, formPage(settingsOf(this)));
+
+		let input: ManualEntryInput;
+		try {
+			if (!req.rawBody) await req.readRawBody();
+			input = formSubmission(req.rawBody, req.headers['content-type']);
+		} catch (error) {
+			if (error instanceof FormSubmissionError) return refuse(this, error.status, error.message);
+			return refuse(this, 400, 'The submission could not be read: send the form again');
+		}
+
+		const credential = (await this.getCredentials('untisPlatformApi')) as unknown as CredentialData;
+		const deliveryIds = deliveryIdsFor(credential.encryptionKey);
+		let checked: IDataObject;
+		try {
+			// Validated first (cheap, no secret kept), then checked with the platform, then sealed.
+			checked = manualCredentialsItem(input, { secrets: { mode: 'omit' }, deliveryIds }) as IDataObject;
+		} catch (error) {
+			if (error instanceof ManualEntryError) return refuse(this, 400, error.message);
+			throw new NodeOperationError(this.getNode(), error as Error);
+		}
+		if (this.getNodeParameter('checkWithPlatform', true) !== false) {
+			let apiBase: string;
+			try {
+				apiBase = resolveApiBase(credential).url;
+			} catch (error) {
+				return refuse(this, 500, `The Untis Platform credential has no usable API base (${(error as Error).message}): ask the n8n owner to fix it`);
+			}
+			const result = await checkWithPlatform(n8nSend(this), {
+				apiBase,
+				tenantId: String(checked.tenantId),
+				clientId: String(checked.clientId),
+				password: String(input.password).trim(),
+				timeout: CHECK_TIMEOUT_MS,
+			});
+			if (!result.ok) return refuse(this, result.kind === 'refused' ? 400 : 502, result.message);
+		}
+		const mode = this.getNodeParameter('secrets', 'seal') as SecretsMode;
+		const item = manualCredentialsItem(input, { secrets: await secretsPolicyOf(mode, credential), deliveryIds });
+		return { workflowData: [[{ json: item as IDataObject }]] };
+	}
+}
