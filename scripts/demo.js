@@ -45,9 +45,9 @@ async function main() {
 	const manual = readJson('examples/3-manual-entry.workflow.json');
 	const use = readJson('examples/4-use-credentials.workflow.json');
 	const credentialRef = onboarding.nodes[0].credentials.untisPlatformApi;
-	// Examples 3 and 4 reference a Basic Auth login for the form and a Header Auth secret for the
+	// Examples 3 and 4 reference a Form Login for the form and a Header Auth secret for the
 	// sync webhook, which a vendor creates; the demo creates them with fresh secrets on every run.
-	const formLoginRef = manual.nodes[0].credentials.httpBasicAuth;
+	const formLoginRef = manual.nodes[0].credentials.untisPlatformFormLoginApi;
 	const syncWebhook = use.nodes.find((node) => node.type === 'n8n-nodes-base.webhook');
 	const formLogin = { user: 'untis-admin', password: crypto.randomBytes(18).toString('base64url') };
 	const syncHeader = { name: 'X-Sync-Token', value: crypto.randomBytes(24).toString('base64url') };
@@ -58,7 +58,7 @@ async function main() {
 		packageDir: ROOT,
 		credentials: [
 			{ ...credentialRef, type: 'untisPlatformApi', data: { environment: 'custom', publicKeys: publicKeyBase64, encryptionKey } },
-			{ ...formLoginRef, type: 'httpBasicAuth', data: formLogin },
+			{ ...formLoginRef, type: 'untisPlatformFormLoginApi', data: formLogin },
 			{ ...syncWebhook.credentials.httpHeaderAuth, type: 'httpHeaderAuth', data: syncHeader },
 		],
 		workflows: [setup, onboarding, deactivation, manual, use],
@@ -88,7 +88,8 @@ async function main() {
 	console.log(`      Editor:            ${n8n.baseUrl}  (login ${OWNER.email} / ${OWNER.password}${owner.status === 200 ? '' : `; owner setup answered ${owner.status}`})`);
 	console.log(`      Credentials URL:   ${credentialsUrl}`);
 	console.log(`      Deactivation URL:  ${deactivationUrl}`);
-	console.log(`      Manual entry form: ${n8n.baseUrl}/form/${manual.nodes[0].webhookId}  (login ${formLogin.user} / ${formLogin.password})`);
+	console.log(`      Manual entry form: ${n8n.webhookUrl(`${manual.nodes[0].webhookId}/form`)}  (login ${formLogin.user} / ${formLogin.password};`);
+	console.log('                         it checks each entry with the platform, which the demo has not: it answers what to fix)');
 	console.log(`      Sync webhook:      ${n8n.webhookUrl(syncWebhook.parameters.path)}  (POST with header ${syncHeader.name}: ${syncHeader.value})`);
 	console.log('      (in PAM you would enter the public HTTPS form of the first two URLs)');
 

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -16,8 +16,8 @@ const { startUntisApiMock } = require('../helpers/untisApiMock.cts') as typeof i
 
 /**
  * The example workflows on a real n8n 2.x with a real Data Table: onboarding, deactivation
- * (Option B, and Option A through the workflow's switch), manual entry through n8n's Form Trigger
- * (Basic Auth), using the stored credentials through API Request against a mock of the Untis APIs whose API host
+ * (Option B, and Option A through the workflow's switch), manual entry through the package's own
+ * form (Form Login, Check with the Platform), using the stored credentials through API Request against a mock of the Untis APIs whose API host
  * is not the schools' host (its webhook behind Header Auth), and Verify Signature behind n8n's own Webhook node.
  */
 const ROOT = join(__dirname, '../..');
@@ -33,11 +33,17 @@ const deactivationA = JSON.parse(JSON.stringify(deactivation).replace(/f2000000-
 deactivationA.id = 'untisDeactivateA01';
 deactivationA.name += ' (Option A)';
 deactivationA.nodes.find((n: { name: string }) => n.name === 'Settings').parameters.assignments.assignments[0].value = true;
+// The same form with a credential whose API base nothing listens on (an unreachable platform).
+const manualUnreachable = JSON.parse(JSON.stringify(manual).replace(/f3000000-/g, 'f3a00000-'));
+manualUnreachable.id = 'untisManualUnreach';
+manualUnreachable.name += ' (unreachable platform)';
+manualUnreachable.nodes[0].credentials.untisPlatformApi = { id: 'untisUnreachable01', name: 'Untis Platform (unreachable API)' };
 
 type Row = Record<string, string | null>;
 let n8n: {
 	baseUrl: string;
 	dbPath: string;
+	userFolder: string;
 	webhookUrl(path: string): string;
 	post(path: string, body: unknown, headers?: Record<string, string>): Promise<{ status: number; text: string }>;
 	lastExecutionId(): number;
@@ -61,10 +67,36 @@ const open = (row: Row, field: 'secret' | 'password') => sealer.unseal(row[field
 let api: UntisApiMock;
 let platformHost = '';
 const plainPassword: Record<string, string> = {};
+/** Plain secrets and passwords sent to the trigger (examples 1, 2) and typed into the form (3). */
+const deliveredPlaintexts: string[] = [];
+const typedPlaintexts: string[] = [];
+let behindWebhookPassword = '';
+
+/** Which files under `dir` (recursively, as bytes: SQLite pages, WAL, logs) hold each needle. */
+function filesContaining(dir: string, needles: string[]): Map<string, string[]> {
+	const found = new Map<string, string[]>();
+	const walk = (folder: string) => {
+		for (const entry of readdirSync(folder, { withFileTypes: true })) {
+			const file = join(folder, entry.name);
+			if (entry.isDirectory()) {
+				// The installed package's own files hold no school data.
+				if (entry.name !== 'node_modules') walk(file);
+				continue;
+			}
+			if (!entry.isFile()) continue;
+			const bytes = readFileSync(file);
+			for (const needle of needles) if (bytes.includes(needle)) found.set(needle, [...(found.get(needle) ?? []), file]);
+		}
+	};
+	walk(dir);
+	return found;
+}
 
 async function deliver(workflow: { id: string; nodes: Array<{ webhookId?: string }> }, kind: string, tenant: string, body?: string) {
 	const text = body ?? JSON.stringify(sim.buildPayload(kind, { tenant, fields: { host: platformHost } }));
 	const before = n8n.lastExecutionId();
+	const delivered = JSON.parse(text);
+	for (const field of ['secret', 'password']) if (typeof delivered[field] === 'string') deliveredPlaintexts.push(delivered[field]);
 	const answer = await sim.post(n8n.webhookUrl(`${workflow.nodes[0].webhookId}/webhook`), text, sim.signRequest(text, privateKey));
 	expect(answer.status).toBe(200);
 	const [execution] = await n8n.waitForExecutions({ workflowId: workflow.id, count: 1, sinceId: before });
@@ -86,10 +118,11 @@ beforeAll(async () => {
 		packageDir: ROOT,
 		credentials: [
 			{ ...onboarding.nodes[0].credentials.untisPlatformApi, type: 'untisPlatformApi', data: { environment: 'custom', publicKeys: keys.publicKeyBase64, encryptionKey, apiBaseUrl: api.apiBase } },
-			{ ...manual.nodes[0].credentials.httpBasicAuth, type: 'httpBasicAuth', data: formLogin },
+			{ ...manual.nodes[0].credentials.untisPlatformFormLoginApi, type: 'untisPlatformFormLoginApi', data: formLogin },
+			{ ...manualUnreachable.nodes[0].credentials.untisPlatformApi, type: 'untisPlatformApi', data: { environment: 'custom', publicKeys: keys.publicKeyBase64, encryptionKey, apiBaseUrl: 'http://127.0.0.1:9' } },
 			{ ...use.nodes.find((n: { name: string }) => n.name === 'Or call this webhook').credentials.httpHeaderAuth, type: 'httpHeaderAuth', data: syncHeader },
 		],
-		workflows: [setup, onboarding, deactivation, deactivationA, manual, use, behindWebhook],
+		workflows: [setup, onboarding, deactivation, deactivationA, manual, manualUnreachable, use, behindWebhook],
 	});
 	expect((await n8n.post('untis-create-tenants-table', {})).status).toBe(200);
 }, 15 * 60 * 1000);
@@ -160,13 +193,15 @@ describe('2 deactivation', () => {
 	});
 });
 
-describe('3 manual entry through the n8n Form Trigger (Basic Auth)', () => {
-	const formUrl = () => `${n8n.baseUrl}/form/${manual.nodes[0].webhookId}`;
-	const formOf = (values: string[]) => {
-		const form = new FormData();
-		values.forEach((value, i) => form.append(`field-${i}`, value));
-		return form;
-	};
+describe("3 manual entry through the package's own form (Form Login, Check with the Platform)", () => {
+	const formUrl = (workflow = manual) => n8n.webhookUrl(`${workflow.nodes[0].webhookId}/form`);
+	const formBody = (values: Record<string, string>) => new URLSearchParams(values).toString();
+	const form = { 'Content-Type': 'application/x-www-form-urlencoded' };
+	const auth = () => ({ Authorization: basic(formLogin.user, formLogin.password) });
+	// Unique values, so that a search of every n8n file for them proves where they are not.
+	const typedSecret = `typed-secret-${randomBytes(9).toString('hex')}`;
+	const typedPassword = `typed-password-${randomBytes(9).toString('hex')}`;
+	const entry = () => ({ tenantId: 'w-4', clientId: 'BestApp-tenant-w-4', secret: typedSecret, password: typedPassword, host: platformHost, activatorEmail: 'admin@school.example' });
 	let sinceRefused = 0;
 	let rowsBeforeRefused: Row[] = [];
 
@@ -176,46 +211,80 @@ describe('3 manual entry through the n8n Form Trigger (Basic Auth)', () => {
 		const genuine = rows('w-1');
 		expect(genuine).toEqual([expect.objectContaining({ tenantId: 'w-1', status: 'active' })]);
 		// The attack from the review: overwrite a delivered tenant's clientId and host, or add a tenant.
-		const hijack = ['w-1', 'attacker-client', 'x', 'x', 'https://attacker.example', 'evil@attacker.example'];
-		const invented = ['w-evil', 'attacker-client', 'x', 'x', 'https://attacker.example', ''];
-		const attempts: Array<[string, Record<string, string>, string[]]> = [
+		const hijack = { ...entry(), tenantId: 'w-1', clientId: 'attacker-client', host: 'https://attacker.example' };
+		const invented = { ...entry(), tenantId: 'w-evil', clientId: 'attacker-client' };
+		const attempts: Array<[string, Record<string, string>, Record<string, string>]> = [
 			['no credentials', {}, hijack],
 			['a wrong password', { Authorization: basic(formLogin.user, 'wrong-password') }, hijack],
 			['a wrong user', { Authorization: basic('admin', formLogin.password) }, invented],
 			['a junk X-Auth-Token', { 'X-Auth-Token': 'junk' }, invented],
 		];
 		for (const [what, headers, values] of attempts) {
-			const answer = await fetch(formUrl(), { method: 'POST', headers, body: formOf(values) });
+			const answer = await fetch(formUrl(), { method: 'POST', headers: { ...form, ...headers }, body: formBody(values) });
 			expect({ what, status: answer.status }).toEqual({ what, status: 401 });
-			expect(answer.headers.get('www-authenticate')).toMatch(/^Basic /);
+			expect(answer.headers.get('www-authenticate')).toMatch(/^Basic realm="Untis Platform manual entry"/);
 		}
 		expect((await fetch(formUrl())).status).toBe(401);
-		expect(rows('w-1')).toEqual(genuine);
-		expect(rows('w-evil')).toEqual([]);
+		expect(api.tokenCalls().filter((c) => c.path.includes('w-evil') || c.authorization?.includes(Buffer.from('attacker-client').toString('base64').slice(0, 8)))).toEqual([]);
+		expect(n8n.readExecutions({ sinceId: sinceRefused })).toEqual([]);
 		expect(rows()).toEqual(rowsBeforeRefused);
 	});
 
-	it('with the form login: a submitted form becomes a MANUAL credentials event stored like a webhook one (the only execution)', async () => {
+	it('with the form login: the page is a form with a strict Content-Security-Policy', async () => {
+		const page = await fetch(formUrl(), { headers: auth() });
+		expect(page.status).toBe(200);
+		expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
+		expect(page.headers.get('content-security-policy')).toMatch(/^default-src 'none'/);
+		const html = await page.text();
+		for (const name of ['tenantId', 'clientId', 'secret', 'password', 'host']) expect(html).toContain(`name="${name}"`);
+	});
+
+	it('a wrong password: the platform refuses it, the form says what to check, nothing starts, the row is unchanged', async () => {
+		plainPassword['w-4'] = typedPassword;
 		const before = n8n.lastExecutionId();
-		const auth = { Authorization: basic(formLogin.user, formLogin.password) };
-		expect((await fetch(formUrl(), { headers: auth })).status).toBe(200);
-		const answer = await fetch(formUrl(), {
-			method: 'POST',
-			headers: auth,
-			body: formOf(['w-4', 'BestApp-tenant-w-4', 'typed-secret', 'typed-password', platformHost, 'admin@school.example']),
-		});
+		const tokenCalls = api.tokenCalls().length;
+		const answer = await fetch(formUrl(), { method: 'POST', headers: { ...form, ...auth() }, body: formBody({ ...entry(), password: `${typedPassword}-typo` }) });
+		expect(answer.status).toBe(400);
+		const html = await answer.text();
+		expect(html).toMatch(/refused tenant &#39;w-4&#39;.*the password \(not the secret\)/);
+		expect(html).not.toContain(typedPassword);
+		expect(api.tokenCalls().length - tokenCalls).toBe(1);
+		await new Promise((resolve) => setTimeout(resolve, 1500));
+		expect(n8n.readExecutions({ sinceId: before })).toEqual([]);
+		expect(rows('w-4')).toEqual([]);
+	});
+
+	it('an unreachable platform: its own message (502), nothing starts', async () => {
+		const before = n8n.lastExecutionId();
+		const answer = await fetch(formUrl(manualUnreachable), { method: 'POST', headers: { ...form, ...auth() }, body: formBody(entry()) });
+		expect(answer.status).toBe(502);
+		expect(await answer.text()).toMatch(/could not be reached at http:\/\/127\.0\.0\.1:9 /);
+		await new Promise((resolve) => setTimeout(resolve, 1500));
+		expect(n8n.readExecutions({ sinceId: before })).toEqual([]);
+	});
+
+	it("right credentials: checked with the platform, stored sealed as a MANUAL event, and the submitter reads 'Stored' (the only execution)", async () => {
+		plainPassword['w-4'] = typedPassword;
+		const before = n8n.lastExecutionId();
+		const answer = await fetch(formUrl(), { method: 'POST', headers: { ...form, ...auth() }, body: formBody(entry()) });
 		expect(answer.status).toBe(200);
+		expect(answer.headers.get('content-type')).toMatch(/^text\/html/);
+		expect(await answer.text()).toMatch(/Stored.*tenant <strong>w-4<\/strong>/s);
 		const [execution] = await n8n.waitForExecutions({ workflowId: manual.id, count: 1, sinceId: before });
 		expect(execution.status).toBe('success');
-		// The refused requests of the test before started nothing: this is the only execution since.
 		expect(n8n.readExecutions({ sinceId: sinceRefused }).map((e) => e.id)).toEqual([execution.id]);
-		plainPassword['w-4'] = 'typed-password';
 		const [row, ...more] = rows('w-4');
 		expect(more).toEqual([]);
 		expect(row).toMatchObject({ status: 'active', eventType: 'MANUAL', activatorEmail: 'admin@school.example' });
-		expect(open(row, 'password')).toBe('typed-password');
-		expect(open(row, 'secret')).toBe('typed-secret');
+		expect(open(row, 'password')).toBe(typedPassword);
+		expect(open(row, 'secret')).toBe(typedSecret);
 		expect(rows().filter((r) => r.tenantId !== 'w-4')).toEqual(rowsBeforeRefused);
+		// Every node's stored output: no plaintext (the form sealed them inside its webhook).
+		const stored = JSON.stringify(n8n.executionJson(execution.id));
+		expect(stored).toContain('BestApp-tenant-w-4');
+		expect(stored).not.toContain(typedSecret);
+		expect(stored).not.toContain(typedPassword);
+		typedPlaintexts.push(typedSecret, typedPassword);
 	});
 });
 
@@ -280,6 +349,18 @@ describe('4 use the stored credentials: API Request through n8n\'s request helpe
 	});
 });
 
+describe("no plaintext secret or password in any file of n8n's user folder (examples 1 to 4)", () => {
+	it('every secret and password delivered to the trigger or typed into the form is absent from the database, its WAL, the log and every other file', () => {
+		const secrets = [...deliveredPlaintexts, ...typedPlaintexts];
+		expect(deliveredPlaintexts.length).toBeGreaterThanOrEqual(8);
+		expect(typedPlaintexts).toHaveLength(2);
+		const found = filesContaining(n8n.userFolder, [...secrets, 'BestApp-tenant-w-4']);
+		// The search reads what n8n wrote: the clientId stored beside the sealed values is there.
+		expect(found.get('BestApp-tenant-w-4')?.length).toBeGreaterThan(0);
+		for (const secret of secrets) expect({ secret, files: found.get(secret) ?? [] }).toEqual({ secret, files: [] });
+	});
+});
+
 describe("6 Verify Signature behind n8n's Webhook node", () => {
 	const url = () => n8n.webhookUrl('untis-verify-behind-webhook');
 
@@ -295,6 +376,7 @@ describe("6 Verify Signature behind n8n's Webhook node", () => {
 		expect(item).toMatchObject({ event: 'credentials', eventType: 'CREATED', tenantId: 'v-1', tenantStatus: 'active', deliveryId: body.deliveryId, verification: { algorithm: 'SHA256withRSA', key: 'custom #1' }, secrets: 'sealed' });
 		expect(sealer.unseal(item.password as string, { tenantId: 'v-1', field: 'password' })).toBe(JSON.parse(text).password);
 		expect(JSON.stringify(n8n.executionJson(execution.id)['Verify signature'])).not.toContain(JSON.parse(text).password);
+		behindWebhookPassword = JSON.parse(text).password;
 	});
 
 	it('a forged request: 401 with the trigger\'s message (and, the trade-off, an execution)', async () => {
@@ -306,6 +388,11 @@ describe("6 Verify Signature behind n8n's Webhook node", () => {
 		expect(answer.body).not.toContain(JSON.parse(text).password);
 		await n8n.waitForExecutions({ workflowId: behindWebhook.id, count: 1, sinceId: before });
 		expect(rows('v-evil')).toEqual([]);
+	});
+
+	it("the trade-off, as the example says: n8n's Webhook node stores the delivered plaintext secret in its own output, whatever this package does", () => {
+		const found = filesContaining(n8n.userFolder, [behindWebhookPassword]);
+		expect(found.get(behindWebhookPassword)?.length).toBeGreaterThan(0);
 	});
 
 	it('a signed calendar request: 400 naming it', async () => {
