@@ -77,7 +77,7 @@ export const verifySignature: Operation = {
 	fields: [
 		{
 			displayName:
-				"Prefer the Untis Platform Trigger: it answers forged requests itself and starts no execution. Here every request, forged or not, is an execution before it is verified.",
+				"Prefer the Untis Platform Trigger: it answers forged requests itself and starts no execution, and stores no plaintext. Here every request, forged or not, is an execution, and n8n stores the Webhook node's output (the body, with the school's plaintext secret and password) whatever this node does.",
 			name: 'verifyNotice',
 			type: 'notice',
 			default: '',
