@@ -20,7 +20,10 @@ export class UntisPlatform implements INodeType {
 		name: 'untisPlatform',
 		icon: { light: 'file:untisPlatform.svg', dark: 'file:untisPlatform.dark.svg' },
 		group: ['transform'],
-		version: 1,
+		// 1.1: Create Credentials Event checks the entry with the platform by default. Workflows
+		// saved with version 1 keep working unchanged (no check).
+		version: [1, 1.1],
+		defaultVersion: 1.1,
 		subtitle: '={{$parameter["operation"]}}',
 		description: "Use a school's Untis Platform credentials: API requests, access tokens, delivery confirmation, signature checks, unsealing, manual entry",
 		defaults: { name: 'Untis Platform' },

@@ -190,7 +190,8 @@ describe(`the editor experience in n8n ${N8N_VERSION} (headless Chromium)`, () =
 			for (const alias of ['webuntis', 'school', 'webhook']) {
 				expect({ alias, found: await search(alias) }).toEqual({ alias, found: expect.arrayContaining(['Untis Platform']) });
 			}
-			expect(await search('Untis')).toEqual(['Untis Platform']);
+			// The grouped trigger and node, and the manual-entry form's own trigger.
+			expect(await search('Untis')).toEqual(['Untis Platform', 'Untis Platform Manual Entry Trigger']);
 			const item = creatorItems().first();
 			expect(await item.innerText()).toContain(
 				'Starts the workflow when a school activates or deactivates your Untis Platform (WebUntis) app',
