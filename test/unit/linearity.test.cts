@@ -3,6 +3,8 @@ import { deliveryIdsFor } from '../../nodes/UntisPlatform/core/webhook/deliveryI
 import { checkCredential } from '../../nodes/UntisPlatform/core/webhook/credentialCheck';
 import { keyBlocks, parsePublicKeys } from '../../nodes/UntisPlatform/core/webhook/keys';
 import { quoteHeader } from '../../nodes/UntisPlatform/core/webhook/signature';
+import { nestingDepth } from '../../nodes/UntisPlatform/core/webhook/bodyDepth';
+import { parseEvent } from '../../nodes/UntisPlatform/core/webhook/events';
 import { baseUrlOf, buildTokenRequest, hostProblem } from '../../nodes/UntisPlatform/core/api/token';
 import { apiBaseProblem, describeApiBase, resolveApiBase } from '../../nodes/UntisPlatform/core/api/apiBase';
 import { apiUrl } from '../../nodes/UntisPlatform/core/api/apiTransport';
@@ -86,6 +88,8 @@ describe(`linear-time validation on adversarial inputs of ${BASE} and ${BASE * F
 		['Algorithm/Authorization header quoting', (n) => '\u0001'.repeat(n), (value: string) => quoteHeader(value)],
 		['Link header: angle brackets that never close (paging.ts)', (n) => '<'.repeat(n), (value: string) => hasNextLink(value)],
 		['Link header: rel= parameters without a value', (n) => `<x>;${' rel='.repeat(Math.ceil(n / 5))}`, (value: string) => hasNextLink(value)],
+		['a verified body nested N levels deep (bodyDepth.ts, stops at the cap; 1 MiB is 10x the 100,000 levels of the finding)', (n) => Buffer.from('['.repeat(n)), (body: Buffer) => quietly(() => parseEvent(body))()],
+		['a verified body of N/5 objects nested in one another', (n) => Buffer.from('{"a":'.repeat(Math.ceil(n / 5))), (body: Buffer) => quietly(() => parseEvent(body))()],
 	];
 
 	it.each(cases)('%s', (_name, make, run) => {
@@ -105,6 +109,9 @@ describe(`the scanners behind the caps are linear too (${BASE} and ${BASE * FACT
 		['buildTokenRequest: an API base of slashes then a letter (token.ts)', (n) => `https://api.example${'/'.repeat(n)}x`, (apiBase) => buildTokenRequest({ tenantId: '4711', clientId: 'app', password: 'pw', apiBase })],
 		['isEmailAddress: a@ + dots + @', (n) => `a@${'.'.repeat(n)}@`, isEmailAddress],
 		['isEmailAddress: a@ + letters, no dot', (n) => `a@${'a'.repeat(n)}`, isEmailAddress],
+		['nestingDepth: [ all the way down', (n) => '['.repeat(n), (text) => nestingDepth(Buffer.from(text), Infinity)],
+		['nestingDepth: a string of escaped quotes and brackets', (n) => `["${'\\"[{'.repeat(Math.ceil(n / 4))}`, (text) => nestingDepth(Buffer.from(text), Infinity)],
+		['nestingDepth: strings and brackets alternating', (n) => '["[",'.repeat(Math.ceil(n / 5)), (text) => nestingDepth(Buffer.from(text), Infinity)],
 	];
 	it.each(cases)('%s', (_name, make, run) => {
 		expect(workRatio(make, run)).toBeLessThan(LIMIT);
