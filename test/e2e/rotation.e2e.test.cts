@@ -34,8 +34,9 @@ for (const node of use.nodes as Array<{ type: string; parameters: Record<string,
 		delete node.credentials;
 	}
 }
-const apiNode = (use.nodes as Array<{ name: string; parameters: { operation?: string } }>).find(
-	(node) => node.parameters.operation === 'apiRequest' || node.parameters.operation === 'getAccessToken',
+// The node that calls the platform: a typed OneRoster operation, API Request or Get Access Token.
+const apiNode = (use.nodes as Array<{ name: string; type: string; parameters: { resource?: string; operation?: string } }>).find(
+	(node) => node.type.endsWith('.untisPlatform') && ((node.parameters.resource ?? 'platform') !== 'platform' || ['apiRequest', 'getAccessToken'].includes(node.parameters.operation ?? '')),
 )!.name;
 const rotate = example('5-rotate-encryption-key.workflow.json');
 const credentialRef = onboarding.nodes[0].credentials.untisPlatformApi as { id: string; name: string };
