@@ -1,0 +1,139 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+
+import { UntisPlatform } from '../../dist/nodes/UntisPlatform/UntisPlatform.node';
+import { sealerFor } from '../../nodes/UntisPlatform/core/sealing/sealing';
+import { ENCRYPTION_KEY, keyPair } from '../helpers/platform.cjs';
+import type { UntisApiMock } from '../helpers/untisApiMock.cjs';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { fetchLikeN8n, startUntisApiMock } = require('../helpers/untisApiMock.cts') as typeof import('../helpers/untisApiMock.cjs');
+
+/**
+ * The typed operations of node version 1.1 (Resources) through node.execute(), against the
+ * loopback stand-in of the Untis APIs: the request each builds, the envelope it unwraps, paging
+ * and its errors. A workflow saved before resources existed has no `resource` and keeps working.
+ */
+const node = new UntisPlatform();
+const sealer = sealerFor(ENCRYPTION_KEY);
+let mock: UntisApiMock;
+beforeAll(async () => (mock = await startUntisApiMock()));
+afterAll(() => mock.close());
+beforeEach(() => (mock.calls.length = 0));
+
+async function run(items: IDataObject[], parameters: IDataObject, { continueOnFail = false } = {}) {
+	const context = {
+		getInputData: () => items.map((json) => ({ json })),
+		getNodeParameter: (name: string, index: number, fallback?: unknown) => {
+			const value = name in parameters ? parameters[name] : fallback;
+			const m = typeof value === 'string' ? /^=\{\{ \$json\.(\w+) \}\}$/.exec(value) : null;
+			return m ? items[index][m[1]] : value;
+		},
+		getCredentials: async () => ({ environment: 'custom', publicKeys: keyPair().spki, encryptionKey: ENCRYPTION_KEY, apiBaseUrl: mock.apiBase }),
+		getNode: () => ({ name: 'Untis Platform', type: 'untisPlatform', typeVersion: 1.1 }),
+		continueOnFail: () => continueOnFail,
+		helpers: { httpRequest: fetchLikeN8n },
+	} as unknown as IExecuteFunctions;
+	const [output] = await node.execute.call(context);
+	return output as INodeExecutionData[];
+}
+
+const tenant = (tenantId: string, overrides: IDataObject = {}) => ({
+	tenantId,
+	clientId: 'client-1',
+	password: sealer.seal('pw-1', { tenantId, field: 'password' }),
+	tenantStatus: 'active',
+	...overrides,
+});
+const params = (resource: string, operation: string, overrides: IDataObject = {}) => ({
+	resource,
+	operation,
+	tenantId: '={{ $json.tenantId }}',
+	clientId: '={{ $json.clientId }}',
+	password: '={{ $json.password }}',
+	tenantStatus: '={{ $json.tenantStatus }}',
+	...overrides,
+});
+const dataCalls = () => mock.dataCalls().map((c) => ({ path: c.path, query: c.query }));
+
+describe('Org / School → Get Many', () => {
+	it('Return All: every page, one item per org, offset advancing by the records received', async () => {
+		const out = await run([tenant('t-1')], params('org', 'getMany', { returnAll: true }));
+		expect(out).toHaveLength(250);
+		expect(out[0]).toEqual({ json: { sourcedId: 'org-0', name: 'School 0' }, pairedItem: { item: 0 } });
+		expect(dataCalls()).toEqual([0, 100, 200].map((offset) => ({ path: '/ims/oneroster/v1p1/orgs', query: { limit: '100', offset: String(offset) } })));
+	});
+
+	it('Limit: that many records, asking for no more than needed', async () => {
+		const out = await run([tenant('t-1')], params('org', 'getMany', { returnAll: false, limit: 120 }));
+		expect(out.map((item) => item.json.sourcedId)).toEqual(Array.from({ length: 120 }, (_, i) => `org-${i}`));
+		expect(dataCalls().map((c) => c.query)).toEqual([{ limit: '100', offset: '0' }, { limit: '20', offset: '100' }]);
+	});
+
+	it("Filter, Sort, Order and Fields become OneRoster's query parameters, quoted and URL-encoded", async () => {
+		await run([tenant('t-1')], params('org', 'getMany', {
+			returnAll: false,
+			limit: 5,
+			filter: { condition: [{ field: 'name', operator: '~', value: "O'School" }, { field: 'status', operator: '=', value: 'active' }] },
+			filterJoin: 'OR',
+			options: { sort: 'name', orderBy: 'desc', fields: 'sourcedId,name' },
+		}));
+		const [call] = mock.dataCalls();
+		expect(call.query).toEqual({ filter: "name~'O''School' OR status='active'", sort: 'name', orderBy: 'desc', fields: 'sourcedId,name', limit: '5', offset: '0' });
+	});
+
+	it('a filter that is not OneRoster fails the item before any request, saying what to fix', async () => {
+		const bad = params('org', 'getMany', { filter: { condition: [{ field: "name' OR 'x", operator: '=', value: 'a' }] } });
+		await expect(run([tenant('t-1')], bad)).rejects.toThrow(/Filter field .* is not a field name/);
+		expect(mock.calls).toEqual([]);
+	});
+});
+
+describe('Get: one object, by its sourcedId', () => {
+	it('a 404 names the resource, the ID and the tenant', async () => {
+		await expect(run([tenant('t-1')], params('org', 'get', { sourcedId: 'no-such-org' }))).rejects.toThrow(/^OneRoster org 'no-such-org' of tenant 't-1' was not found \(HTTP 404\): check the ID/);
+		expect(mock.dataCalls().map((c) => c.path)).toEqual(['/ims/oneroster/v1p1/orgs/no-such-org']);
+	});
+
+	it('an ID with a slash stays one path segment', async () => {
+		await run([tenant('t-1')], params('student', 'get', { sourcedId: '../orgs' }), { continueOnFail: true });
+		expect(mock.dataCalls().map((c) => c.path)).toEqual(['/ims/oneroster/v1p1/students/..%2Forgs']);
+	});
+
+	it('an empty ID fails the item with Continue On Fail, the others go on', async () => {
+		const out = await run([tenant('t-1'), tenant('t-2')], params('class', 'get', { sourcedId: '' }), { continueOnFail: true });
+		expect(out.map((item) => item.json)).toEqual([
+			{ error: 'Sourced ID is empty: enter the sourcedId of the class' },
+			{ error: 'Sourced ID is empty: enter the sourcedId of the class' },
+		]);
+	});
+});
+
+describe('every typed operation shares the guards of API Request', () => {
+	it('a deactivated tenant gets no call and no token request', async () => {
+		await expect(run([tenant('t-1', { tenantStatus: 'deactivated' })], params('student', 'getMany', { returnAll: true }))).rejects.toThrow(/deactivated/);
+		expect(mock.calls).toEqual([]);
+	});
+
+	it('no token or password in the items', async () => {
+		const out = await run([tenant('t-1')], params('class', 'getMany', { returnAll: true }));
+		expect(out).toHaveLength(200);
+		expect(JSON.stringify(out)).not.toMatch(/tok-|pw-1/);
+	});
+
+	it('a workflow saved before resources existed (no resource parameter) runs its Platform operation', async () => {
+		const { resource: _none, ...old } = params('platform', 'apiRequest', { method: 'GET', path: '/ims/oneroster/v1p1/orgs', returnAll: true });
+		expect(await run([tenant('t-1')], old)).toHaveLength(250);
+	});
+
+	it('every resource and operation is routed, and the editor lists the resources alphabetically', () => {
+		const resource = node.description.properties.find((p) => p.name === 'resource')!;
+		const names = (resource.options as Array<{ name: string }>).map((o) => o.name);
+		expect(names).toEqual([...names].sort((a, b) => a.localeCompare(b)));
+		expect(names).toEqual(['Academic Session', 'Class', 'Enrollment', 'Lesson (Extern)', 'Org / School', 'Platform', 'Student', 'Student (Extern)', 'Teacher', 'Timetable (Extern)', 'User']);
+		expect(resource.default).toBe('platform');
+		const operations = node.description.properties.filter((p) => p.name === 'operation');
+		const count = operations.reduce((sum, p) => sum + (p.options?.length ?? 0), 0);
+		// 22 OneRoster endpoints, 4 extern operations, 7 Platform operations.
+		expect(count).toBe(22 + 4 + 7);
+	});
+});
