@@ -7,7 +7,7 @@ import { getMany as getManyEnrollments } from './enrollment/getMany';
 import { getManyOfClass as getManyEnrollmentsOfClass } from './enrollment/getManyOfClass';
 import { getManyOfSchool as getManyEnrollmentsOfSchool } from './enrollment/getManyOfSchool';
 import { getMany as getManyExternStudents } from './externStudent/getMany';
-import { operations as platformOperations } from './index';
+import { operations as platformOperations } from './platform';
 import { getMany as getManyLessons } from './lesson/getMany';
 import type { Operation, Resource } from './operation';
 import { get as getOrg } from './org/get';

@@ -1,14 +1,14 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { resolveApiBase } from '../core/api/apiBase';
-import { checkWithPlatform } from '../core/api/platformCheck';
-import type { CredentialData } from '../core/webhook/credentialCheck';
-import type { SecretsMode } from '../core/webhook/delivery';
-import { deliveryIdsFor } from '../core/webhook/deliveryIds';
-import { manualCredentialsItem } from '../core/webhook/manualEntry';
-import { forOperation, type Operation } from './operation';
-import { opened, secretsFields, secretsPolicy, type SealerOf } from './sealerOf';
-import { n8nSend } from './untisTransport';
+import { resolveApiBase } from '../../core/api/apiBase';
+import { checkWithPlatform } from '../../core/api/platformCheck';
+import type { CredentialData } from '../../core/webhook/credentialCheck';
+import type { SecretsMode } from '../../core/webhook/delivery';
+import { deliveryIdsFor } from '../../core/webhook/deliveryIds';
+import { manualCredentialsItem } from '../../core/webhook/manualEntry';
+import { forOperation, type Operation } from '../operation';
+import { opened, secretsFields, secretsPolicy, type SealerOf } from '../sealerOf';
+import { n8nSend } from '../untisTransport';
 
 async function execute(context: IExecuteFunctions, index: number, _item: unknown, sealer: SealerOf): Promise<IDataObject> {
 	const tenantId = context.getNodeParameter('tenantId', index);

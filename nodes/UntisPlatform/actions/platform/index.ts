@@ -2,7 +2,7 @@ import { apiRequest } from './apiRequest';
 import { confirmDelivery } from './confirmDelivery';
 import { createCredentialsEvent } from './createCredentialsEvent';
 import { getAccessToken } from './getAccessToken';
-import type { Operation } from './operation';
+import type { Operation } from '../operation';
 import { reseal } from './reseal';
 import { unsealSecrets } from './unsealSecrets';
 import { verifySignature } from './verifySignature';
