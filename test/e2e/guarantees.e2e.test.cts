@@ -56,6 +56,8 @@ let n8n: {
 	kill(signal?: string): Promise<{ gone: boolean }>;
 	restart(): Promise<unknown>;
 	logTail(lines?: number): string;
+	logText(): string;
+	waitForReadiness(o?: { timeoutMs?: number }): Promise<number>;
 	stop(): Promise<unknown>;
 };
 const report: Record<string, unknown> = {};
