@@ -288,7 +288,8 @@ async function startQueueCluster(options = {}) {
 
     cluster.webhookUrl = (p) => `${cluster.webhook.baseUrl}/webhook/${String(p).replace(/^\//, '')}`;
     cluster.mainUrl = (p) => `${cluster.main.baseUrl}/webhook/${String(p).replace(/^\//, '')}`;
-    // The editor's "Execute workflow" on main (../editor-run.js; n8n 2.41.1 runs manual executions on main).
+    // The editor's "Execute workflow", asked of main (../editor-run.js); with
+    // OFFLOAD_MANUAL_EXECUTIONS_TO_WORKERS=true above, the worker runs it.
     cluster.runInEditor = (workflow, opts) =>
       runInEditor({ baseUrl: cluster.main.baseUrl, request, waitForExecutions: cluster.db.waitForExecutions }, workflow, opts);
     /** Bull's job counts in Redis for n8n's queue ('jobs', prefix 'bull'). */
