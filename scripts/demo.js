@@ -52,7 +52,7 @@ async function main() {
 	const formLogin = { user: 'untis-admin', password: crypto.randomBytes(18).toString('base64url') };
 	const syncHeader = { name: 'X-Sync-Token', value: crypto.randomBytes(24).toString('base64url') };
 	console.log('[4/8] Starting n8n on SQLite: package installed as a community package, credential and');
-	console.log('      the example workflows imported and published');
+	console.log('      the example workflows imported, all but the table setup published');
 	n8n = await startN8n({
 		installDir: arg('install-dir'),
 		packageDir: ROOT,
