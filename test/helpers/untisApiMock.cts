@@ -5,11 +5,16 @@ import type { AddressInfo } from 'node:net';
  * A loopback mock of the Untis APIs for tests: the token endpoint (client-credentials grant,
  * Basic clientId:password) and data endpoints with OneRoster paging, rate limits and failures.
  * It plays the platform's API host; a second server plays a school's host and knows no API at
- * all, so a call that goes to the wrong host fails visibly.
+ * all, so a call that goes to the wrong host fails visibly. Written from the spec
+ * (/work/shared/spec/untis-platform.md, section 6), never tried against the real platform.
+ *
+ * Token: POST /WebUntis/api/sso/v3/{tenant}/token, form grant_type=client_credentials, Basic
+ * clientId:password as `accepts` allows → {access_token: tok-<tenant>-<n>, token_type, expires_in}.
+ * Every other path needs `Authorization: Bearer <such a token>`, else 401 {error:'invalid_token'}.
  *
  * Behaviour by path (after the API base):
- * - /ims/oneroster/v1p1/orgs      250 orgs, limit/offset, X-Total-Count
- * - /ims/oneroster/v1p1/classes   200 classes, limit/offset, no X-Total-Count
+ * - /ims/oneroster/v1p1/orgs      250 synthetic orgs (org-N), limit/offset, X-Total-Count
+ * - /ims/oneroster/v1p1/classes   200 synthetic classes (class-N), limit/offset, no X-Total-Count
  * - /ims/oneroster/v1p1/capped    23 users, at most 10 per page whatever limit asks, X-Total-Count
  * - /ims/oneroster/v1p1/linked    23 users, 10 per page, Link rel="next", no X-Total-Count
  * - /ims/oneroster/v1p1/stuck     ignores offset: always a full page
@@ -21,6 +26,90 @@ import type { AddressInfo } from 'node:net';
  * - /rest/echo                    200 with the method, query and JSON body it got
  * A tenant named `revoked` has its first token refused with 401 by the data endpoints;
  * `revoked-mid` has its first token refused from offset 10 on (revoked mid-collection).
+ *
+ * OneRoster 1.1 over the school dataset (UNTIS_DATASET, also `mock.dataset`; base /ims/oneroster/v1p1):
+ * - /schools, /schools/{id}                 {"orgs":[...]}, {"org":{...}}: the 2 schools (type school)
+ * - /orgs/{id}                              {"org":{...}}: a school or one of the 250 synthetic orgs
+ *                                           (the /orgs collection stays the 250 synthetic orgs)
+ * - /users, /users/{id}                     {"users":[...]}, {"user":{...}}: students, then teachers
+ * - /students, /students/{id}               the same envelopes, role student only
+ * - /teachers, /teachers/{id}               the same envelopes, role teacher only
+ * - /schools/{id}/students, /schools/{id}/teachers    {"users":[...]} of that school
+ * - /classes/{id}                           {"class":{...}}: a dataset class or a synthetic class-N
+ * - /classes/{id}/students, /classes/{id}/teachers    {"users":[...]} enrolled in it (class-N: none)
+ * - /academicSessions, /academicSessions/{id}         {"academicSessions":[...]}, {"academicSession":{...}}
+ * - /enrollments, /enrollments/{id}                   {"enrollments":[...]}, {"enrollment":{...}}
+ * - /schools/{id}/enrollments, /schools/{sid}/classes/{cid}/enrollments   {"enrollments":[...]}
+ * Every collection (also /orgs and /classes; not /capped, /linked, /stuck, which stay as they were):
+ * - limit (default 100, an integer >= 1) and zero-based offset (an integer >= 0), else 400 imsx
+ *   invalid_data; pages are capped at `mock.maxPageSize` records (default 1000) whatever limit asks;
+ *   X-Total-Count = the records after the filter (not on /classes); no Link header.
+ * - filter: <field><op>'<value>', ops = != > >= < <= ~ (~: contains, case-insensitive; = and != are
+ *   case-sensitive), at most two predicates joined by exactly ' AND ' or ' OR ' (upper case, one
+ *   space each side); no spaces around the operator; '' inside a value is a quote; dotted field
+ *   paths, through arrays (orgs.sourcedId: any element matches); > < compare as numbers when both
+ *   sides are numbers, else as strings (code points: ISO dates compare right). A field must be a
+ *   leaf somewhere in the resource's records (users for every user route, ...), so orgs='x' is
+ *   refused. Anything else → 400 imsx invalid_filter_field whose description names the filter and
+ *   the problem.
+ * - sort=<field> (a leaf path as for filter) with orderBy=asc|desc (default asc), applied before
+ *   paging; an unknown field or orderBy → 400 imsx invalid_sort_field.
+ * - fields=a,b: top-level fields only; unknown names are dropped; if no name is known, the whole
+ *   record (OneRoster 1.1's rule); a blank name (fields=a,) → 400 imsx invalid_selection_field.
+ *   Single objects honour fields too; filter/sort/limit do not apply to them.
+ * Errors: an imsx body {imsx_codeMajor, imsx_severity:'error', imsx_description,
+ * imsx_CodeMinor:{imsx_codeMinorField:[{imsx_codeMinorFieldName:'TargetEndSystem', imsx_codeMinorFieldValue}]}}:
+ * - unknown id (also the school or class of a nested route) → 404 unknownobject naming the id;
+ *   an undocumented OneRoster path (e.g. /courses) → 404 unknownobject
+ * - any method but GET on any OneRoster path → 405, Allow: GET, codeMajor/codeMinor 'unsupported'
+ * - tenant `no-oneroster` (PAM permission "OneRoster read" missing) → 403 forbidden on every
+ *   OneRoster path (checked before the method)
+ *
+ * Extern APIs (base /WebUntis/api/rest/extern), GET only; errors {errorCode, errorMessage,
+ * requestId:'req-NNNNNN', traceId:'trace-NNNNNN'} (a new pair per extern request), validation
+ * errors 400 {errorCode:'VALIDATION_ERROR', requestId, traceId, validationErrors:[{path,
+ * errorMessage, errorKey}]} listing every problem the request has:
+ * - /v3/students?schoolYearId=12[&filter=...]   a bare JSON array (the spec gives no envelope) of
+ *   every student, also those without a WebUntis account (hasUserAccount false: 1 per school, not
+ *   in OneRoster), each with classAssignments[{classId, className, startDate, endDate}];
+ *   schoolYearId missing → NotNull, not a number → TypeMismatch, another year → [] (only 12 has
+ *   students); filter as in OneRoster (e.g. classAssignments.className='1A'), a bad filter →
+ *   validationErrors path 'filter', errorKey InvalidFilter; no paging (the spec names none for v3).
+ * - /v3/timetable?start=&end=   start, end required (NotNull), ISO dates or date-times (the date
+ *   part counts; else Pattern), start <= end (else DateRange on end), both in one school year (11:
+ *   2025-09-01..2026-08-31, 12: 2026-09-01..2027-08-31; else SchoolYearRange on end). Filters:
+ *   class, room, student, teacher, lesson (numeric ids, comma-separated lists allowed, else
+ *   TypeMismatch) and classExt, roomExt, studentExt, teacherExt, lessonExt (externKeys); several
+ *   filters all apply (AND); dateLastModifiedAfter (ISO date-time, UTC when no zone; a date alone is
+ *   midnight UTC): periods with lastModified strictly after. Paging counts periods: limit (0 = no
+ *   limit, default 0) and a 1-BASED offset (offset=1 is the first period); offset 0 (the default) is
+ *   no paging, and then limit is ignored: every period. Negative or non-integer → Min. Answer
+ *   {version:'3', headerData{schoolYearId, schoolYearName, start, end, periodCount},
+ *   masterData{classes, rooms, students, subjects, teachers, lessons} (only what the answered
+ *   periods use), timetableData{timeGrids, periods[{id, lessonId, date, startTime, endTime, status
+ *   (REGULAR | CANCELLED | CHANGED), classes, teachers (CHANGED: [{id, orgId}]), rooms, subjects,
+ *   students, lastModified}]}}; refs are [{id}] into masterData; no X-Total-Count. The seeded
+ *   week 2026-12-07..2026-12-11 has 30 periods (6 a day); any other range of a known year: none.
+ * - /v3/timetable/deleted-periods?dateLastModifiedAfter=   required (NotNull); a bare array of the
+ *   ids (numbers) of periods deleted strictly after it (the spec gives no shape; the deletion times
+ *   are in dataset.extern.deletedPeriods). Deleted periods are never in /v3/timetable.
+ * - /v1/lesson?start=YYYY-MM-DD&end=YYYY-MM-DD   both required, strictly YYYY-MM-DD (else Pattern),
+ *   start <= end; {lessons:[{id, start, end, classes (Klasse names), studentgroups,
+ *   students[{externKey, assignments[{start, end}]}]}]} of the lessons valid on some day of the
+ *   range (the second school's Computer Science lesson only from 2027-02-01 to 2027-06-30).
+ * - /v3/boom → 500 INTERNAL_SERVER_ERROR; an unknown extern path → 404 NOT_FOUND; a method but GET
+ *   → 405 METHOD_NOT_ALLOWED; tenant `no-extern` → 403 FORBIDDEN on every extern path (first).
+ *
+ * The dataset (deterministic): schools HTL Musterstadt (Klassen 1A, 1B) and BG Beispieldorf (2A,
+ * 2B); per school 25 students with accounts (13 in xA, 12 in xB) + 1 without, 5 teachers, 3 classes
+ * (Mathematics xA, English xB, Computer Science xA/xB with two teachers), one enrollment per
+ * class member (teachers first, the first primary='true'); one academicSession (schoolYear
+ * 2026/2027). Statuses: one student and one teacher of the second school are 'tobedeleted'.
+ * Names with a quote: O'Brien (student), D'Angelo (teacher). Ids: UUIDs tagged per kind
+ * (000000a1-… schools, a2 sessions, a3 classes, a4 users, a5 enrollments); hrefs are paths
+ * (/ims/oneroster/v1p1/...), not absolute URLs. OneRoster user.identifier = extern student or
+ * teacher externKey; the Untis Klasse of a class is class.metadata.className ("1A" or "1A,1B"),
+ * of a student user.metadata.className.
  */
 export interface MockCall {
 	host: 'api' | 'school';
@@ -451,11 +540,15 @@ function oneRoster(path: string, query: URLSearchParams, maxPageSize: number, da
 			}
 			return null;
 		case 3:
-			if (a === 'schools' && c === 'students') return school(b), list('users', data.students.filter((u) => inSchool(u, b)), data.users);
-			if (a === 'schools' && c === 'teachers') return school(b), list('users', data.teachers.filter((u) => inSchool(u, b)), data.users);
-			if (a === 'schools' && c === 'enrollments') return school(b), list('enrollments', data.enrollments.filter((x) => inSchool(x, b)), data.enrollments);
-			if (a === 'classes' && c === 'students') return klass(b), list('users', enrolledIn(b, 'student'), data.users);
-			if (a === 'classes' && c === 'teachers') return klass(b), list('users', enrolledIn(b, 'teacher'), data.users);
+			if (a === 'schools' && (c === 'students' || c === 'teachers' || c === 'enrollments')) {
+				school(b);
+				if (c === 'enrollments') return list('enrollments', data.enrollments.filter((x) => inSchool(x, b)), data.enrollments);
+				return list('users', (c === 'students' ? data.students : data.teachers).filter((u) => inSchool(u, b)), data.users);
+			}
+			if (a === 'classes' && (c === 'students' || c === 'teachers')) {
+				klass(b);
+				return list('users', enrolledIn(b, c === 'students' ? 'student' : 'teacher'), data.users);
+			}
 			return null;
 		case 5:
 			if (a === 'schools' && c === 'classes' && e === 'enrollments') {
