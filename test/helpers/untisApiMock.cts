@@ -49,8 +49,9 @@ import type { AddressInfo } from 'node:net';
  *   space each side); no spaces around the operator; '' inside a value is a quote; dotted field
  *   paths, through arrays (orgs.sourcedId: any element matches); > < compare as numbers when both
  *   sides are numbers, else as strings (code points: ISO dates compare right). A field must be a
- *   leaf somewhere in the resource's records (users for every user route, ...), so orgs='x' is
- *   refused. Anything else → 400 imsx invalid_filter_field whose description names the filter and
+ *   leaf somewhere in the resource's records (users for every user route; for /orgs and /classes
+ *   the dataset's schools and classes count too, so /orgs?filter=status='active' is valid and
+ *   matches no synthetic org, which has no status), so orgs='x' is refused. Anything else → 400 imsx invalid_filter_field whose description names the filter and
  *   the problem.
  * - sort=<field> (a leaf path as for filter) with orderBy=asc|desc (default asc), applied before
  *   paging; an unknown field or orderBy → 400 imsx invalid_sort_field.
@@ -517,12 +518,13 @@ function oneRoster(path: string, query: URLSearchParams, maxPageSize: number, da
 	switch (seg.length) {
 		case 1:
 			switch (a) {
-				case 'orgs': return list('orgs', data.syntheticOrgs, data.syntheticOrgs);
-				case 'schools': return list('orgs', data.schools, data.schools);
+				// A filter or sort may name any org field (the schools have them all), also one the synthetic orgs lack.
+				case 'orgs': return list('orgs', data.syntheticOrgs, allOrgs);
+				case 'schools': return list('orgs', data.schools, allOrgs);
 				case 'users': return list('users', data.users, data.users);
 				case 'students': return list('users', data.students, data.users);
 				case 'teachers': return list('users', data.teachers, data.users);
-				case 'classes': return list('classes', data.syntheticClasses, data.syntheticClasses, false);
+				case 'classes': return list('classes', data.syntheticClasses, allClasses, false);
 				case 'academicSessions': return list('academicSessions', data.academicSessions, data.academicSessions);
 				case 'enrollments': return list('enrollments', data.enrollments, data.enrollments);
 			}

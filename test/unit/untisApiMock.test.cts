@@ -265,6 +265,14 @@ describe('OneRoster: filter, sort, fields', () => {
 		expect(answer.body.imsx_description).toContain(filter);
 	});
 
+	it("/orgs and /classes know every org and class field, also those their synthetic records lack", async () => {
+		expect(await filtered("status='active'", '/orgs')).toEqual([]);
+		expect(await filtered("name~'O''School' OR status='active'", '/orgs')).toEqual([]);
+		expect(await filtered("name='School 7' OR status='active'", '/orgs')).toEqual([{ sourcedId: 'org-7', name: 'School 7' }]);
+		const classes = await get(`${OR}/classes`, { filter: "classType='scheduled'", sort: 'title' });
+		expect(classes).toMatchObject({ status: 200, body: { classes: [] } });
+	});
+
 	it('a filter on a nested collection names the fields of the resource, even when the page is empty', async () => {
 		expect((await get(`${OR}/classes/class-3/students`, { filter: "role='student'" })).body).toEqual({ users: [] });
 	});
