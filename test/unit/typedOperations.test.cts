@@ -73,7 +73,7 @@ describe('Org / School → Get Many', () => {
 		await run([tenant('t-1')], params('org', 'getMany', {
 			returnAll: false,
 			limit: 5,
-			filter: { condition: [{ field: 'name', operator: '~', value: "O'School" }, { field: 'status', operator: '=', value: 'active' }] },
+			filter: { condition: [{ field: 'name', operator: 'contains', value: "O'School" }, { field: 'status', operator: 'equals', value: 'active' }] },
 			filterJoin: 'OR',
 			options: { sort: 'name', orderBy: 'desc', fields: 'sourcedId,name' },
 		}));
@@ -81,8 +81,15 @@ describe('Org / School → Get Many', () => {
 		expect(call.query).toEqual({ filter: "name~'O''School' OR status='active'", sort: 'name', orderBy: 'desc', fields: 'sourcedId,name', limit: '5', offset: '0' });
 	});
 
+	it("no operator's value starts with '=' (n8n would read it as an expression)", () => {
+		const filter = node.description.properties.find((p) => p.name === 'filter')!;
+		const operator = (filter.options as Array<{ values: Array<{ name: string; options?: Array<{ value: string }> }> }>)[0].values.find((v) => v.name === 'operator')!;
+		expect(operator.options!.map((o) => o.value).filter((value) => value.startsWith('='))).toEqual([]);
+		expect(operator.options).toHaveLength(7);
+	});
+
 	it('a filter that is not OneRoster fails the item before any request, saying what to fix', async () => {
-		const bad = params('org', 'getMany', { filter: { condition: [{ field: "name' OR 'x", operator: '=', value: 'a' }] } });
+		const bad = params('org', 'getMany', { filter: { condition: [{ field: "name' OR 'x", operator: 'equals', value: 'a' }] } });
 		await expect(run([tenant('t-1')], bad)).rejects.toThrow(/Filter field .* is not a field name/);
 		expect(mock.calls).toEqual([]);
 	});

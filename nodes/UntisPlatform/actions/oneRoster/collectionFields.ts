@@ -46,16 +46,17 @@ export function collectionFields(show: { show: NonNullable<IDisplayOptions['show
 							displayName: 'Operator',
 							name: 'operator',
 							type: 'options',
+							// Named values: n8n reads a parameter value that starts with '=' as an expression.
 							options: [
-								{ name: 'Contains (~)', value: '~' },
-								{ name: 'Equals (=)', value: '=' },
-								{ name: 'Greater or Equal (>=)', value: '>=' },
-								{ name: 'Greater Than (>)', value: '>' },
-								{ name: 'Less or Equal (<=)', value: '<=' },
-								{ name: 'Less Than (<)', value: '<' },
-								{ name: 'Not Equals (!=)', value: '!=' },
+								{ name: 'Contains (~)', value: 'contains' },
+								{ name: 'Equals (=)', value: 'equals' },
+								{ name: 'Greater or Equal (>=)', value: 'greaterOrEqual' },
+								{ name: 'Greater Than (>)', value: 'greater' },
+								{ name: 'Less or Equal (<=)', value: 'lessOrEqual' },
+								{ name: 'Less Than (<)', value: 'less' },
+								{ name: 'Not Equals (!=)', value: 'notEquals' },
 							],
-							default: '=',
+							default: 'equals',
 							description: `One of OneRoster's operators: ${FILTER_OPERATORS.join(' ')}`,
 						},
 						{ displayName: 'Value', name: 'value', type: 'string', default: '', description: 'Compared as text; quotes inside are escaped' },
@@ -104,12 +105,22 @@ export function collectionFields(show: { show: NonNullable<IDisplayOptions['show
 	];
 }
 
+const OPERATORS: Record<string, string> = {
+	contains: '~',
+	equals: '=',
+	greaterOrEqual: '>=',
+	greater: '>',
+	lessOrEqual: '<=',
+	less: '<',
+	notEquals: '!=',
+};
+
 /** The collection query as the fields give it. */
 export function collectionQueryOf(context: IExecuteFunctions, index: number): CollectionQuery {
 	const filter = context.getNodeParameter('filter', index, {}) as { condition?: Array<Partial<FilterPredicate>> };
 	const options = context.getNodeParameter('options', index, {}) as IDataObject;
 	return {
-		filters: (filter.condition ?? []).map((c) => ({ field: String(c.field ?? ''), operator: String(c.operator ?? '='), value: String(c.value ?? '') })),
+		filters: (filter.condition ?? []).map((c) => ({ field: String(c.field ?? ''), operator: OPERATORS[String(c.operator ?? 'equals')] ?? String(c.operator), value: String(c.value ?? '') })),
 		join: context.getNodeParameter('filterJoin', index, 'AND') as FilterJoin,
 		sort: String(options.sort ?? ''),
 		orderBy: options.orderBy === 'desc' ? 'desc' : 'asc',
