@@ -4,6 +4,7 @@ import { UntisPlatform } from '../../dist/nodes/UntisPlatform/UntisPlatform.node
 import { sealerFor } from '../../nodes/UntisPlatform/core/sealing/sealing';
 import { ENCRYPTION_KEY, keyPair } from '../helpers/platform.cjs';
 import type { UntisApiMock } from '../helpers/untisApiMock.cjs';
+import { ONEROSTER_ENDPOINTS } from '../../nodes/UntisPlatform/core/api/oneRoster';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { fetchLikeN8n, startUntisApiMock } = require('../helpers/untisApiMock.cts') as typeof import('../helpers/untisApiMock.cjs');
@@ -142,5 +143,69 @@ describe('every typed operation shares the guards of API Request', () => {
 		const count = operations.reduce((sum, p) => sum + (p.options?.length ?? 0), 0);
 		// 22 OneRoster endpoints, 4 extern operations, 7 Platform operations.
 		expect(count).toBe(22 + 4 + 7);
+	});
+});
+
+describe('each of the 22 OneRoster operations: the request it builds and the envelope it unwraps', () => {
+	const cases = Object.entries(ONEROSTER_ENDPOINTS).flatMap(([resource, operations]) =>
+		Object.entries(operations).map(([operation, endpoint]) => [`${resource} → ${operation}`, resource, operation, endpoint] as const),
+	);
+	it.each(cases)('%s', async (_name, resource, operation, endpoint) => {
+		const { schools, classes, students, teachers, enrollments, academicSessions, users } = mock.dataset;
+		const sample: Record<string, unknown> = { org: schools[0], user: users[0], student: students[0], teacher: teachers[0], class: classes[0], academicSession: academicSessions[0], enrollment: enrollments[0] };
+		const ids = { sourcedId: (sample[resource] as { sourcedId: string }).sourcedId, schoolSourcedId: schools[0].sourcedId as string, classSourcedId: classes[0].sourcedId as string };
+		const out = await run([tenant('t-all')], params(resource, operation, { ...ids, returnAll: true }));
+		const expectedPath = `/ims/oneroster/v1p1${endpoint.path.replace('{id}', ids.sourcedId).replace('{schoolId}', ids.schoolSourcedId).replace('{classId}', ids.classSourcedId)}`;
+		expect([...new Set(mock.dataCalls().map((c) => c.path))]).toEqual([expectedPath]);
+		expect(out.length).toBeGreaterThan(0);
+		// Unwrapped: each item is a record (with its sourcedId), never the envelope.
+		for (const item of out) {
+			expect(item.json).toHaveProperty('sourcedId');
+			expect(item.json).not.toHaveProperty(endpoint.envelope);
+		}
+		if (endpoint.single) expect(out.map((item) => item.json.sourcedId)).toEqual([ids.sourcedId]);
+	});
+
+	it('403 without the PAM permission, and a bad filter answered with an imsx body, quote what Untis says', async () => {
+		await expect(run([tenant('no-oneroster')], params('student', 'getMany', { returnAll: true }))).rejects.toThrow(/forbidden \(HTTP 403\): the app needs the PAM permission "OneRoster read".*\(Untis: /);
+		await expect(run([tenant('t-1')], params('student', 'getMany', { filter: { condition: [{ field: 'noSuchField', operator: 'equals', value: 'x' }] } }))).rejects.toThrow(/refused \(HTTP 400\): check the filter.*invalid_filter_field/);
+	});
+});
+
+describe('the extern operations: the request each builds, and the extern error shape', () => {
+	it('Student (Extern) → Get Many: schoolYearId and the filter as given; one item per student', async () => {
+		const out = await run([tenant('t-1')], params('externStudent', 'getMany', { schoolYearId: '12', studentFilter: "classAssignments.className='1A'" }));
+		const [call] = mock.dataCalls();
+		expect(call).toMatchObject({ path: '/WebUntis/api/rest/extern/v3/students', query: { schoolYearId: '12', filter: "classAssignments.className='1A'" } });
+		expect(out.length).toBeGreaterThan(0);
+		expect(out.every((item) => (item.json.classAssignments as Array<{ className: string }>).some((a) => a.className === '1A'))).toBe(true);
+	});
+
+	it('Timetable (Extern) → Get: start, end, resource filters and Modified After; 1-based pages', async () => {
+		const out = await run([tenant('t-1')], params('timetable', 'get', {
+			start: '2026-12-07', end: '2026-12-11', dateLastModifiedAfter: '2020-01-01T00:00:00Z',
+			resourceFilters: { filter: [{ kind: 'class', external: true, value: 'K-1A' }] },
+			options: { pageSize: 3 },
+		}));
+		const calls = mock.dataCalls();
+		expect(calls[0]).toMatchObject({ path: '/WebUntis/api/rest/extern/v3/timetable', query: { start: '2026-12-07', end: '2026-12-11', classExt: 'K-1A', dateLastModifiedAfter: '2020-01-01T00:00:00Z', limit: '3', offset: '1' } });
+		expect(calls.map((c) => Number(c.query.offset))).toEqual(calls.map((_, i) => 1 + 3 * i));
+		expect(out.length).toBeGreaterThan(0);
+	});
+
+	it('Timetable without a Page Size: one call, limit 0 and offset 0 (no paging)', async () => {
+		await run([tenant('t-1')], params('timetable', 'get', { start: '2026-12-07', end: '2026-12-11' }));
+		expect(mock.dataCalls().map((c) => c.query)).toEqual([{ start: '2026-12-07', end: '2026-12-11', limit: '0', offset: '0' }]);
+	});
+
+	it('Lesson (Extern) → Get Many: dates only; Deleted Periods needs Modified After', async () => {
+		await run([tenant('t-1')], params('lesson', 'getMany', { start: '2026-09-01', end: '2027-06-30' }));
+		expect(mock.dataCalls()[0]).toMatchObject({ path: '/WebUntis/api/rest/extern/v1/lesson', query: { start: '2026-09-01', end: '2027-06-30' } });
+		await expect(run([tenant('t-1')], params('timetable', 'getDeletedPeriods', {}))).rejects.toThrow(/Modified After is empty/);
+	});
+
+	it('an extern refusal quotes errorCode, validationErrors, requestId and traceId', async () => {
+		await expect(run([tenant('t-1')], params('externStudent', 'getMany', { schoolYearId: 'abc' }))).rejects.toThrow(/refused \(HTTP 400\).*VALIDATION_ERROR.*schoolYearId.*requestId req-\d+, traceId trace-\d+/);
+		await expect(run([tenant('no-extern')], params('lesson', 'getMany', { start: '2026-09-01', end: '2026-09-30' }))).rejects.toThrow(/forbidden \(HTTP 403\): the app needs the permission for this API in PAM \(Untis: FORBIDDEN.*requestId req-/);
 	});
 });
