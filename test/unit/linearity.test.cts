@@ -10,6 +10,11 @@ import { baseUrlOf, buildTokenRequest, hostProblem } from '../../nodes/UntisPlat
 import { apiBaseProblem, describeApiBase, resolveApiBase } from '../../nodes/UntisPlatform/core/api/apiBase';
 import { apiUrl } from '../../nodes/UntisPlatform/core/api/apiTransport';
 import { hasNextLink } from '../../nodes/UntisPlatform/core/api/paging';
+import { basicLoginMatches } from '../../nodes/UntisPlatform/core/webhook/basicAuth';
+import { formSubmission } from '../../nodes/UntisPlatform/core/webhook/manualEntryForm';
+import { buildFields, buildFilter } from '../../nodes/UntisPlatform/core/api/oneRosterFilter';
+import { isoDate } from '../../nodes/UntisPlatform/core/api/extern';
+import { imsxSays, externSays } from '../../nodes/UntisPlatform/core/api/apiErrors';
 import { ENCRYPTION_KEY, keyPair } from '../helpers/platform.cjs';
 
 /**
@@ -99,6 +104,13 @@ describe(`linear-time validation on adversarial inputs of ${BASE} and ${BASE * F
 		['verifySignature: an Authorization header of spaces then a scheme', (n) => `${' '.repeat(n)}Bearer x`, (authorization: string) => signed({ authorization })],
 		['a verified body nested N levels deep (bodyDepth.ts, stops at the cap; 1 MiB is 10x the 100,000 levels of the finding)', (n) => Buffer.from('['.repeat(n)), (body: Buffer) => quietly(() => parseEvent(body))()],
 		['a verified body of N/5 objects nested in one another', (n) => Buffer.from('{"a":'.repeat(Math.ceil(n / 5))), (body: Buffer) => quietly(() => parseEvent(body))()],
+		['the form login: an Authorization header of any length (basicAuth.ts, 4 KiB cap)', (n) => `Basic ${'A'.repeat(n)}`, (authorization: string) => basicLoginMatches(authorization, { user: 'u', password: 'p'.repeat(16) })],
+		['the form submission: a body of any size (manualEntryForm.ts, 16 KiB cap)', (n) => Buffer.from(`tenantId=${'%'.repeat(n)}`), (body: Buffer) => quietly(() => formSubmission(body, 'application/x-www-form-urlencoded'))()],
+		['a OneRoster filter field of dotted segments (oneRosterFilter.ts, 100 cap)', (n) => 'a.'.repeat(Math.ceil(n / 2)), (field: string) => quietly(() => buildFilter([{ field, operator: '=', value: 'x' }]))()],
+		['a OneRoster filter value of quotes', (n) => "'".repeat(n), (value: string) => quietly(() => buildFilter([{ field: 'a', operator: '=', value }]))()],
+		['Fields: commas and names', (n) => 'a,'.repeat(Math.ceil(n / 2)), (text: string) => quietly(() => buildFields(text))()],
+		['an extern date of digits (extern.ts, 40 cap)', (n) => '2'.repeat(n), (text: string) => quietly(() => isoDate(text, 'Start'))()],
+		['an imsx or extern error body with a huge description', (n) => ({ imsx_codeMajor: 'failure', imsx_description: 'x'.repeat(n), errorCode: 'E', errorMessage: 'y'.repeat(n) }), (body: object) => [imsxSays(body), externSays(body)]],
 	];
 
 	it.each(cases)('%s', (_name, make, run) => {
