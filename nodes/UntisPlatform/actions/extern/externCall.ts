@@ -3,6 +3,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { describeApiError } from '../../core/api/apiErrors';
 import { callApi, type ApiCall, type ApiResponse, type TenantAccess, type Transport } from '../../core/api/apiTransport';
 import { forResourceOperation } from '../operation';
+import { optionsCollection, timeoutOption } from '../requestOptions';
 import type { SealerOf } from '../sealerOf';
 import { tenantAccess } from '../tenantAccess';
 import { assertTenantActive } from '../tenantStatus';
@@ -43,18 +44,7 @@ export const asItem = (record: unknown): IDataObject =>
 	typeof record === 'object' && record !== null && !Array.isArray(record) ? (record as IDataObject) : { value: record as IDataObject['value'] };
 
 export function externOptions(resource: string, operation: string, more: INodeProperties[] = []): INodeProperties {
-	return {
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		displayOptions: forResourceOperation(resource, operation),
-		options: [
-			...more,
-			{ displayName: 'Timeout (Ms)', name: 'timeout', type: 'number', default: 30000, description: "How long to wait for each of the platform's answers" },
-		],
-	};
+	return optionsCollection(forResourceOperation(resource, operation), [...more, timeoutOption(30000)]);
 }
 
 export function dateField(resource: string, operation: string, name: 'start' | 'end', dateOnly: boolean): INodeProperties {

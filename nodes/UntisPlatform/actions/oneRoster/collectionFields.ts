@@ -1,5 +1,6 @@
 import type { IDataObject, IDisplayOptions, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
+import { maxPagesOption, optionsCollection, timeoutOption } from '../requestOptions';
 import { FILTER_OPERATORS, type CollectionQuery, type FilterJoin, type FilterPredicate } from '../../core/api/oneRosterFilter';
 
 /**
@@ -76,32 +77,24 @@ export function collectionFields(show: { show: NonNullable<IDisplayOptions['show
 			description: 'How two filter conditions are joined (OneRoster allows one AND or one OR)',
 			displayOptions: show,
 		},
-		{
-			displayName: 'Options',
-			name: 'options',
-			type: 'collection',
-			placeholder: 'Add Option',
-			default: {},
-			displayOptions: show,
-			options: [
-				{ displayName: 'Fields', name: 'fields', type: 'string', default: '', placeholder: 'sourcedId,givenName,familyName', description: 'Only these fields of each record, comma-separated (Untis does not say whether it honours fields)' },
-				{ displayName: 'Max Pages', name: 'maxPages', type: 'number', typeOptions: { minValue: 1 }, default: 1000, description: 'With Return All: pages read at most; a longer collection is an error rather than a silently shortened list' },
-				{
-					displayName: 'Order',
-					name: 'orderBy',
-					type: 'options',
-					options: [
-						{ name: 'Ascending', value: 'asc' },
-						{ name: 'Descending', value: 'desc' },
-					],
-					default: 'asc',
-					description: 'With Sort: the order (orderBy)',
-				},
-				{ displayName: 'Page Size', name: 'pageSize', type: 'number', typeOptions: { minValue: 1 }, default: 100, description: 'With Return All: records asked for per page (limit); the server may send fewer' },
-				{ displayName: 'Sort', name: 'sort', type: 'string', default: '', placeholder: 'familyName', description: 'A field to sort by' },
-				{ displayName: 'Timeout (Ms)', name: 'timeout', type: 'number', default: 10000, description: "How long to wait for each of the platform's answers" },
-			],
-		},
+		optionsCollection(show, [
+			{ displayName: 'Fields', name: 'fields', type: 'string', default: '', placeholder: 'sourcedId,givenName,familyName', description: 'Only these fields of each record, comma-separated (Untis does not say whether it honours fields)' },
+			maxPagesOption('of a collection'),
+			{
+				displayName: 'Order',
+				name: 'orderBy',
+				type: 'options',
+				options: [
+					{ name: 'Ascending', value: 'asc' },
+					{ name: 'Descending', value: 'desc' },
+				],
+				default: 'asc',
+				description: 'With Sort: the order (orderBy)',
+			},
+			{ displayName: 'Page Size', name: 'pageSize', type: 'number', typeOptions: { minValue: 1 }, default: 100, description: 'Records asked for per page (limit); the server may send fewer' },
+			{ displayName: 'Sort', name: 'sort', type: 'string', default: '', placeholder: 'familyName', description: 'A field to sort by' },
+			timeoutOption(10000),
+		]),
 	];
 }
 

@@ -6,6 +6,7 @@ import { endpointPath, ONEROSTER_ENDPOINTS, unwrapMany, unwrapOne, type OneRoste
 import { collectionQuery } from '../../core/api/oneRosterFilter';
 import { readAllPages } from '../../core/api/paging';
 import { forResourceOperation, type Operation } from '../operation';
+import { optionsCollection, timeoutOption } from '../requestOptions';
 import type { SealerOf } from '../sealerOf';
 import { tenantAccess } from '../tenantAccess';
 import { assertTenantActive } from '../tenantStatus';
@@ -38,15 +39,7 @@ function idFields(resource: string, operation: string, endpoint: OneRosterEndpoi
 	}));
 }
 
-const singleOptions = (resource: string, operation: string): INodeProperties => ({
-	displayName: 'Options',
-	name: 'options',
-	type: 'collection',
-	placeholder: 'Add Option',
-	default: {},
-	displayOptions: forResourceOperation(resource, operation),
-	options: [{ displayName: 'Timeout (Ms)', name: 'timeout', type: 'number', default: 10000, description: "How long to wait for the platform's answer" }],
-});
+const singleOptions = (resource: string, operation: string): INodeProperties => optionsCollection(forResourceOperation(resource, operation), [timeoutOption(10000)]);
 
 export function oneRosterOperation<R extends OneRosterResource>(
 	resource: R,

@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { dateRange, EXTERN_PATHS, readAllPeriods } from '../../core/api/extern';
 import { forResourceOperation, type Operation } from '../operation';
+import { maxPagesOption } from '../requestOptions';
 import type { SealerOf } from '../sealerOf';
 import { asItem, dateField, externContext, externOptions } from '../extern/externCall';
 import { modifiedAfterField, modifiedAfterQuery, resourceFilterField, resourceFilterQuery } from './timetableFields';
@@ -56,7 +57,7 @@ export const get: Operation = {
 			displayOptions: show,
 		},
 		externOptions('timetable', 'get', [
-			{ displayName: 'Max Pages', name: 'maxPages', type: 'number', typeOptions: { minValue: 1 }, default: 1000, description: 'With a Page Size: pages read at most; more is an error rather than a silently shortened timetable' },
+			maxPagesOption('of periods'),
 			{
 				displayName: 'Page Size',
 				name: 'pageSize',
