@@ -10,6 +10,7 @@
  *   queue  npm run test:queue                n8n queue mode on PostgreSQL and Redis
  *   soak   npm run test:soak                 opt-in: >= 10,000 deliveries into queue mode, memory sampled
  *   install npm run test:install             a fresh n8n install through npm run, from a standalone copy
+ *   registry npm run test:registry           installed and updated by n8n 2.41.1's community-package manager from a local registry
  * A bare `jest` runs only the unit project (see --selectProjects in package.json's scripts).
  */
 const transform = { '^.+\\.c?ts$': ['ts-jest', { tsconfig: '<rootDir>/test/tsconfig.json' }] };
@@ -43,6 +44,7 @@ module.exports = {
 		{ ...common, displayName: 'ui', roots: ['<rootDir>/test/ui'], testMatch: ['**/*.ui.test.cts'] },
 		{ ...common, displayName: 'install', roots: ['<rootDir>/test/install'], testMatch: ['**/*.install.test.cts'] },
 		{ ...common, displayName: 'queue', roots: ['<rootDir>/test/queue'], testMatch: ['**/*.queue.test.cts'] },
+		{ ...common, displayName: 'registry', roots: ['<rootDir>/test/registry'], testMatch: ['**/*.registry.test.cts'] },
 		{ ...common, displayName: 'soak', roots: ['<rootDir>/test/soak'], testMatch: ['**/*.soak.test.cts'] },
 	],
 };
