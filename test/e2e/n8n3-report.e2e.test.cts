@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -12,7 +12,7 @@ const sim = require('../../tools/untis-platform-sim/sim.js');
 /**
  * n8n 2.41.1's migration report for 3.0 (module breaking-changes, GET
  * /rest/breaking-changes/report?version=v3, scope breakingChanges:list: the owner) on an instance
- * with this package installed and the onboarding example published. 3.0 turns
+ * with this package installed, every shipped example imported and the onboarding example published. 3.0 turns
  * N8N_UNVERIFIED_PACKAGES_ENABLED off by default; the report's rule unverified-packages-v3 flags an
  * instance that leaves the variable unset (it names no package: it cannot tell verified from not).
  * First run: the variable unset (n8n's own default, still true in 2.x), so the package loads and
@@ -20,7 +20,9 @@ const sim = require('../../tools/untis-platform-sim/sim.js');
  * The full reports are written to .e2e/n8n3-report.json (quoted in docs/verification.md).
  */
 const ROOT = join(__dirname, '../..');
-const onboarding = JSON.parse(readFileSync(join(ROOT, 'examples', '1-onboarding.workflow.json'), 'utf8'));
+const files = readdirSync(join(ROOT, 'examples')).filter((f) => f.endsWith('.workflow.json'));
+const examples = files.map((f) => JSON.parse(readFileSync(join(ROOT, 'examples', f), 'utf8')));
+const onboarding = examples[files.indexOf('1-onboarding.workflow.json')];
 
 type Issue = { title: string; description: string; level: string };
 type InstanceResult = {
@@ -69,7 +71,9 @@ beforeAll(async () => {
 				data: { environment: 'custom', publicKeys: keys.publicKeyBase64, encryptionKey: randomBytes(32).toString('base64'), apiBaseUrl: 'http://127.0.0.1:9' },
 			},
 		],
-		workflows: [onboarding],
+		// Every example is scanned by the workflow-level rules; only onboarding needs its credential.
+		workflows: examples,
+		activate: [onboarding.id],
 		// The harness sets the variable to true (the 2.x default, to silence a notice): unset it, as
 		// an instance that relies on the default has it.
 		env: { N8N_UNVERIFIED_PACKAGES_ENABLED: undefined },
@@ -90,7 +94,8 @@ describe("n8n 2.41.1's 3.0 migration report with the package installed", () => {
 		expect(n8n.registeredWebhooks().some((w) => w.workflowId === onboarding.id)).toBe(true);
 		expect(reports.unset.report.targetVersion).toBe('v3');
 		expect(reports.unset.report.currentVersion).toBe('2.41.1');
-		expect(reports.unset.totalWorkflows).toBe(1);
+		expect(files).toHaveLength(7);
+		expect(reports.unset.totalWorkflows).toBe(files.length);
 	});
 
 	it('unset: flags "Unverified community packages are disabled by default" and recommends N8N_UNVERIFIED_PACKAGES_ENABLED=true', () => {
@@ -108,7 +113,7 @@ describe("n8n 2.41.1's 3.0 migration report with the package installed", () => {
 		expect(reports.setTrue.report.instanceResults.map((r) => r.ruleId)).not.toContain('unverified-packages-v3');
 	});
 
-	it('no workflow-level rule flags the onboarding example', () => {
+	it('no workflow-level rule flags any shipped example', () => {
 		expect(reports.unset.report.workflowResults).toEqual([]);
 		expect(reports.setTrue.report.workflowResults).toEqual([]);
 	});
