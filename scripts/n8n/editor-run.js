@@ -64,4 +64,4 @@ async function runInEditor(n8n, workflow, { owner = DEFAULT_OWNER, timeoutMs = 6
   return execution;
 }
 
-module.exports = { runInEditor, DEFAULT_OWNER };
+module.exports = { runInEditor, signIn, DEFAULT_OWNER };
