@@ -68,7 +68,7 @@ const open = (row: Row, field: 'secret' | 'password') => sealer.unseal(row[field
 let api: UntisApiMock;
 let platformHost = '';
 /** Examples 1 and 2 send mail: their SMTP credential points at this loopback server (notifications.e2e proves the mails). */
-let mail: { credential: unknown; messages: Array<{ to: string[]; subject: string }>; close(): Promise<void> };
+let mail: { credential: unknown; messages: Array<{ to: string[]; subject: string; text: string }>; close(): Promise<void> };
 const plainPassword: Record<string, string> = {};
 /** Plain secrets and passwords sent to the trigger (examples 1, 2) and typed into the form (3). */
 const deliveredPlaintexts: string[] = [];
@@ -193,9 +193,16 @@ describe('2 deactivation', () => {
 	it('Option A (the switch set to delete): the row is deleted; replaying raises no error', async () => {
 		await deliver(onboarding, 'created', 'w-3');
 		expect(rows('w-3')).toHaveLength(1);
+		const mailsBefore = mail.messages.length;
 		const first = await deliver(deactivationA, 'deletion', 'w-3');
 		expect(first.execution.status).toBe('success');
 		expect(rows('w-3')).toEqual([]);
+		// The alert says what was done, from the row read before the deletion.
+		const [alert, ...moreMails] = mail.messages.slice(mailsBefore);
+		expect(moreMails).toEqual([]);
+		expect(alert.subject).toBe('School school@entenhausen.com deleted (tenant w-3)');
+		expect(alert.text).toContain('status before: active');
+		expect(alert.text).toContain('What was done: the row was deleted (Option A).');
 		const again = await deliver(deactivationA, 'deletion', 'w-3', first.body);
 		expect(again.execution.status).toBe('success');
 		expect(rows('w-3')).toEqual([]);
