@@ -159,6 +159,12 @@ describe('1 onboarding: a welcome in the school\'s language after Confirm Delive
 		expect(json['No welcome email'][0][0]).toEqual({ welcomeEmail: 'not sent', reason: 'The event has no activatorEmail: no welcome email was sent.', tenantId: 'n-noadmin' });
 	});
 
+	it('a v1 body (deprecated, no eventType, no activatorEmail): operations learn of the activation; no welcome', async () => {
+		const { execution, mails } = await deliver(onboarding, 'v1', 'n-v1');
+		expect(execution.status).toBe('success');
+		expect(mails.map((m) => [m.to, m.subject])).toEqual([[[OPERATIONS], 'School n-v1 activated (tenant n-v1)']]);
+	});
+
 	it('RESET: operations learn that the school reset its credentials; no welcome', async () => {
 		const { json, mails } = await deliver(onboarding, 'reset', 'n-en', { fields: school('n-en', 'en') });
 		expect(mails.map((m) => m.to)).toEqual([[OPERATIONS]]);
@@ -261,9 +267,9 @@ describe('7 failure alert: the Error Workflow of the lifecycle examples', () => 
 
 describe('every message', () => {
 	it('counts: each state change mailed once, no duplicate (recipient, subject)', () => {
-		// CREATED de, en, fr, no language (2 each), no activator (1), RESET (1), DEACTIVATION, DELETION (1 each),
-		// REACTIVATED (2), unknown tenant (1), failure (1); the two retries: none.
-		expect(mail.messages).toHaveLength(2 + 2 + 2 + 2 + 1 + 1 + 1 + 1 + 2 + 1 + 1);
+		// CREATED de, en, fr, no language (2 each), no activator (1), v1 (1), RESET (1), DEACTIVATION,
+		// DELETION (1 each), REACTIVATED (2), unknown tenant (1), failure (1); the two retries: none.
+		expect(mail.messages).toHaveLength(2 + 2 + 2 + 2 + 1 + 1 + 1 + 1 + 1 + 2 + 1 + 1);
 		const keysSeen = mail.messages.map((m) => `${m.to.join(',')} | ${m.subject}`);
 		const welcomesBack = keysSeen.filter((k) => k.startsWith('admin@n-de.example'));
 		// Two mails to n-de's administrator, different subjects: the welcome and the welcome back.
@@ -272,7 +278,7 @@ describe('every message', () => {
 	});
 
 	it('holds no secret, no password (plain or sealed) and no token, in subject, body or headers', () => {
-		expect(plaintexts.length).toBeGreaterThanOrEqual(14);
+		expect(plaintexts.length).toBeGreaterThanOrEqual(16);
 		for (const message of mail.messages) {
 			for (const plaintext of plaintexts) expect(message.raw).not.toContain(plaintext);
 			expect({ subject: message.subject, raw: message.raw }).toEqual({ subject: message.subject, raw: expect.not.stringMatching(/secret|password|sealed:|access_token|bearer|BestApp-tenant-/i) });
