@@ -8,8 +8,9 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
-import { operationByName, operations } from './actions';
+import { operationOf, PLATFORM, resources, typedOperationValues } from './actions/resources';
 import { lazySealer } from './actions/sealerOf';
+import { tenantStatusFields } from './actions/tenantStatus';
 import { tenantAccessFields } from './actions/tenantAccess';
 import { tenantFields } from './actions/tenantFields';
 import { untisPlatformApiTest } from './shared/credentialTest';
@@ -20,9 +21,12 @@ export class UntisPlatform implements INodeType {
 		name: 'untisPlatform',
 		icon: { light: 'file:untisPlatform.svg', dark: 'file:untisPlatform.dark.svg' },
 		group: ['transform'],
-		version: 1,
-		subtitle: '={{$parameter["operation"]}}',
-		description: "Use a school's Untis Platform credentials: API requests, access tokens, delivery confirmation, signature checks, unsealing, manual entry",
+		// 1.1: Create Credentials Event checks the entry with the platform by default. Workflows
+		// saved with version 1 keep working unchanged (no check).
+		version: [1, 1.1],
+		defaultVersion: 1.1,
+		subtitle: '={{$parameter["resource"] === "platform" ? $parameter["operation"] : $parameter["resource"] + ": " + $parameter["operation"]}}',
+		description: "Use a school's Untis Platform credentials: its OneRoster and timetable data, API requests, access tokens, delivery confirmation, signature checks, unsealing, manual entry",
 		defaults: { name: 'Untis Platform' },
 		// Deliberately not a tool for AI agents: Unseal Secrets returns a school's secret and password
 		// in plain text and Get Access Token a bearer token, and an agent could be talked into
@@ -42,18 +46,30 @@ export class UntisPlatform implements INodeType {
 		],
 		properties: [
 			{
-				displayName: 'Operation',
-				name: 'operation',
+				displayName: 'Resource',
+				name: 'resource',
 				type: 'options',
 				noDataExpression: true,
-				options: operations.map((operation) => operation.option),
-				default: 'getAccessToken',
-				description: 'What to do with the Untis Platform credentials on each item',
+				options: resources.map((resource) => resource.option),
+				// Platform: a workflow saved before resources existed has none, and keeps its operation.
+				default: PLATFORM,
+				description: "What to work with: the platform's tokens and events, or a school's OneRoster and extern data",
 			},
+			...resources.map((resource) => ({
+				displayName: 'Operation',
+				name: 'operation',
+				type: 'options' as const,
+				noDataExpression: true,
+				displayOptions: { show: { resource: [resource.option.value] } },
+				options: resource.operations.map((operation) => operation.option),
+				default: resource.defaultOperation,
+				description: resource.option.value === PLATFORM ? 'What to do with the Untis Platform credentials on each item' : `What to read: ${resource.option.description}`,
+			})),
 			// Host: typed in for manual entry; for the calls only with API Host: Tenant's Host (tenantAccessFields).
-			...tenantFields(['apiRequest', 'createCredentialsEvent', 'getAccessToken'], ['createCredentialsEvent']),
-			...tenantAccessFields('apiRequest', 'getAccessToken'),
-			...operations.flatMap((operation) => operation.fields),
+			...tenantFields(['apiRequest', 'createCredentialsEvent', 'getAccessToken', ...typedOperationValues], ['createCredentialsEvent']),
+			...tenantAccessFields('apiRequest', 'getAccessToken', ...typedOperationValues),
+			...tenantStatusFields(...typedOperationValues),
+			...resources.flatMap((resource) => resource.operations.flatMap((operation) => operation.fields)),
 		],
 	};
 
@@ -61,8 +77,9 @@ export class UntisPlatform implements INodeType {
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const items = this.getInputData();
-		const operation = operationByName[this.getNodeParameter('operation', 0) as string];
-		if (!operation) throw new NodeOperationError(this.getNode(), `Unknown operation '${this.getNodeParameter('operation', 0)}'`);
+		const resourceName = this.getNodeParameter('resource', 0, PLATFORM) as string;
+		const operation = operationOf(resourceName, this.getNodeParameter('operation', 0) as string);
+		if (!operation) throw new NodeOperationError(this.getNode(), `Unknown operation '${this.getNodeParameter('operation', 0)}' of resource '${resourceName}'`);
 		const output: INodeExecutionData[] = [];
 		const sealer = lazySealer(this);
 		for (let index = 0; index < items.length; index++) {

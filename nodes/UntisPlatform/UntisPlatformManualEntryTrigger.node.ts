@@ -18,6 +18,7 @@ import { deliveryIdsFor } from './core/webhook/deliveryIds';
 import { ManualEntryError, manualCredentialsItem, type ManualEntryInput } from './core/webhook/manualEntry';
 import { FORM_CONTENT_SECURITY_POLICY, FormSubmissionError, formPage, formSubmission } from './core/webhook/manualEntryForm';
 import { sealerForCredential } from './core/sealing/sealing';
+import { secretsFields } from './actions/sealerOf';
 import { n8nSend } from './actions/untisTransport';
 import { untisPlatformApiTest, untisPlatformFormLoginApiTest } from './shared/credentialTest';
 
@@ -154,26 +155,7 @@ export class UntisPlatformManualEntryTrigger implements INodeType {
 				default: '',
 				displayOptions: { show: { checkWithPlatform: [false] } },
 			},
-			{
-				displayName: 'Secrets',
-				name: 'secrets',
-				type: 'options',
-				options: [
-					{ name: 'Seal (Recommended)', value: 'seal', description: "Encrypted with the credential's Encryption Key on receipt, as the trigger does" },
-					{ name: 'Plain', value: 'plain', description: 'Stored in plain text in the execution history' },
-					{ name: 'Omit', value: 'omit', description: 'Set to null' },
-				],
-				default: 'seal',
-				description: 'How secret and password appear in the output, as in the Untis Platform Trigger',
-			},
-			{
-				displayName:
-					"Plain secrets are stored unencrypted in n8n's execution history and shown to everyone who can open this workflow's executions",
-				name: 'plainNotice',
-				type: 'notice',
-				default: '',
-				displayOptions: { show: { secrets: ['plain'] } },
-			},
+			...secretsFields(undefined, 'plainNotice'),
 		],
 	};
 

@@ -38,6 +38,9 @@
  *   lastExecutionId()                 -> highest execution id so far (0 if none), for sinceId
  *   runCli(args)                      an n8n CLI command on this user folder while the server runs,
  *                                     e.g. ['import:credentials', '--input=f.json'], ['execute', '--id=x']
+ *   runInEditor(workflow, { owner })  the editor's "Execute workflow" through the REST API, signed in
+ *                                     as the owner (set up on first use) -> the finished execution row;
+ *                                     for Data Table nodes, which `n8n execute` cannot run (editor-run.js)
  *   registeredWebhooks(), publications()
  *   logText(), logTail(lines = 80)
  *   stop({ timeoutMs = 20000, keepUserFolder })   SIGTERM to the process group, SIGKILL after
@@ -67,6 +70,7 @@ const { freePorts } = require('./ports');
 const { installCommunityPackage } = require('./install-package');
 const { createExecutionsReader } = require('./executions-db');
 const { processGroupMembers } = require('./process-group');
+const { runInEditor } = require('./editor-run');
 
 const REPO = path.resolve(__dirname, '..', '..');
 const DEFAULT_VERSION = '2.41.1';
@@ -475,6 +479,8 @@ async function startN8n(options = {}) {
       const [cliBrokerPort] = await freePorts(1);
       await cli(args, { N8N_RUNNERS_BROKER_PORT: String(cliBrokerPort) });
     },
+    // The editor's "Execute workflow" for an imported workflow (see editor-run.js).
+    runInEditor: (workflow, opts) => runInEditor(instance, workflow, opts),
     webhookUrl: (p) => `${baseUrl}/webhook/${String(p).replace(/^\//, '')}`,
     testWebhookUrl: (p) => `${baseUrl}/webhook-test/${String(p).replace(/^\//, '')}`,
     request: (method, pathOrUrl, opts) =>

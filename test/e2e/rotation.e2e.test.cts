@@ -35,8 +35,9 @@ for (const node of use.nodes as Array<{ type: string; parameters: Record<string,
 		delete node.credentials;
 	}
 }
-const apiNode = (use.nodes as Array<{ name: string; parameters: { operation?: string } }>).find(
-	(node) => node.parameters.operation === 'apiRequest' || node.parameters.operation === 'getAccessToken',
+// The node that calls the platform: a typed OneRoster operation, API Request or Get Access Token.
+const apiNode = (use.nodes as Array<{ name: string; type: string; parameters: { resource?: string; operation?: string } }>).find(
+	(node) => node.type.endsWith('.untisPlatform') && ((node.parameters.resource ?? 'platform') !== 'platform' || ['apiRequest', 'getAccessToken'].includes(node.parameters.operation ?? '')),
 )!.name;
 const rotate = example('5-rotate-encryption-key.workflow.json');
 const credentialRef = onboarding.nodes[0].credentials.untisPlatformApi as { id: string; name: string };
@@ -106,6 +107,7 @@ let n8n: {
 	userFolder: string;
 	webhookUrl(path: string): string;
 	post(path: string, body: unknown): Promise<{ status: number; text: string }>;
+	runInEditor(workflow: { id: string; nodes: unknown[] }): Promise<{ id: number; status: string }>;
 	lastExecutionId(): number;
 	waitForExecutions(o: { workflowId: string; count: number; sinceId?: number }): Promise<Array<{ id: number; status: string }>>;
 	executionJson(id: number): Record<string, unknown[][]>;
@@ -181,8 +183,11 @@ beforeAll(async () => {
 		packageDir: ROOT,
 		credentials: [{ ...credentialRef, type: 'untisPlatformApi', data: { environment: 'custom', publicKeys: simKeys.publicKeyBase64, apiBaseUrl: platformHost, encryptionKey: keyA } }, mail.credential],
 		workflows: [setup, onboarding, deactivation, use, rotateByWebhook, writeRow],
+		// The tenants-table example is imported, never published: it is run once, as from the editor.
+		activate: [onboarding, deactivation, use, rotateByWebhook, writeRow].map((w) => w.id),
 	});
-	expect((await n8n.post('untis-create-tenants-table', {})).status).toBe(200);
+	// The shipped example, run as a vendor does: Execute workflow in the editor (n8n's REST API).
+	await n8n.runInEditor(setup);
 }, 15 * 60 * 1000);
 
 afterAll(async () => {

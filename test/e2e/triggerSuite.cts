@@ -247,6 +247,8 @@ export function suite(version: string, { full }: { full: boolean }) {
 			}
 			return merged;
 		};
+		const nested = (depth: number) =>
+			`{"tenantId":"tenant-deep","eventType":"DEACTIVATION","reasonType":"NO_REASON","deep":${'['.repeat(depth - 1)}${']'.repeat(depth - 1)}}`;
 		const signedText = (text: string, contentType = 'application/json; charset=utf-8') => ({
 			body: text,
 			headers: { ...sim.signRequest(text, privateKey), 'Content-Type': contentType },
@@ -273,6 +275,9 @@ export function suite(version: string, { full }: { full: boolean }) {
 			['verified, but an array secret', () => signedText(JSON.stringify({ ...sim.buildPayload('created', { tenant: 'x' }), secret: [42] })), 400, /Field 'secret' must be a string, got an array/],
 			// The calendar integration signs with the same headers (its key is in the Integration preset).
 			['verified, but a calendar-integration request', () => signedText('{"tenantId":"4711","user":"jane","startDate":"2026-01-01","endDate":"2026-01-31"}', 'application/json'), 400, /^Body is a calendar-integration request .* not a lifecycle event/],
+			// n8n parses an application/json body itself first (it does not recurse); the node refuses it before parsing it again.
+			['verified, but nested 100,000 levels deep (application/json)', () => signedText(nested(100_000)), 400, /^Body is nested at least 33 levels deep \(at most 32 allowed\): the platform sends flat objects$/],
+			['verified, but nested 100,000 levels deep (text/plain)', () => signedText(nested(100_000), 'text/plain'), 400, /^Body is nested at least 33 levels deep/],
 		];
 
 		let before = 0;
@@ -310,6 +315,7 @@ export function suite(version: string, { full }: { full: boolean }) {
 			const log = n8n.logText();
 			expect(log).toMatch(/Untis Platform Trigger rejected a request with 401 \(signature_mismatch\)/);
 			expect(log).toMatch(/Untis Platform Trigger rejected a request with 400 \(invalid_body\)/);
+			expect(log).toMatch(/Untis Platform Trigger rejected a request with 400 \(body_too_deep\)/);
 		});
 	});
 

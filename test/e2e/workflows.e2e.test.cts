@@ -16,9 +16,10 @@ const { startUntisApiMock } = require('../helpers/untisApiMock.cts') as typeof i
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 /**
- * The example workflows on a real n8n 2.x with a real Data Table: onboarding, deactivation
- * (Option B, and Option A through the workflow's switch), manual entry through the package's own
- * form (Form Login, Check with the Platform), using the stored credentials through API Request against a mock of the Untis APIs whose API host
+ * The example workflows on a real n8n 2.x with a real Data Table: the table setup (run once, as
+ * from the editor), onboarding, deactivation (Option B, and Option A through the workflow's
+ * switch), manual entry through the package's own form (Form Login, Check with the Platform), using
+ * the stored credentials through typed operations against a mock of the Untis APIs whose API host
  * is not the schools' host (its webhook behind Header Auth), and Verify Signature behind n8n's own Webhook node.
  */
 const ROOT = join(__dirname, '../..');
@@ -47,6 +48,8 @@ let n8n: {
 	userFolder: string;
 	webhookUrl(path: string): string;
 	post(path: string, body: unknown, headers?: Record<string, string>): Promise<{ status: number; text: string }>;
+	runInEditor(workflow: { id: string; nodes: unknown[] }): Promise<{ id: number; status: string }>;
+	registeredWebhooks(): Array<{ workflowId: string }>;
 	lastExecutionId(): number;
 	readExecutions(o: { workflowId?: string; sinceId?: number }): Array<{ id: number; status: string }>;
 	waitForExecutions(o: { workflowId: string; count: number; sinceId?: number }): Promise<Array<{ id: number; status: string }>>;
@@ -128,14 +131,29 @@ beforeAll(async () => {
 			mail.credential,
 		],
 		workflows: [setup, onboarding, deactivation, deactivationA, manual, manualUnreachable, use, behindWebhook],
+		// The tenants-table example is imported, never published: it is run once, as from the editor.
+		activate: [onboarding, deactivation, deactivationA, manual, manualUnreachable, use, behindWebhook].map((w) => w.id),
 	});
-	expect((await n8n.post('untis-create-tenants-table', {})).status).toBe(200);
+	// The shipped example, run as a vendor does: Execute workflow in the editor (n8n's REST API).
+	await n8n.runInEditor(setup);
 }, 15 * 60 * 1000);
 
 afterAll(async () => {
 	if (n8n) await n8n.stop();
 	if (api) await api.close();
 	if (mail) await mail.close();
+});
+
+describe('the tenants-table example', () => {
+	it('run once from the editor (a Manual Trigger, never published, no webhook), it creates untis_tenants with its columns', () => {
+		expect(setup.nodes[0].type).toBe('n8n-nodes-base.manualTrigger');
+		expect(setup.nodes.some((n: { type: string }) => n.type === 'n8n-nodes-base.webhook')).toBe(false);
+		expect(n8n.registeredWebhooks().filter((w) => w.workflowId === setup.id)).toEqual([]);
+		const [table] = query(n8n.dbPath, "SELECT id FROM data_table WHERE name = 'untis_tenants'");
+		const columns = query(n8n.dbPath, 'SELECT name, type FROM data_table_column WHERE dataTableId = ? ORDER BY "index"', [table.id]);
+		const shipped = setup.nodes.find((n: { type: string }) => n.type === 'n8n-nodes-base.dataTable').parameters.columns.column;
+		expect(columns).toEqual(shipped);
+	});
 });
 
 describe('1 onboarding', () => {

@@ -111,5 +111,12 @@ export const deactivationPayload = (overrides: object = {}) => ({
 	...overrides,
 });
 
+/**
+ * The text of a genuine-looking deactivation body whose extra field `deep` holds nested arrays,
+ * so that the whole body is `depth` levels deep (the platform itself sends depth 1).
+ */
+export const nestedPayload = (depth: number): string =>
+	`${JSON.stringify(deactivationPayload()).slice(0, -1)},"deep":${'['.repeat(depth - 1)}${']'.repeat(depth - 1)}}`;
+
 /** A valid encryption key for sealing (32 bytes, base64). */
 export const ENCRYPTION_KEY = Buffer.alloc(32, 7).toString('base64');

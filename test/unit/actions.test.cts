@@ -56,7 +56,7 @@ beforeEach(() => (seen.length = 0));
 
 let credentialReads = 0;
 /** The credential's sealing keys for the next run() calls; reset before each test. */
-let sealingKeys: { encryptionKey: string; previousEncryptionKeys?: string } = { encryptionKey: ENCRYPTION_KEY };
+let sealingKeys: { encryptionKey: string; previousEncryptionKeys?: string; apiBaseUrl?: string } = { encryptionKey: ENCRYPTION_KEY };
 beforeEach(() => (sealingKeys = { encryptionKey: ENCRYPTION_KEY }));
 async function run(items: IDataObject[], parameters: IDataObject, { continueOnFail = false } = {}) {
 	credentialReads = 0;
@@ -245,6 +245,40 @@ describe('Reseal: key rotation for stored items', () => {
 		const out = await run(items, resealParams, { continueOnFail: true });
 		expect(sealedKeyId(out[0].password)).toBe(sealer.keyId);
 		expect(out[1]).toEqual({ error: "'secret' failed authentication for tenant 't-2': it was sealed for another tenant or field (copied from another row or column?), or it was altered" });
+	});
+});
+
+describe('Create Credentials Event: Check with the Platform (node version 1.1, on by default)', () => {
+	const entry = { operation: 'createCredentialsEvent', tenantId: 't-1', clientId: 'client-1', secret: 's3cret', password: 'pw-1', host: 'school.webuntis.com', secrets: 'seal', checkWithPlatform: true };
+	beforeEach(() => (sealingKeys = { encryptionKey: ENCRYPTION_KEY, apiBaseUrl: host }));
+
+	it("right credentials: one token request at the credential's API base, then the item; the token is discarded", async () => {
+		const [json] = await run([{}], entry);
+		expect(json).toMatchObject({ eventType: 'MANUAL', tenantId: 't-1', secrets: 'sealed' });
+		expect(seen.map((r) => r.url)).toEqual(['/WebUntis/api/sso/v3/t-1/token']);
+		expect(JSON.stringify(json)).not.toContain('token-for');
+	});
+
+	it('a refused grant fails the item, naming what to check, and emits no event (nor the typed password)', async () => {
+		await expect(run([{}], { ...entry, password: 'nope' })).rejects.toThrow(/refused tenant 't-1' with this client ID and password \(HTTP 401\): check that you copied the password \(not the secret\)/);
+		const [failed] = await run([{}], { ...entry, password: 'nope' }, { continueOnFail: true });
+		expect(Object.keys(failed)).toEqual(['error']);
+		expect(JSON.stringify(failed)).not.toContain('nope');
+	});
+
+	it('an unreachable platform has its own message', async () => {
+		sealingKeys = { encryptionKey: ENCRYPTION_KEY, apiBaseUrl: 'http://127.0.0.1:9' };
+		await expect(run([{}], entry)).rejects.toThrow(/could not be reached at http:\/\/127\.0\.0\.1:9/);
+	});
+
+	it('off, or a workflow saved with version 1 (no such field): no request', async () => {
+		await run([{}], { ...entry, checkWithPlatform: false });
+		const { checkWithPlatform: _omitted, ...version1 } = entry;
+		await run([{}], version1);
+		expect(seen).toEqual([]);
+		const field = node.description.properties.find((p) => p.name === 'checkWithPlatform');
+		expect(field).toMatchObject({ default: true, displayOptions: { show: { '@version': [{ _cnd: { gte: 1.1 } }] } } });
+		expect(node.description.properties.find((p) => p.name === 'manualNoCheckNotice')).toBeDefined();
 	});
 });
 

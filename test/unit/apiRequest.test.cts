@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 
 import { UntisPlatform } from '../../dist/nodes/UntisPlatform/UntisPlatform.node';
 import { sealerFor } from '../../nodes/UntisPlatform/core/sealing/sealing';
-import { ENCRYPTION_KEY, keyPair, signedRequest, createdPayload } from '../helpers/platform.cjs';
+import { ENCRYPTION_KEY, keyPair, signedRequest, createdPayload, nestedPayload } from '../helpers/platform.cjs';
 import type { UntisApiMock } from '../helpers/untisApiMock.cjs';
 
 // A type-only import is erased; jest's module map knows only the older helpers, so load it by its file name.
@@ -215,6 +215,7 @@ describe('Verify Signature: the trigger\'s core behind n8n\'s Webhook node', () 
 		['a forged signature', () => ({ ...signedRequest(createdPayload()), body: Buffer.from(JSON.stringify(createdPayload({ tenantId: 'evil' }))) }), 401, /^Signature does not match/],
 		['no Authorization', () => ({ ...signedRequest(createdPayload()), headers: { algorithm: 'SHA256withRSA' } as Record<string, string | string[]> }), 401, /^Missing Authorization header/],
 		['a calendar request', () => signedRequest({ tenantId: '1', user: 'u', startDate: '2026-01-01', endDate: '2026-01-02' }), 400, /calendar-integration request/],
+		['a body nested 100,000 levels deep', () => signedRequest(nestedPayload(100_000)), 400, /^Body is nested at least 33 levels deep \(at most 32 allowed\): the platform sends flat objects$/],
 	])('%s: an error item with the trigger\'s status and message (Continue On Fail), or a thrown error', async (_name, make, status, message) => {
 		const signed = make() as { body: Buffer; headers: Record<string, string | string[]> };
 		const item = { authorization: signed.headers.authorization, algorithm: signed.headers.algorithm };
@@ -222,6 +223,20 @@ describe('Verify Signature: the trigger\'s core behind n8n\'s Webhook node', () 
 		expect(out.json).toEqual({ error: expect.stringMatching(message), status, code: expect.any(String) });
 		expect(JSON.stringify(out)).not.toMatch(/test-secret-8f2c|test-password-91ab/);
 		await expect(run([item], verify(), { binary: { 0: signed.body } })).rejects.toThrow(message);
+	});
+
+	it('a body nested 33 levels deep: the item says 400 body_too_deep (Continue On Fail), else the node fails with the same message', async () => {
+		const signed = signedRequest(nestedPayload(33));
+		const item = { authorization: signed.headers.authorization, algorithm: signed.headers.algorithm };
+		const [out] = await run([item], verify(), { binary: { 0: signed.body }, continueOnFail: true });
+		expect(out.json).toEqual({
+			error: 'Body is nested at least 33 levels deep (at most 32 allowed): the platform sends flat objects',
+			status: 400,
+			code: 'body_too_deep',
+		});
+		await expect(run([item], verify({ bodySource: 'string', rawBody: signed.body.toString() }))).rejects.toMatchObject({
+			message: 'Body is nested at least 33 levels deep (at most 32 allowed): the platform sends flat objects',
+		});
 	});
 
 	it('no raw body binary: says to turn on the Webhook node\'s Raw Body option', async () => {

@@ -2,12 +2,20 @@ import { isEmailAddress, manualCredentialsItem } from '../../nodes/UntisPlatform
 import { deliveryIdsFor } from '../../nodes/UntisPlatform/core/webhook/deliveryIds';
 import { checkCredential } from '../../nodes/UntisPlatform/core/webhook/credentialCheck';
 import { keyBlocks, parsePublicKeys } from '../../nodes/UntisPlatform/core/webhook/keys';
-import { quoteHeader } from '../../nodes/UntisPlatform/core/webhook/signature';
+import { quoteHeader, verifySignature } from '../../nodes/UntisPlatform/core/webhook/signature';
+import { keyRingFor } from '../../nodes/UntisPlatform/core/webhook/keys';
+import { nestingDepth } from '../../nodes/UntisPlatform/core/webhook/bodyDepth';
+import { parseEvent } from '../../nodes/UntisPlatform/core/webhook/events';
 import { baseUrlOf, buildTokenRequest, hostProblem } from '../../nodes/UntisPlatform/core/api/token';
 import { apiBaseProblem, describeApiBase, resolveApiBase } from '../../nodes/UntisPlatform/core/api/apiBase';
 import { apiUrl } from '../../nodes/UntisPlatform/core/api/apiTransport';
 import { hasNextLink } from '../../nodes/UntisPlatform/core/api/paging';
-import { ENCRYPTION_KEY } from '../helpers/platform.cjs';
+import { basicLoginMatches } from '../../nodes/UntisPlatform/core/webhook/basicAuth';
+import { formSubmission } from '../../nodes/UntisPlatform/core/webhook/manualEntryForm';
+import { buildFields, buildFilter } from '../../nodes/UntisPlatform/core/api/oneRosterFilter';
+import { isoDate } from '../../nodes/UntisPlatform/core/api/extern';
+import { imsxSays, externSays } from '../../nodes/UntisPlatform/core/api/apiErrors';
+import { ENCRYPTION_KEY, keyPair } from '../helpers/platform.cjs';
 
 /**
  * Every check that a request, a form or a credential can reach runs in linear time: the work at
@@ -66,6 +74,11 @@ const manualEntry = (overrides: Record<string, string>) =>
 		),
 	)();
 
+// The trigger's header path: both headers are request text of any length n8n lets through.
+const ring = keyRingFor({ environment: 'custom', publicKeys: keyPair().spki });
+const signed = (headers: { authorization?: string; algorithm?: string }) =>
+	verifySignature({ body: Buffer.from('{}'), authorization: 'QUFB', algorithm: 'SHA256withRSA', ...headers }, ring);
+
 describe(`linear-time validation on adversarial inputs of ${BASE} and ${BASE * FACTOR} bytes`, () => {
 	const cases: Array<[string, (bytes: number) => unknown, (input: never) => unknown]> = [
 		['host: slashes then a letter (token.ts trailing-slash strip)', (n) => `${'/'.repeat(n)}x`, (host: string) => hostProblem(host)],
@@ -86,6 +99,18 @@ describe(`linear-time validation on adversarial inputs of ${BASE} and ${BASE * F
 		['Algorithm/Authorization header quoting', (n) => '\u0001'.repeat(n), (value: string) => quoteHeader(value)],
 		['Link header: angle brackets that never close (paging.ts)', (n) => '<'.repeat(n), (value: string) => hasNextLink(value)],
 		['Link header: rel= parameters without a value', (n) => `<x>;${' rel='.repeat(Math.ceil(n / 5))}`, (value: string) => hasNextLink(value)],
+		['verifySignature: an Algorithm header of spaces around an unknown name (signature.ts)', (n) => `${' '.repeat(n / 2)}x${' '.repeat(n / 2)}`, (algorithm: string) => signed({ algorithm })],
+		['verifySignature: an Authorization header of base64 (2,800 cap)', (n) => 'A'.repeat(n), (authorization: string) => signed({ authorization })],
+		['verifySignature: an Authorization header of spaces then a scheme', (n) => `${' '.repeat(n)}Bearer x`, (authorization: string) => signed({ authorization })],
+		['a verified body nested N levels deep (bodyDepth.ts, stops at the cap; 1 MiB is 10x the 100,000 levels of the finding)', (n) => Buffer.from('['.repeat(n)), (body: Buffer) => quietly(() => parseEvent(body))()],
+		['a verified body of N/5 objects nested in one another', (n) => Buffer.from('{"a":'.repeat(Math.ceil(n / 5))), (body: Buffer) => quietly(() => parseEvent(body))()],
+		['the form login: an Authorization header of any length (basicAuth.ts, 4 KiB cap)', (n) => `Basic ${'A'.repeat(n)}`, (authorization: string) => basicLoginMatches(authorization, { user: 'u', password: 'p'.repeat(16) })],
+		['the form submission: a body of any size (manualEntryForm.ts, 16 KiB cap)', (n) => Buffer.from(`tenantId=${'%'.repeat(n)}`), (body: Buffer) => quietly(() => formSubmission(body, 'application/x-www-form-urlencoded'))()],
+		['a OneRoster filter field of dotted segments (oneRosterFilter.ts, 100 cap)', (n) => 'a.'.repeat(Math.ceil(n / 2)), (field: string) => quietly(() => buildFilter([{ field, operator: '=', value: 'x' }]))()],
+		['a OneRoster filter value of quotes', (n) => "'".repeat(n), (value: string) => quietly(() => buildFilter([{ field: 'a', operator: '=', value }]))()],
+		['Fields: commas and names', (n) => 'a,'.repeat(Math.ceil(n / 2)), (text: string) => quietly(() => buildFields(text))()],
+		['an extern date of digits (extern.ts, 40 cap)', (n) => '2'.repeat(n), (text: string) => quietly(() => isoDate(text, 'Start'))()],
+		['an imsx or extern error body with a huge description', (n) => ({ imsx_codeMajor: 'failure', imsx_description: 'x'.repeat(n), errorCode: 'E', errorMessage: 'y'.repeat(n) }), (body: object) => [imsxSays(body), externSays(body)]],
 	];
 
 	it.each(cases)('%s', (_name, make, run) => {
@@ -105,6 +130,9 @@ describe(`the scanners behind the caps are linear too (${BASE} and ${BASE * FACT
 		['buildTokenRequest: an API base of slashes then a letter (token.ts)', (n) => `https://api.example${'/'.repeat(n)}x`, (apiBase) => buildTokenRequest({ tenantId: '4711', clientId: 'app', password: 'pw', apiBase })],
 		['isEmailAddress: a@ + dots + @', (n) => `a@${'.'.repeat(n)}@`, isEmailAddress],
 		['isEmailAddress: a@ + letters, no dot', (n) => `a@${'a'.repeat(n)}`, isEmailAddress],
+		['nestingDepth: [ all the way down', (n) => '['.repeat(n), (text) => nestingDepth(Buffer.from(text), Infinity)],
+		['nestingDepth: a string of escaped quotes and brackets', (n) => `["${'\\"[{'.repeat(Math.ceil(n / 4))}`, (text) => nestingDepth(Buffer.from(text), Infinity)],
+		['nestingDepth: strings and brackets alternating', (n) => '["[",'.repeat(Math.ceil(n / 5)), (text) => nestingDepth(Buffer.from(text), Infinity)],
 	];
 	it.each(cases)('%s', (_name, make, run) => {
 		expect(workRatio(make, run)).toBeLessThan(LIMIT);

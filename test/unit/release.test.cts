@@ -75,6 +75,17 @@ describe('the release path', () => {
 		expect(ci).toMatch(/run: npm test/);
 	});
 
+	it('pins every action by its full commit SHA, with the release tag in a comment (second review, item 6)', () => {
+		const uses = ['ci.yml', 'publish.yml'].flatMap((file) =>
+			read(`.github/workflows/${file}`)
+				.split('\n')
+				.filter((line) => /^\s*(- )?uses:/.test(line))
+				.map((line) => line.trim().replace(/^- /, '')),
+		);
+		expect(uses.length).toBeGreaterThanOrEqual(6);
+		expect(uses.filter((line) => !/^uses: [\w.-]+\/[\w.-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+$/.test(line))).toEqual([]);
+	});
+
 	it('validates the workflow files against the schema, and refuses a broken one', () => {
 		const validate = (...files: string[]) =>
 			spawnSync(process.execPath, [join(root, 'scripts/validate-workflows.mjs'), ...files], { encoding: 'utf8' });

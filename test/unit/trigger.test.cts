@@ -15,6 +15,7 @@ import {
 	deactivationPayload,
 	ENCRYPTION_KEY,
 	keyPair,
+	nestedPayload,
 	signBody,
 	signedRequest,
 	v1Payload,
@@ -155,6 +156,12 @@ describe('accepted deliveries start the workflow on the right output', () => {
 		expect((await call(request)).status).toBe(401);
 		const { outputs } = await call(request, { parameters: { options: { additionalAlgorithms: ['SHA512withRSA'] } } });
 		expect(outputs![1][0].verification).toEqual({ algorithm: 'SHA512withRSA', key: 'custom #1' });
+	});
+
+	it('delivers a signed body nested exactly 32 levels deep (the cap), unchanged', async () => {
+		const { outputs, status } = await call(signedRequest(nestedPayload(32)));
+		expect(status).toBeUndefined();
+		expect(JSON.stringify(outputs![1][0].deep)).toBe(`${'['.repeat(31)}${']'.repeat(31)}`);
 	});
 
 	it('accepts a 1 MiB signed body', async () => {
@@ -304,6 +311,9 @@ describe('every bad input: clear status and message, no execution, nothing echoe
 		['signed, missing password', () => signedRequest({ ...createdPayload(), password: undefined }), 400, /Field 'password' is missing/],
 		['signed, __proto__ key', () => signedRaw(`{"__proto__":{"admin":true},${JSON.stringify(createdPayload()).slice(1)}`), 400, /'__proto__' key/],
 		['signed, huge array', () => signedRaw(JSON.stringify(new Array(200000).fill('test-secret-8f2c'))), 400, /got an array/],
+		['signed, nested 33 levels deep', () => signedRaw(nestedPayload(33)), 400, /^Body is nested at least 33 levels deep \(at most 32 allowed\): the platform sends flat objects$/],
+		['signed, nested 100,000 levels deep', () => signedRaw(nestedPayload(100_000)), 400, /^Body is nested at least 33 levels deep \(at most 32 allowed\): the platform sends flat objects$/],
+		['signed, 100,000 [ in an extra field of a credentials body', () => signedRaw(`${JSON.stringify(createdPayload()).slice(0, -1)},"x":${'['.repeat(100_000)}}`), 400, /^Body is nested at least 33 levels deep/],
 	];
 
 	it('has at least 25 cases', () => expect(cases.length).toBeGreaterThanOrEqual(25));

@@ -16,10 +16,12 @@ export function lazySealer(context: IExecuteFunctions): SealerOf {
 }
 
 /**
- * The Secrets setting of the operations that output a credentials item (read by secretsPolicy),
- * and the notice that Plain, which weakens it, shows.
+ * The Secrets setting of the operations and nodes that output a credentials item (read by
+ * secretsPolicy), and the notice that Plain, which weakens it, shows. `operation` limits both to
+ * one companion operation; without it they always show (the Manual Entry Trigger).
  */
-export function secretsFields(operation: string, noticeName: string): INodeProperties[] {
+export function secretsFields(operation: string | undefined, noticeName: string): INodeProperties[] {
+	const only = operation === undefined ? {} : { operation: [operation] };
 	return [
 		{
 			displayName: 'Secrets',
@@ -32,7 +34,7 @@ export function secretsFields(operation: string, noticeName: string): INodePrope
 			],
 			default: 'seal',
 			description: 'How secret and password appear in the output, as in the trigger',
-			displayOptions: { show: { operation: [operation] } },
+			...(operation === undefined ? {} : { displayOptions: { show: only } }),
 		},
 		{
 			displayName:
@@ -40,7 +42,7 @@ export function secretsFields(operation: string, noticeName: string): INodePrope
 			name: noticeName,
 			type: 'notice',
 			default: '',
-			displayOptions: { show: { operation: [operation], secrets: ['plain'] } },
+			displayOptions: { show: { ...only, secrets: ['plain'] } },
 		},
 	];
 }

@@ -27,7 +27,8 @@
  * main's CLI before any server starts.
  *
  * Returns { main, webhook, webhooks, bareWebhook, worker, pg, redis, db (postgres-executions reader), root,
- *           encryptionKey, webhookUrl(path), mainUrl(path), bullCounts(), stop() }.
+ *           encryptionKey, webhookUrl(path), mainUrl(path), runInEditor(workflow, { owner }) (as in
+ *           ../n8n-instance.js, on main), bullCounts(), stop() }.
  * main/webhook/worker: { role, port, userFolder, logFile, start(), stop(opts), kill(signal),
  *                        restart(), isRunning(), logText(), logTail(n), startSeconds }
  */
@@ -39,6 +40,7 @@ const { spawn } = require('node:child_process');
 
 const { installN8n, n8nPaths, request, buildEnv, DEFAULT_VERSION } = require('../n8n-instance');
 const { installCommunityPackage } = require('../install-package');
+const { runInEditor } = require('../editor-run');
 const { freePorts } = require('../ports');
 const { installServices, startPostgres, startRedis } = require('./services');
 const { createPostgresExecutionsReader } = require('./postgres-executions');
@@ -286,6 +288,10 @@ async function startQueueCluster(options = {}) {
 
     cluster.webhookUrl = (p) => `${cluster.webhook.baseUrl}/webhook/${String(p).replace(/^\//, '')}`;
     cluster.mainUrl = (p) => `${cluster.main.baseUrl}/webhook/${String(p).replace(/^\//, '')}`;
+    // The editor's "Execute workflow", asked of main (../editor-run.js); with
+    // OFFLOAD_MANUAL_EXECUTIONS_TO_WORKERS=true above, the worker runs it.
+    cluster.runInEditor = (workflow, opts) =>
+      runInEditor({ baseUrl: cluster.main.baseUrl, request, waitForExecutions: cluster.db.waitForExecutions }, workflow, opts);
     /** Bull's job counts in Redis for n8n's queue ('jobs', prefix 'bull'). */
     cluster.bullCounts = () => ({
       waiting: Number(redis.cli('LLEN', 'bull:jobs:wait')),

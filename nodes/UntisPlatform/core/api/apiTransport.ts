@@ -61,6 +61,11 @@ export interface ApiCall {
 	query?: Record<string, string | number | boolean>;
 	/** Sent as JSON. */
 	body?: unknown;
+	/**
+	 * A message for a refusal (status, parsed body), or undefined for the generic one: the typed
+	 * operations read the API family's error body (apiErrors.ts). Secrets are scrubbed from it.
+	 */
+	explain?: (status: number, body: unknown) => string | undefined;
 }
 
 export interface ApiResponse {
@@ -222,6 +227,12 @@ export function apiUrl(apiBase: string, path: string, query: ApiCall['query'] = 
 	return url.toString();
 }
 
+function scrubbed(text: string, secrets: string[]): string {
+	let result = text;
+	for (const secret of secrets) if (secret.length >= 4) result = result.split(secret).join('***');
+	return result;
+}
+
 /** The platform's own short error text, if it gave one; scrubbed of the secrets just in case. */
 function platformSays(body: unknown, secrets: string[]): string {
 	if (typeof body !== 'object' || body === null) return '';
@@ -230,9 +241,7 @@ function platformSays(body: unknown, secrets: string[]): string {
 		(value): value is string => typeof value === 'string' && value.trim() !== '',
 	);
 	if (!text) return '';
-	let said = text.replace(/[^\x20-\x7e\u00a0-\u024f]/g, '?').slice(0, 200);
-	for (const secret of secrets) if (secret.length >= 4) said = said.split(secret).join('***');
-	return ` (platform: ${said})`;
+	return ` (platform: ${scrubbed(text.replace(/[^\x20-\x7e\u00a0-\u024f]/g, '?').slice(0, 200), secrets)})`;
 }
 
 function failure(status: number, label: string, call: ApiCall, access: TenantAccess, retries: number): string {
@@ -287,6 +296,8 @@ export async function callApi(transport: Transport, access: TenantAccess, call: 
 	const parsed = parsedBody(response.body);
 	if (response.statusCode < 200 || response.statusCode >= 300) {
 		const retries = (transport.retry ?? DEFAULT_RETRY).maxRetries;
+		const explained = call.explain?.(response.statusCode, parsed === NOT_JSON ? undefined : parsed);
+		if (explained !== undefined) throw new ApiError(scrubbed(explained, [access.password, token.access_token]), response.statusCode);
 		throw new ApiError(
 			failure(response.statusCode, label, call, access, retries) +
 				platformSays(parsed, [access.password, token.access_token]),

@@ -12,6 +12,8 @@ export interface PagingOptions {
 	pageSize: number;
 	/** Pages read at most. */
 	maxPages: number;
+	/** Stop once this many records are in (a Limit); more are cut off. Default: all. */
+	maxRecords?: number;
 }
 
 export class PagingError extends Error {
@@ -88,7 +90,8 @@ export async function readAllPages(
 	let previous: string | undefined;
 	for (let page = 0; page < options.maxPages; page++) {
 		const offset = records.length;
-		const response = await fetchPage(offset, options.pageSize);
+		const wanted = options.maxRecords === undefined ? options.pageSize : Math.min(options.pageSize, options.maxRecords - offset);
+		const response = await fetchPage(offset, wanted);
 		const batch = recordsOf(response.body);
 		if (batch === undefined) {
 			throw new PagingError(
@@ -107,7 +110,10 @@ export async function readAllPages(
 		// A header that says more remain wins over Untis's short-page rule (servers cap pages).
 		const headerSaysMore = batch.length > 0 && ((total !== undefined && records.length < total) || hasNextLink(rawHeader(response.headers, 'link')));
 		const headerSaysDone = total !== undefined && records.length >= total;
-		const done = batch.length === 0 || headerSaysDone || (!headerSaysMore && batch.length < options.pageSize);
+		const done = batch.length === 0 || headerSaysDone || (!headerSaysMore && batch.length < wanted);
+		if (options.maxRecords !== undefined && records.length >= options.maxRecords) {
+			return { records: records.slice(0, options.maxRecords), pages: page + 1, total };
+		}
 		if (done) return { records, pages: page + 1, total };
 	}
 	throw new PagingError(

@@ -1,3 +1,4 @@
+import { bodyDepthRejection } from './bodyDepth';
 import { Rejection } from './rejections';
 
 /**
@@ -70,6 +71,10 @@ function invalid(message: string): Rejection {
 const PROTOTYPE_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
 
 function parseJsonObject(body: Buffer): JsonObject {
+	// Before anything is decoded or parsed: the platform sends flat objects, and a deeply nested
+	// body would parse but make an item n8n cannot serialise (bodyDepth.ts).
+	const tooDeep = bodyDepthRejection(body);
+	if (tooDeep) throw tooDeep;
 	let text = body.toString('utf8');
 	if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
 	// JSON.parse keeps "__proto__" as an own key, but a later Object.assign or merge in a

@@ -13,6 +13,7 @@ export type RejectionCode =
 	// 400: genuinely signed, but not an event we can deliver
 	| 'invalid_body'
 	| 'calendar_request'
+	| 'body_too_deep'
 	// 400 / 413: the body could not be read, so nothing was verified
 	| 'unreadable_body'
 	| 'body_too_large';
@@ -33,7 +34,10 @@ export class Rejection {
 		this.status =
 			code === 'body_too_large'
 				? 413
-				: code === 'invalid_body' || code === 'calendar_request' || code === 'unreadable_body'
+				: code === 'invalid_body' ||
+					  code === 'calendar_request' ||
+					  code === 'body_too_deep' ||
+					  code === 'unreadable_body'
 					? 400
 					: 401;
 	}

@@ -1,10 +1,10 @@
 import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
 
-import { confirmationOf, confirmingTriggerProblem, isManualEntryTrigger } from '../core/webhook/confirmation';
-import { MANUAL_EVENT_TYPE } from '../core/webhook/manualEntry';
-import { storedPage } from '../core/webhook/manualEntryForm';
-import { ACK_CONFIRM_DELIVERY } from '../shared/acknowledge';
-import { forOperation, type Operation } from './operation';
+import { confirmationOf, confirmingTriggerProblem, isManualEntryTrigger } from '../../core/webhook/confirmation';
+import { MANUAL_EVENT_TYPE } from '../../core/webhook/manualEntry';
+import { storedPage } from '../../core/webhook/manualEntryForm';
+import { ACK_CONFIRM_DELIVERY } from '../../shared/acknowledge';
+import { forOperation, type Operation } from '../operation';
 
 /**
  * The answer for Acknowledge "When Confirm Delivery Runs": n8n holds the platform's request open

@@ -1,9 +1,9 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { resealFields } from '../core/sealing/reseal';
-import type { Operation } from './operation';
-import { fieldList, sealedFields } from './sealedFields';
-import type { SealerOf } from './sealerOf';
+import { resealFields } from '../../core/sealing/reseal';
+import type { Operation } from '../operation';
+import { fieldList, sealedFields } from '../sealedFields';
+import type { SealerOf } from '../sealerOf';
 
 /** Key rotation: the item's sealed fields, sealed again under the current key as sealed:v2. */
 async function execute(

@@ -1,8 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { forOperation, type Operation } from './operation';
-import { fieldList, sealedFields } from './sealedFields';
-import { opened, type SealerOf } from './sealerOf';
+import { forOperation, type Operation } from '../operation';
+import { fieldList, sealedFields } from '../sealedFields';
+import { opened, type SealerOf } from '../sealerOf';
 
 async function execute(
 	context: IExecuteFunctions,

@@ -1,11 +1,11 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { requestToken } from '../core/api/apiTransport';
-import { forOperation, type Operation } from './operation';
-import type { SealerOf } from './sealerOf';
-import { tenantAccess } from './tenantAccess';
-import { assertTenantActive, tenantStatusFields } from './tenantStatus';
-import { n8nTransport } from './untisTransport';
+import { requestToken } from '../../core/api/apiTransport';
+import { forOperation, type Operation } from '../operation';
+import type { SealerOf } from '../sealerOf';
+import { tenantAccess } from '../tenantAccess';
+import { assertTenantActive, tenantStatusFields } from '../tenantStatus';
+import { n8nTransport } from '../untisTransport';
 
 async function execute(context: IExecuteFunctions, index: number, _item: unknown, sealer: SealerOf): Promise<IDataObject> {
 	assertTenantActive(context, index, String(context.getNodeParameter('tenantId', index) ?? ''));

@@ -1,12 +1,12 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { ApiError, callApi, type ApiCall } from '../core/api/apiTransport';
-import { readAllPages } from '../core/api/paging';
-import { forOperation, type Operation } from './operation';
-import type { SealerOf } from './sealerOf';
-import { tenantAccess } from './tenantAccess';
-import { assertTenantActive, tenantStatusFields } from './tenantStatus';
-import { n8nTransport } from './untisTransport';
+import { ApiError, callApi, type ApiCall } from '../../core/api/apiTransport';
+import { readAllPages } from '../../core/api/paging';
+import { forOperation, type Operation } from '../operation';
+import type { SealerOf } from '../sealerOf';
+import { tenantAccess } from '../tenantAccess';
+import { assertTenantActive, tenantStatusFields } from '../tenantStatus';
+import { n8nTransport } from '../untisTransport';
 
 /**
  * An authenticated call to one tenant's Untis APIs (the WebUntis extern REST API, OneRoster 1.1):

@@ -1,13 +1,13 @@
 import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
 
-import type { CredentialData } from '../core/webhook/credentialCheck';
-import { receiveDelivery, type SecretsMode } from '../core/webhook/delivery';
-import { deliveryIdsFor } from '../core/webhook/deliveryIds';
-import { keyRingFor } from '../core/webhook/keys';
-import { Rejection } from '../core/webhook/rejections';
-import { additionalAlgorithmsOption, algorithmsFrom, includePayloadOption } from '../shared/verificationOptions';
-import { forOperation, type Operation } from './operation';
-import { secretsFields, secretsPolicy, type SealerOf } from './sealerOf';
+import type { CredentialData } from '../../core/webhook/credentialCheck';
+import { receiveDelivery, type SecretsMode } from '../../core/webhook/delivery';
+import { deliveryIdsFor } from '../../core/webhook/deliveryIds';
+import { keyRingFor } from '../../core/webhook/keys';
+import { Rejection } from '../../core/webhook/rejections';
+import { additionalAlgorithmsOption, algorithmsFrom, includePayloadOption } from '../../shared/verificationOptions';
+import { forOperation, type Operation } from '../operation';
+import { secretsFields, secretsPolicy, type SealerOf } from '../sealerOf';
 
 /**
  * The trigger's verification for vendors who keep n8n's Webhook node in front (to answer with

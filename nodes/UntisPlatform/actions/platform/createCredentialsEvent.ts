@@ -1,11 +1,14 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import type { CredentialData } from '../core/webhook/credentialCheck';
-import type { SecretsMode } from '../core/webhook/delivery';
-import { deliveryIdsFor } from '../core/webhook/deliveryIds';
-import { manualCredentialsItem } from '../core/webhook/manualEntry';
-import { forOperation, type Operation } from './operation';
-import { opened, secretsFields, secretsPolicy, type SealerOf } from './sealerOf';
+import { resolveApiBase } from '../../core/api/apiBase';
+import { checkWithPlatform } from '../../core/api/platformCheck';
+import type { CredentialData } from '../../core/webhook/credentialCheck';
+import type { SecretsMode } from '../../core/webhook/delivery';
+import { deliveryIdsFor } from '../../core/webhook/deliveryIds';
+import { manualCredentialsItem } from '../../core/webhook/manualEntry';
+import { forOperation, type Operation } from '../operation';
+import { opened, secretsFields, secretsPolicy, type SealerOf } from '../sealerOf';
+import { n8nSend } from '../untisTransport';
 
 async function execute(context: IExecuteFunctions, index: number, _item: unknown, sealer: SealerOf): Promise<IDataObject> {
 	const tenantId = context.getNodeParameter('tenantId', index);
@@ -26,11 +29,25 @@ async function execute(context: IExecuteFunctions, index: number, _item: unknown
 	const mode = context.getNodeParameter('secrets', index, 'seal') as SecretsMode;
 	// The deliveryId is keyed like the trigger's, so the credential's Encryption Key is needed in every mode.
 	const credential = (await context.getCredentials('untisPlatformApi')) as unknown as CredentialData;
-	return manualCredentialsItem(input, {
+	const item = manualCredentialsItem(input, {
 		secrets: await secretsPolicy(mode, sealer),
 		deliveryIds: deliveryIdsFor(credential.encryptionKey),
 	}) as IDataObject;
+	// Version 1 has no such field (the fallback keeps it unchecked); 1.1 checks by default.
+	if (context.getNodeParameter('checkWithPlatform', index, false) === true) {
+		const result = await checkWithPlatform(n8nSend(context), {
+			apiBase: resolveApiBase(credential).url,
+			tenantId: String(item.tenantId),
+			clientId: String(item.clientId),
+			password: String(input.password ?? '').trim(),
+			timeout: CHECK_TIMEOUT_MS,
+		});
+		if (!result.ok) throw new Error(result.message);
+	}
+	return item;
 }
+
+const CHECK_TIMEOUT_MS = 10000;
 
 const show = forOperation('createCredentialsEvent');
 
@@ -64,6 +81,22 @@ export const createCredentialsEvent: Operation = {
 			displayOptions: show,
 		},
 		...secretsFields('createCredentialsEvent', 'manualPlainNotice'),
+		{
+			displayName: 'Check with the Platform',
+			name: 'checkWithPlatform',
+			type: 'boolean',
+			default: true,
+			description:
+				"Whether to request a token for the tenant ID, client ID and password at the credential's API base first: an entry the platform refuses fails the item and is not emitted, so it cannot overwrite a school the platform delivered. The token is discarded.",
+			displayOptions: { show: { operation: ['createCredentialsEvent'], '@version': [{ _cnd: { gte: 1.1 } }] } },
+		},
+		{
+			displayName: 'Without the check, a mistyped or invented entry is emitted as typed and can overwrite a school that the platform delivered',
+			name: 'manualNoCheckNotice',
+			type: 'notice',
+			default: '',
+			displayOptions: { show: { operation: ['createCredentialsEvent'], checkWithPlatform: [false], '@version': [{ _cnd: { gte: 1.1 } }] } },
+		},
 		{
 			displayName: 'Additional Fields',
 			name: 'additionalFields',

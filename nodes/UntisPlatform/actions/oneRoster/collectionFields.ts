@@ -1,0 +1,122 @@
+import type { IDataObject, IDisplayOptions, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import { maxPagesOption, optionsCollection, timeoutOption } from '../requestOptions';
+import { FILTER_OPERATORS, type CollectionQuery, type FilterJoin, type FilterPredicate } from '../../core/api/oneRosterFilter';
+
+/**
+ * The fields of a typed Get Many: Return All or Limit, Filter (at most two predicates, one AND or
+ * OR), Sort with Order, Fields, and the paging options. Shared by OneRoster's collections.
+ */
+export function collectionFields(show: { show: NonNullable<IDisplayOptions['show']> }): INodeProperties[] {
+	return [
+		{
+			displayName: 'Return All',
+			name: 'returnAll',
+			type: 'boolean',
+			default: false,
+			description: 'Whether to return all results or only up to a given limit',
+			hint: 'Every page (limit/offset), going on while X-Total-Count or a Link rel="next" says more remain, so a server that caps its pages loses no record',
+			displayOptions: show,
+		},
+		{
+			displayName: 'Limit',
+			name: 'limit',
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			default: 50,
+			description: 'Max number of results to return',
+			displayOptions: { show: { ...show.show, returnAll: [false] } },
+		},
+		{
+			displayName: 'Filter',
+			name: 'filter',
+			type: 'fixedCollection',
+			typeOptions: { multipleValues: true, maxAllowedFields: 2 },
+			placeholder: 'Add Condition',
+			default: {},
+			description:
+				"OneRoster's filter: at most two conditions, joined by one AND or OR (not mixed). The value is quoted and escaped for you, e.g. role = student becomes role='student'.",
+			displayOptions: show,
+			options: [
+				{
+					displayName: 'Condition',
+					name: 'condition',
+					values: [
+						{ displayName: 'Field', name: 'field', type: 'string', default: '', placeholder: 'familyName', description: 'A field of the record, e.g. familyName, role or metadata.classCode' },
+						{
+							displayName: 'Operator',
+							name: 'operator',
+							type: 'options',
+							// Named values: n8n reads a parameter value that starts with '=' as an expression.
+							options: [
+								{ name: 'Contains (~)', value: 'contains' },
+								{ name: 'Equals (=)', value: 'equals' },
+								{ name: 'Greater or Equal (>=)', value: 'greaterOrEqual' },
+								{ name: 'Greater Than (>)', value: 'greater' },
+								{ name: 'Less or Equal (<=)', value: 'lessOrEqual' },
+								{ name: 'Less Than (<)', value: 'less' },
+								{ name: 'Not Equals (!=)', value: 'notEquals' },
+							],
+							default: 'equals',
+							description: `One of OneRoster's operators: ${FILTER_OPERATORS.join(' ')}`,
+						},
+						{ displayName: 'Value', name: 'value', type: 'string', default: '', description: 'Compared as text; quotes inside are escaped' },
+					],
+				},
+			],
+		},
+		{
+			displayName: 'Combine Conditions',
+			name: 'filterJoin',
+			type: 'options',
+			options: [
+				{ name: 'AND', value: 'AND', description: 'Both conditions must hold' },
+				{ name: 'OR', value: 'OR', description: 'Either condition holds' },
+			],
+			default: 'AND',
+			description: 'How two filter conditions are joined (OneRoster allows one AND or one OR)',
+			displayOptions: show,
+		},
+		optionsCollection(show, [
+			{ displayName: 'Fields', name: 'fields', type: 'string', default: '', placeholder: 'sourcedId,givenName,familyName', description: 'Only these fields of each record, comma-separated (Untis does not say whether it honours fields)' },
+			maxPagesOption('of a collection'),
+			{
+				displayName: 'Order',
+				name: 'orderBy',
+				type: 'options',
+				options: [
+					{ name: 'Ascending', value: 'asc' },
+					{ name: 'Descending', value: 'desc' },
+				],
+				default: 'asc',
+				description: 'With Sort: the order (orderBy)',
+			},
+			{ displayName: 'Page Size', name: 'pageSize', type: 'number', typeOptions: { minValue: 1 }, default: 100, description: 'Records asked for per page (limit); the server may send fewer' },
+			{ displayName: 'Sort', name: 'sort', type: 'string', default: '', placeholder: 'familyName', description: 'A field to sort by' },
+			timeoutOption(10000),
+		]),
+	];
+}
+
+const OPERATORS: Record<string, string> = {
+	contains: '~',
+	equals: '=',
+	greaterOrEqual: '>=',
+	greater: '>',
+	lessOrEqual: '<=',
+	less: '<',
+	notEquals: '!=',
+};
+
+/** The collection query as the fields give it. */
+export function collectionQueryOf(context: IExecuteFunctions, index: number): CollectionQuery {
+	const filter = context.getNodeParameter('filter', index, {}) as { condition?: Array<Partial<FilterPredicate>> };
+	const options = context.getNodeParameter('options', index, {}) as IDataObject;
+	return {
+		filters: (filter.condition ?? []).map((c) => ({ field: String(c.field ?? ''), operator: OPERATORS[String(c.operator ?? 'equals')] ?? String(c.operator), value: String(c.value ?? '') })),
+		join: context.getNodeParameter('filterJoin', index, 'AND') as FilterJoin,
+		sort: String(options.sort ?? ''),
+		orderBy: options.orderBy === 'desc' ? 'desc' : 'asc',
+		fields: String(options.fields ?? ''),
+	};
+}

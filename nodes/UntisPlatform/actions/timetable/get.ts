@@ -1,0 +1,72 @@
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+
+import { dateRange, EXTERN_PATHS, readAllPeriods } from '../../core/api/extern';
+import { forResourceOperation, type Operation } from '../operation';
+import { maxPagesOption } from '../requestOptions';
+import type { SealerOf } from '../sealerOf';
+import { asItem, dateField, externContext, externOptions } from '../extern/externCall';
+import { modifiedAfterField, modifiedAfterQuery, resourceFilterField, resourceFilterQuery } from './timetableFields';
+
+/**
+ * Timetable v3 (documented by Untis): the periods of a range within one school year. Its paging
+ * is its own: `offset` is 1-based and 0 means no paging (unlike OneRoster), `limit` 0 means all.
+ */
+const show = forResourceOperation('timetable', 'get');
+
+async function execute(context: IExecuteFunctions, index: number, _item: unknown, sealer: SealerOf): Promise<IDataObject | IDataObject[]> {
+	const range = dateRange(context.getNodeParameter('start', index), context.getNodeParameter('end', index));
+	const query = { ...range, ...resourceFilterQuery(context, index), ...modifiedAfterQuery(context, index, false) };
+	const output = context.getNodeParameter('output', index, 'periods') as string;
+	const options = context.getNodeParameter('options', index, {}) as IDataObject;
+	const api = await externContext(context, index, sealer);
+	const what = `Timetable (extern v3) ${range.start} to ${range.end}`;
+	const pageSize = (options.pageSize as number | undefined) ?? 0;
+	let answer: Record<string, unknown>;
+	let periods: unknown[];
+	if (pageSize > 0) {
+		({ answer, periods } = await readAllPeriods(
+			(offset, limit) => api.call(EXTERN_PATHS.timetable, { ...query, limit, offset }, what),
+			{ pageSize, maxPages: (options.maxPages as number | undefined) ?? 1000 },
+			what,
+		));
+	} else {
+		// limit 0 and offset 0: the whole range in one answer.
+		answer = (await api.call(EXTERN_PATHS.timetable, { ...query, limit: 0, offset: 0 }, what)).body as Record<string, unknown>;
+		periods = ((answer?.timetableData as IDataObject | undefined)?.periods as unknown[] | undefined) ?? [];
+	}
+	return output === 'answer' ? asItem(answer) : periods.map(asItem);
+}
+
+export const get: Operation = {
+	option: { name: 'Get', value: 'get', description: 'The periods of a date range (Timetable API v3, documented by Untis)', action: 'Get the timetable' },
+	fields: [
+		dateField('timetable', 'get', 'start', false),
+		dateField('timetable', 'get', 'end', false),
+		resourceFilterField('get'),
+		modifiedAfterField('get', false),
+		{
+			displayName: 'Output',
+			name: 'output',
+			type: 'options',
+			options: [
+				{ name: 'One Item per Period', value: 'periods', description: 'Each period of timetableData.periods' },
+				{ name: 'The Whole Answer', value: 'answer', description: 'One item: master data (classes, rooms, subjects, teachers ...) and every period' },
+			],
+			default: 'periods',
+			description: 'What the items are',
+			displayOptions: show,
+		},
+		externOptions('timetable', 'get', [
+			maxPagesOption('of periods'),
+			{
+				displayName: 'Page Size',
+				name: 'pageSize',
+				type: 'number',
+				typeOptions: { minValue: 0 },
+				default: 0,
+				description: 'Periods per page (limit), read page by page from offset 1 until a short page; 0: the whole range in one answer (limit 0, offset 0)',
+			},
+		]),
+	],
+	execute,
+};

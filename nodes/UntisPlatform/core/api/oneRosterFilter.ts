@@ -1,0 +1,92 @@
+/**
+ * OneRoster 1.1 query parameters, built from fields (the spec's "filter", "sort"/"orderBy" and
+ * "fields"): at most two predicates joined by one AND or OR, operators = != > >= < <= ~, the value
+ * in single quotes. OneRoster defines no escape for a quote inside a value; this builds the SQL
+ * form, a doubled quote (''), which docs/untis-api.md names as our choice. Every check is linear,
+ * with length caps first; the whole value is URL-encoded by the transport.
+ */
+export const FILTER_OPERATORS = ['=', '!=', '>', '>=', '<', '<=', '~'] as const;
+export type FilterOperator = (typeof FILTER_OPERATORS)[number];
+export type FilterJoin = 'AND' | 'OR';
+
+export interface FilterPredicate {
+	field: string;
+	operator: string;
+	value: string;
+}
+
+export const MAX_FIELD_LENGTH = 100;
+export const MAX_VALUE_LENGTH = 1000;
+
+export class QueryError extends Error {
+	constructor(message: string) {
+		super(message);
+		this.name = 'QueryError';
+	}
+}
+
+// A field name or a dotted path (metadata.classCode): letters, digits, underscore, dots.
+const FIELD = /^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*$/;
+
+export function fieldProblem(field: string, what = 'Field'): string | undefined {
+	if (field.length > MAX_FIELD_LENGTH) return `${what} is ${field.length} characters long; at most ${MAX_FIELD_LENGTH}`;
+	if (!FIELD.test(field)) return `${what} '${field.slice(0, 40)}' is not a field name such as familyName or metadata.classCode`;
+	return undefined;
+}
+
+const quoted = (value: string) => `'${value.split("'").join("''")}'`;
+
+/** The `filter` value, or undefined when there is no predicate. */
+export function buildFilter(predicates: FilterPredicate[], join: FilterJoin = 'AND'): string | undefined {
+	const given = predicates.filter((p) => p.field.trim() !== '');
+	if (given.length === 0) return undefined;
+	if (given.length > 2) throw new QueryError(`A OneRoster filter has at most two predicates; ${given.length} were given`);
+	if (join !== 'AND' && join !== 'OR') throw new QueryError(`Filters join with AND or OR, not '${String(join).slice(0, 10)}'`);
+	const parts = given.map(({ field, operator, value }) => {
+		const name = field.trim();
+		const problem = fieldProblem(name, 'Filter field');
+		if (problem) throw new QueryError(problem);
+		if (!(FILTER_OPERATORS as readonly string[]).includes(operator)) {
+			throw new QueryError(`Filter operator '${operator.slice(0, 10)}' is not one of ${FILTER_OPERATORS.join(' ')}`);
+		}
+		if (value.length > MAX_VALUE_LENGTH) throw new QueryError(`Filter value is ${value.length} characters long; at most ${MAX_VALUE_LENGTH}`);
+		return `${name}${operator}${quoted(value)}`;
+	});
+	return parts.join(` ${join} `);
+}
+
+/** `fields=a,b`: each a field name. */
+export function buildFields(text: string): string | undefined {
+	if (text.length > 20 * MAX_FIELD_LENGTH) throw new QueryError(`Fields is ${text.length} characters long`);
+	const names = text.split(',').map((name) => name.trim()).filter((name) => name !== '');
+	for (const name of names) {
+		const problem = fieldProblem(name, 'Fields entry');
+		if (problem) throw new QueryError(problem);
+	}
+	return names.length ? names.join(',') : undefined;
+}
+
+export interface CollectionQuery {
+	filters?: FilterPredicate[];
+	join?: FilterJoin;
+	sort?: string;
+	orderBy?: 'asc' | 'desc';
+	fields?: string;
+}
+
+/** filter, sort, orderBy and fields as query parameters (limit and offset are the pager's). */
+export function collectionQuery(query: CollectionQuery): Record<string, string> {
+	const result: Record<string, string> = {};
+	const filter = buildFilter(query.filters ?? [], query.join ?? 'AND');
+	if (filter !== undefined) result.filter = filter;
+	const sort = (query.sort ?? '').trim();
+	if (sort !== '') {
+		const problem = fieldProblem(sort, 'Sort');
+		if (problem) throw new QueryError(problem);
+		result.sort = sort;
+		result.orderBy = query.orderBy === 'desc' ? 'desc' : 'asc';
+	}
+	const fields = buildFields(query.fields ?? '');
+	if (fields !== undefined) result.fields = fields;
+	return result;
+}

@@ -1,0 +1,77 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/**
+ * The shipped examples open no door: every n8n Webhook or Form Trigger node asks for
+ * authentication, except a Webhook whose every next node is this package's Verify Signature
+ * (example 6: the platform signs each request, the next node checks it and answers 401/400).
+ * The tenants-table setup has no webhook at all: a Manual Trigger, run once from the editor
+ * (second review, issue 25, item 6).
+ */
+type Node = { name: string; type: string; parameters: Record<string, unknown> };
+type Workflow = { id: string; name: string; nodes: Node[]; connections: Record<string, { main?: Array<Array<{ node: string }>> }> };
+
+const dir = join(__dirname, '../../examples');
+const examples: Array<[string, Workflow]> = readdirSync(dir)
+	.filter((file) => file.endsWith('.json'))
+	.sort()
+	.map((file) => [file, JSON.parse(readFileSync(join(dir, file), 'utf8')) as Workflow]);
+const OPEN_TO_ANYONE = ['n8n-nodes-base.webhook', 'n8n-nodes-base.formTrigger', 'n8n-nodes-untis-platform.untisPlatformManualEntryTrigger'];
+
+function nextNodes(workflow: Workflow, node: Node): Node[] {
+	const names = (workflow.connections[node.name]?.main ?? []).flat().map((c) => c.node);
+	return names.map((name) => workflow.nodes.find((n) => n.name === name)!);
+}
+const verifiesSignature = (node: Node) =>
+	node.type === 'n8n-nodes-untis-platform.untisPlatform' && node.parameters.operation === 'verifySignature';
+
+describe('the shipped examples', () => {
+	it('are all found (the six numbered ones and the tenants-table setup)', () => {
+		expect(examples.map(([file]) => file)).toEqual([
+			'1-onboarding.workflow.json',
+			'2-deactivation.workflow.json',
+			'3-manual-entry.workflow.json',
+			'4-use-credentials.workflow.json',
+			'5-rotate-encryption-key.workflow.json',
+			'6-verify-signature-behind-webhook.workflow.json',
+			'create-tenants-table.workflow.json',
+		]);
+	});
+
+	it.each(examples)('%s: every Webhook or Form Trigger asks for authentication, or feeds only Verify Signature', (_file, workflow) => {
+		const open = workflow.nodes
+			.filter((node) => OPEN_TO_ANYONE.includes(node.type))
+			.filter((node) => [undefined, 'none'].includes(node.parameters.authentication as string | undefined))
+			.filter((node) => {
+				const next = nextNodes(workflow, node);
+				return next.length === 0 || !next.every(verifiesSignature);
+			})
+			.map((node) => node.name);
+		expect(open).toEqual([]);
+	});
+
+	it("example 3's form is the package's Manual Entry Trigger, behind its Form Login, checking with the platform and sealing", () => {
+		const workflow = examples.find(([file]) => file.startsWith('3-'))![1];
+		const form = workflow.nodes[0] as Node & { credentials?: Record<string, unknown> };
+		expect(form.type).toBe('n8n-nodes-untis-platform.untisPlatformManualEntryTrigger');
+		expect(form.parameters).toMatchObject({ authentication: 'basicAuth', checkWithPlatform: true, secrets: 'seal' });
+		expect(Object.keys(form.credentials ?? {}).sort()).toEqual(['untisPlatformApi', 'untisPlatformFormLoginApi']);
+		expect(workflow.nodes.some((node) => node.type === 'n8n-nodes-base.formTrigger')).toBe(false);
+	});
+
+	it("example 6's open Webhook is the documented exception: its only next node verifies the signature", () => {
+		const workflow = examples.find(([file]) => file.startsWith('6-'))![1];
+		const webhook = workflow.nodes.find((node) => node.type === 'n8n-nodes-base.webhook')!;
+		expect(webhook.parameters.authentication).toBeUndefined();
+		expect(nextNodes(workflow, webhook).map((node) => [node.name, verifiesSignature(node)])).toEqual([['Verify signature', true]]);
+	});
+
+	it('create-tenants-table starts with a Manual Trigger, has no webhook, and creates untis_tenants', () => {
+		const workflow = examples.find(([file]) => file === 'create-tenants-table.workflow.json')![1];
+		expect(workflow.nodes.map((node) => node.type)).toEqual(['n8n-nodes-base.manualTrigger', 'n8n-nodes-base.dataTable']);
+		const [trigger, table] = workflow.nodes;
+		expect(nextNodes(workflow, trigger)).toEqual([table]);
+		expect(Object.keys(workflow.connections)).toEqual([trigger.name]);
+		expect(table.parameters).toMatchObject({ resource: 'table', operation: 'create', tableName: 'untis_tenants' });
+	});
+});

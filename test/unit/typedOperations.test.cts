@@ -1,0 +1,211 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+
+import { UntisPlatform } from '../../dist/nodes/UntisPlatform/UntisPlatform.node';
+import { sealerFor } from '../../nodes/UntisPlatform/core/sealing/sealing';
+import { ENCRYPTION_KEY, keyPair } from '../helpers/platform.cjs';
+import type { UntisApiMock } from '../helpers/untisApiMock.cjs';
+import { ONEROSTER_ENDPOINTS } from '../../nodes/UntisPlatform/core/api/oneRoster';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { fetchLikeN8n, startUntisApiMock } = require('../helpers/untisApiMock.cts') as typeof import('../helpers/untisApiMock.cjs');
+
+/**
+ * The typed operations of node version 1.1 (Resources) through node.execute(), against the
+ * loopback stand-in of the Untis APIs: the request each builds, the envelope it unwraps, paging
+ * and its errors. A workflow saved before resources existed has no `resource` and keeps working.
+ */
+const node = new UntisPlatform();
+const sealer = sealerFor(ENCRYPTION_KEY);
+let mock: UntisApiMock;
+beforeAll(async () => (mock = await startUntisApiMock()));
+afterAll(() => mock.close());
+beforeEach(() => (mock.calls.length = 0));
+
+async function run(items: IDataObject[], parameters: IDataObject, { continueOnFail = false } = {}) {
+	const context = {
+		getInputData: () => items.map((json) => ({ json })),
+		getNodeParameter: (name: string, index: number, fallback?: unknown) => {
+			const value = name in parameters ? parameters[name] : fallback;
+			const m = typeof value === 'string' ? /^=\{\{ \$json\.(\w+) \}\}$/.exec(value) : null;
+			return m ? items[index][m[1]] : value;
+		},
+		getCredentials: async () => ({ environment: 'custom', publicKeys: keyPair().spki, encryptionKey: ENCRYPTION_KEY, apiBaseUrl: mock.apiBase }),
+		getNode: () => ({ name: 'Untis Platform', type: 'untisPlatform', typeVersion: 1.1 }),
+		continueOnFail: () => continueOnFail,
+		helpers: { httpRequest: fetchLikeN8n },
+	} as unknown as IExecuteFunctions;
+	const [output] = await node.execute.call(context);
+	return output as INodeExecutionData[];
+}
+
+const tenant = (tenantId: string, overrides: IDataObject = {}) => ({
+	tenantId,
+	clientId: 'client-1',
+	password: sealer.seal('pw-1', { tenantId, field: 'password' }),
+	tenantStatus: 'active',
+	...overrides,
+});
+const params = (resource: string, operation: string, overrides: IDataObject = {}) => ({
+	resource,
+	operation,
+	tenantId: '={{ $json.tenantId }}',
+	clientId: '={{ $json.clientId }}',
+	password: '={{ $json.password }}',
+	tenantStatus: '={{ $json.tenantStatus }}',
+	...overrides,
+});
+const dataCalls = () => mock.dataCalls().map((c) => ({ path: c.path, query: c.query }));
+
+describe('Org / School → Get Many', () => {
+	it('Return All: every page, one item per org, offset advancing by the records received', async () => {
+		const out = await run([tenant('t-1')], params('org', 'getMany', { returnAll: true }));
+		expect(out).toHaveLength(250);
+		expect(out[0]).toEqual({ json: { sourcedId: 'org-0', name: 'School 0' }, pairedItem: { item: 0 } });
+		expect(dataCalls()).toEqual([0, 100, 200].map((offset) => ({ path: '/ims/oneroster/v1p1/orgs', query: { limit: '100', offset: String(offset) } })));
+	});
+
+	it('Limit: that many records, asking for no more than needed', async () => {
+		const out = await run([tenant('t-1')], params('org', 'getMany', { returnAll: false, limit: 120 }));
+		expect(out.map((item) => item.json.sourcedId)).toEqual(Array.from({ length: 120 }, (_, i) => `org-${i}`));
+		expect(dataCalls().map((c) => c.query)).toEqual([{ limit: '100', offset: '0' }, { limit: '20', offset: '100' }]);
+	});
+
+	it("Filter, Sort, Order and Fields become OneRoster's query parameters, quoted and URL-encoded", async () => {
+		await run([tenant('t-1')], params('org', 'getMany', {
+			returnAll: false,
+			limit: 5,
+			filter: { condition: [{ field: 'name', operator: 'contains', value: "O'School" }, { field: 'status', operator: 'equals', value: 'active' }] },
+			filterJoin: 'OR',
+			options: { sort: 'name', orderBy: 'desc', fields: 'sourcedId,name' },
+		}));
+		const [call] = mock.dataCalls();
+		expect(call.query).toEqual({ filter: "name~'O''School' OR status='active'", sort: 'name', orderBy: 'desc', fields: 'sourcedId,name', limit: '5', offset: '0' });
+	});
+
+	it("no operator's value starts with '=' (n8n would read it as an expression)", () => {
+		const filter = node.description.properties.find((p) => p.name === 'filter')!;
+		const operator = (filter.options as Array<{ values: Array<{ name: string; options?: Array<{ value: string }> }> }>)[0].values.find((v) => v.name === 'operator')!;
+		expect(operator.options!.map((o) => o.value).filter((value) => value.startsWith('='))).toEqual([]);
+		expect(operator.options).toHaveLength(7);
+	});
+
+	it('a filter that is not OneRoster fails the item before any request, saying what to fix', async () => {
+		const bad = params('org', 'getMany', { filter: { condition: [{ field: "name' OR 'x", operator: 'equals', value: 'a' }] } });
+		await expect(run([tenant('t-1')], bad)).rejects.toThrow(/Filter field .* is not a field name/);
+		expect(mock.calls).toEqual([]);
+	});
+});
+
+describe('Get: one object, by its sourcedId', () => {
+	it('a 404 names the resource, the ID and the tenant', async () => {
+		await expect(run([tenant('t-1')], params('org', 'get', { sourcedId: 'no-such-org' }))).rejects.toThrow(/^OneRoster org 'no-such-org' of tenant 't-1' was not found \(HTTP 404\): check the ID/);
+		expect(mock.dataCalls().map((c) => c.path)).toEqual(['/ims/oneroster/v1p1/orgs/no-such-org']);
+	});
+
+	it('an ID with a slash stays one path segment', async () => {
+		await run([tenant('t-1')], params('student', 'get', { sourcedId: '../orgs' }), { continueOnFail: true });
+		expect(mock.dataCalls().map((c) => c.path)).toEqual(['/ims/oneroster/v1p1/students/..%2Forgs']);
+	});
+
+	it('an empty ID fails the item with Continue On Fail, the others go on', async () => {
+		const out = await run([tenant('t-1'), tenant('t-2')], params('class', 'get', { sourcedId: '' }), { continueOnFail: true });
+		expect(out.map((item) => item.json)).toEqual([
+			{ error: 'Sourced ID is empty: enter the sourcedId of the class' },
+			{ error: 'Sourced ID is empty: enter the sourcedId of the class' },
+		]);
+	});
+});
+
+describe('every typed operation shares the guards of API Request', () => {
+	it('a deactivated tenant gets no call and no token request', async () => {
+		await expect(run([tenant('t-1', { tenantStatus: 'deactivated' })], params('student', 'getMany', { returnAll: true }))).rejects.toThrow(/deactivated/);
+		expect(mock.calls).toEqual([]);
+	});
+
+	it('no token or password in the items', async () => {
+		const out = await run([tenant('t-1')], params('class', 'getMany', { returnAll: true }));
+		expect(out).toHaveLength(200);
+		expect(JSON.stringify(out)).not.toMatch(/tok-|pw-1/);
+	});
+
+	it('a workflow saved before resources existed (no resource parameter) runs its Platform operation', async () => {
+		const { resource: _none, ...old } = params('platform', 'apiRequest', { method: 'GET', path: '/ims/oneroster/v1p1/orgs', returnAll: true });
+		expect(await run([tenant('t-1')], old)).toHaveLength(250);
+	});
+
+	it('every resource and operation is routed, and the editor lists the resources alphabetically', () => {
+		const resource = node.description.properties.find((p) => p.name === 'resource')!;
+		const names = (resource.options as Array<{ name: string }>).map((o) => o.name);
+		expect(names).toEqual([...names].sort((a, b) => a.localeCompare(b)));
+		expect(names).toEqual(['Academic Session', 'Class', 'Enrollment', 'Lesson (Extern)', 'Org / School', 'Platform', 'Student', 'Student (Extern)', 'Teacher', 'Timetable (Extern)', 'User']);
+		expect(resource.default).toBe('platform');
+		const operations = node.description.properties.filter((p) => p.name === 'operation');
+		const count = operations.reduce((sum, p) => sum + (p.options?.length ?? 0), 0);
+		// 22 OneRoster endpoints, 4 extern operations, 7 Platform operations.
+		expect(count).toBe(22 + 4 + 7);
+	});
+});
+
+describe('each of the 22 OneRoster operations: the request it builds and the envelope it unwraps', () => {
+	const cases = Object.entries(ONEROSTER_ENDPOINTS).flatMap(([resource, operations]) =>
+		Object.entries(operations).map(([operation, endpoint]) => [`${resource} → ${operation}`, resource, operation, endpoint] as const),
+	);
+	it.each(cases)('%s', async (_name, resource, operation, endpoint) => {
+		const { schools, classes, students, teachers, enrollments, academicSessions, users } = mock.dataset;
+		const sample: Record<string, unknown> = { org: schools[0], user: users[0], student: students[0], teacher: teachers[0], class: classes[0], academicSession: academicSessions[0], enrollment: enrollments[0] };
+		const ids = { sourcedId: (sample[resource] as { sourcedId: string }).sourcedId, schoolSourcedId: schools[0].sourcedId as string, classSourcedId: classes[0].sourcedId as string };
+		const out = await run([tenant('t-all')], params(resource, operation, { ...ids, returnAll: true }));
+		const expectedPath = `/ims/oneroster/v1p1${endpoint.path.replace('{id}', ids.sourcedId).replace('{schoolId}', ids.schoolSourcedId).replace('{classId}', ids.classSourcedId)}`;
+		expect([...new Set(mock.dataCalls().map((c) => c.path))]).toEqual([expectedPath]);
+		expect(out.length).toBeGreaterThan(0);
+		// Unwrapped: each item is a record (with its sourcedId), never the envelope.
+		for (const item of out) {
+			expect(item.json).toHaveProperty('sourcedId');
+			expect(item.json).not.toHaveProperty(endpoint.envelope);
+		}
+		if (endpoint.single) expect(out.map((item) => item.json.sourcedId)).toEqual([ids.sourcedId]);
+	});
+
+	it('403 without the PAM permission, and a bad filter answered with an imsx body, quote what Untis says', async () => {
+		await expect(run([tenant('no-oneroster')], params('student', 'getMany', { returnAll: true }))).rejects.toThrow(/forbidden \(HTTP 403\): the app needs the PAM permission "OneRoster read".*\(Untis: /);
+		await expect(run([tenant('t-1')], params('student', 'getMany', { filter: { condition: [{ field: 'noSuchField', operator: 'equals', value: 'x' }] } }))).rejects.toThrow(/refused \(HTTP 400\): check the filter.*invalid_filter_field/);
+	});
+});
+
+describe('the extern operations: the request each builds, and the extern error shape', () => {
+	it('Student (Extern) → Get Many: schoolYearId and the filter as given; one item per student', async () => {
+		const out = await run([tenant('t-1')], params('externStudent', 'getMany', { schoolYearId: '12', studentFilter: "classAssignments.className='1A'" }));
+		const [call] = mock.dataCalls();
+		expect(call).toMatchObject({ path: '/WebUntis/api/rest/extern/v3/students', query: { schoolYearId: '12', filter: "classAssignments.className='1A'" } });
+		expect(out.length).toBeGreaterThan(0);
+		expect(out.every((item) => (item.json.classAssignments as Array<{ className: string }>).some((a) => a.className === '1A'))).toBe(true);
+	});
+
+	it('Timetable (Extern) → Get: start, end, resource filters and Modified After; 1-based pages', async () => {
+		const out = await run([tenant('t-1')], params('timetable', 'get', {
+			start: '2026-12-07', end: '2026-12-11', dateLastModifiedAfter: '2020-01-01T00:00:00Z',
+			resourceFilters: { filter: [{ kind: 'class', external: true, value: 'K-1A' }] },
+			options: { pageSize: 3 },
+		}));
+		const calls = mock.dataCalls();
+		expect(calls[0]).toMatchObject({ path: '/WebUntis/api/rest/extern/v3/timetable', query: { start: '2026-12-07', end: '2026-12-11', classExt: 'K-1A', dateLastModifiedAfter: '2020-01-01T00:00:00Z', limit: '3', offset: '1' } });
+		expect(calls.map((c) => Number(c.query.offset))).toEqual(calls.map((_, i) => 1 + 3 * i));
+		expect(out.length).toBeGreaterThan(0);
+	});
+
+	it('Timetable without a Page Size: one call, limit 0 and offset 0 (no paging)', async () => {
+		await run([tenant('t-1')], params('timetable', 'get', { start: '2026-12-07', end: '2026-12-11' }));
+		expect(mock.dataCalls().map((c) => c.query)).toEqual([{ start: '2026-12-07', end: '2026-12-11', limit: '0', offset: '0' }]);
+	});
+
+	it('Lesson (Extern) → Get Many: dates only; Deleted Periods needs Modified After', async () => {
+		await run([tenant('t-1')], params('lesson', 'getMany', { start: '2026-09-01', end: '2027-06-30' }));
+		expect(mock.dataCalls()[0]).toMatchObject({ path: '/WebUntis/api/rest/extern/v1/lesson', query: { start: '2026-09-01', end: '2027-06-30' } });
+		await expect(run([tenant('t-1')], params('timetable', 'getDeletedPeriods', {}))).rejects.toThrow(/Modified After is empty/);
+	});
+
+	it('an extern refusal quotes errorCode, validationErrors, requestId and traceId', async () => {
+		await expect(run([tenant('t-1')], params('externStudent', 'getMany', { schoolYearId: 'abc' }))).rejects.toThrow(/refused \(HTTP 400\).*VALIDATION_ERROR.*schoolYearId.*requestId req-\d+, traceId trace-\d+/);
+		await expect(run([tenant('no-extern')], params('lesson', 'getMany', { start: '2026-09-01', end: '2026-09-30' }))).rejects.toThrow(/forbidden \(HTTP 403\): the app needs the permission for this API in PAM \(Untis: FORBIDDEN.*requestId req-/);
+	});
+});
