@@ -10,6 +10,7 @@ const path = require('node:path');
 
 const { startN8n } = require('./n8n/n8n-instance');
 const { query: readRows } = require('./n8n/sqlite-read');
+const { startMailSink } = require('./n8n/mail-sink');
 const sim = require('../tools/untis-platform-sim/sim.js');
 
 const ROOT = path.join(__dirname, '..');
@@ -23,6 +24,7 @@ const readJson = (file) => JSON.parse(fs.readFileSync(path.join(ROOT, file), 'ut
 const OWNER = { email: 'demo@example.com', firstName: 'Demo', lastName: 'Vendor', password: 'Untis-demo-2026' };
 
 let n8n;
+let mail;
 
 async function main() {
 	console.log('[3/8] Dev signing key and encryption key (.untis-sim/, reused on re-runs)');
@@ -44,6 +46,7 @@ async function main() {
 	const deactivation = readJson('examples/2-deactivation.workflow.json');
 	const manual = readJson('examples/3-manual-entry.workflow.json');
 	const use = readJson('examples/4-use-credentials.workflow.json');
+	const failureAlert = readJson('examples/7-failure-alert.workflow.json');
 	const credentialRef = onboarding.nodes[0].credentials.untisPlatformApi;
 	// Examples 3 and 4 reference a Form Login for the form and a Header Auth secret for the
 	// sync webhook, which a vendor creates; the demo creates them with fresh secrets on every run.
@@ -51,8 +54,11 @@ async function main() {
 	const syncWebhook = use.nodes.find((node) => node.type === 'n8n-nodes-base.webhook');
 	const formLogin = { user: 'untis-admin', password: crypto.randomBytes(18).toString('base64url') };
 	const syncHeader = { name: 'X-Sync-Token', value: crypto.randomBytes(24).toString('base64url') };
+	// Examples 1, 2 and 7 send mail through an SMTP credential the vendor creates; the demo points
+	// it at a real SMTP server on loopback that keeps what it receives (printed in step 7).
+	mail = await startMailSink();
 	console.log('[4/8] Starting n8n on SQLite: package installed as a community package, credential and');
-	console.log('      the example workflows imported, all but the table setup published');
+	console.log(`      the example workflows imported, all but the table setup published; a loopback SMTP server on port ${mail.port}`);
 	n8n = await startN8n({
 		installDir: arg('install-dir'),
 		packageDir: ROOT,
@@ -60,10 +66,12 @@ async function main() {
 			{ ...credentialRef, type: 'untisPlatformApi', data: { environment: 'custom', publicKeys: publicKeyBase64, encryptionKey } },
 			{ ...formLoginRef, type: 'untisPlatformFormLoginApi', data: formLogin },
 			{ ...syncWebhook.credentials.httpHeaderAuth, type: 'httpHeaderAuth', data: syncHeader },
+			mail.credential,
 		],
-		workflows: [setup, onboarding, deactivation, manual, use],
-		// The tenants-table example has a Manual Trigger: imported, never published.
-		activate: [onboarding, deactivation, manual, use].map((workflow) => workflow.id),
+		workflows: [setup, onboarding, deactivation, manual, use, failureAlert],
+		// The tenants-table example has a Manual Trigger: imported, never published. Example 7 is the
+		// Error Workflow of 1 and 2: n8n 2.41 runs it only when it is published.
+		activate: [onboarding, deactivation, manual, use, failureAlert].map((workflow) => workflow.id),
 	});
 	let stopping = false;
 	const stop = async () => {
@@ -71,6 +79,7 @@ async function main() {
 		stopping = true;
 		console.log('\nStopping n8n (only the processes this demo started)...');
 		await n8n.stop();
+		await mail.close();
 		process.exit(0);
 	};
 	process.on('SIGINT', stop);
@@ -127,10 +136,13 @@ async function main() {
 		const [credentials = [], deactivated = []] = runs['Untis Platform Trigger'];
 		const item = credentials[0] ?? deactivated[0];
 		const output = credentials.length ? 'Credentials ' : 'Deactivation';
-		const alert = runs['Alert: tenant deactivated'] ? '  -> alert step ran' : '';
+		const alert = runs['Alert operations'] ? '  -> alert mailed' : runs['Unchanged: no alert'] ? '  -> unchanged, no alert' : '';
 		console.log(`      #${execution.id} ${execution.status.padEnd(7)} ${output} ${item.eventType.padEnd(12)} ${item.tenantId}${alert}`);
 	}
 	console.log(`      (${executions.length} executions for ${events.length} genuine events; the forged one started none)`);
+	// An execution has ended only once its Send Email nodes had the server's answer: every mail is in.
+	console.log(`      Mails the loopback SMTP server received (${mail.messages.length}):`);
+	for (const message of mail.messages) console.log(`      to ${message.to.join(', ').padEnd(24)} ${message.subject}`);
 
 	console.log('[8/8] The untis_tenants Data Table (secrets are sealed, never plain text)');
 	const [table] = readRows(n8n.dbPath, "SELECT id FROM data_table WHERE name = 'untis_tenants'");
@@ -150,5 +162,6 @@ main().catch(async (error) => {
 	console.error(`demo failed: ${error.message}`);
 	if (n8n) console.error(`n8n log: ${n8n.logFile}\n${n8n.logTail(15)}`);
 	if (n8n) await n8n.stop({ keepUserFolder: true });
+	if (mail) await mail.close();
 	process.exit(1);
 });

@@ -9,6 +9,7 @@ import { sealerFor, sealedKeyId } from '../../nodes/UntisPlatform/core/sealing/s
 
 /* eslint-disable @typescript-eslint/no-require-imports */
 const { startN8n } = require('./harness');
+const { startMailSink } = require('../../scripts/n8n/mail-sink');
 const { query } = require('../../scripts/n8n/sqlite-read');
 const sim = require('../../tools/untis-platform-sim/sim.js');
 /* eslint-enable @typescript-eslint/no-require-imports */
@@ -99,6 +100,7 @@ const writeRow = {
 };
 
 type Row = Record<string, string | null>;
+let mail: { credential: unknown; close(): Promise<void> };
 let n8n: {
 	dbPath: string;
 	logFile: string;
@@ -174,10 +176,12 @@ beforeAll(async () => {
 	});
 	await new Promise<void>((resolve) => platform.listen(0, '127.0.0.1', resolve));
 	platformHost = `http://127.0.0.1:${(platform.address() as AddressInfo).port}`;
+	// Examples 1 and 2 send mail after storing: their SMTP credential points at a loopback server.
+	mail = await startMailSink();
 
 	n8n = await startN8n({
 		packageDir: ROOT,
-		credentials: [{ ...credentialRef, type: 'untisPlatformApi', data: { environment: 'custom', publicKeys: simKeys.publicKeyBase64, apiBaseUrl: platformHost, encryptionKey: keyA } }],
+		credentials: [{ ...credentialRef, type: 'untisPlatformApi', data: { environment: 'custom', publicKeys: simKeys.publicKeyBase64, apiBaseUrl: platformHost, encryptionKey: keyA } }, mail.credential],
 		workflows: [setup, onboarding, deactivation, use, rotateByWebhook, writeRow],
 		// The tenants-table example is imported, never published: it is run once, as from the editor.
 		activate: [onboarding, deactivation, use, rotateByWebhook, writeRow].map((w) => w.id),
@@ -188,6 +192,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
 	if (n8n) await n8n.stop();
+	if (mail) await mail.close();
 	await new Promise<void>((resolve) => platform.close(() => resolve()));
 });
 

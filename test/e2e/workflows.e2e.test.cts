@@ -9,6 +9,7 @@ import type { UntisApiMock } from '../helpers/untisApiMock.cjs';
 /* eslint-disable @typescript-eslint/no-require-imports */
 const { startN8n } = require('./harness');
 const { query } = require('../../scripts/n8n/sqlite-read');
+const { startMailSink } = require('../../scripts/n8n/mail-sink');
 const sim = require('../../tools/untis-platform-sim/sim.js');
 // jest's e2e module map knows only triggerSuite: load the helper by its file name (the type import is erased).
 const { startUntisApiMock } = require('../helpers/untisApiMock.cts') as typeof import('../helpers/untisApiMock.cjs');
@@ -69,6 +70,8 @@ const open = (row: Row, field: 'secret' | 'password') => sealer.unseal(row[field
 /** The platform's API host (token endpoint, OneRoster) and, apart, the schools' host: on loopback. */
 let api: UntisApiMock;
 let platformHost = '';
+/** Examples 1 and 2 send mail: their SMTP credential points at this loopback server (notifications.e2e proves the mails). */
+let mail: { credential: unknown; messages: Array<{ to: string[]; subject: string; text: string }>; close(): Promise<void> };
 const plainPassword: Record<string, string> = {};
 /** Plain secrets and passwords sent to the trigger (examples 1, 2) and typed into the form (3). */
 const deliveredPlaintexts: string[] = [];
@@ -116,6 +119,7 @@ function rows(tenant?: string): Row[] {
 beforeAll(async () => {
 	api = await startUntisApiMock((clientId, password) => plainPassword[clientId.replace(/^BestApp-tenant-/, '')] === password);
 	platformHost = api.schoolHost;
+	mail = await startMailSink();
 
 	n8n = await startN8n({
 		packageDir: ROOT,
@@ -124,6 +128,7 @@ beforeAll(async () => {
 			{ ...manual.nodes[0].credentials.untisPlatformFormLoginApi, type: 'untisPlatformFormLoginApi', data: formLogin },
 			{ ...manualUnreachable.nodes[0].credentials.untisPlatformApi, type: 'untisPlatformApi', data: { environment: 'custom', publicKeys: keys.publicKeyBase64, encryptionKey, apiBaseUrl: 'http://127.0.0.1:9' } },
 			{ ...use.nodes.find((n: { name: string }) => n.name === 'Or call this webhook').credentials.httpHeaderAuth, type: 'httpHeaderAuth', data: syncHeader },
+			mail.credential,
 		],
 		workflows: [setup, onboarding, deactivation, deactivationA, manual, manualUnreachable, use, behindWebhook],
 		// The tenants-table example is imported, never published: it is run once, as from the editor.
@@ -136,6 +141,7 @@ beforeAll(async () => {
 afterAll(async () => {
 	if (n8n) await n8n.stop();
 	if (api) await api.close();
+	if (mail) await mail.close();
 });
 
 describe('the tenants-table example', () => {
@@ -151,11 +157,12 @@ describe('the tenants-table example', () => {
 });
 
 describe('1 onboarding', () => {
-	it('CREATED stores an active tenant with sealed secrets and runs the welcome step', async () => {
+	it('CREATED stores an active tenant with sealed secrets and welcomes the activator', async () => {
 		const { payload, execution } = await deliver(onboarding, 'created', 'w-1');
 		plainPassword['w-1'] = payload.password;
 		expect(execution.status).toBe('success');
-		expect(n8n.executionJson(execution.id)['Welcome the school (log step)'][0][0]).toMatchObject({ tenantId: 'w-1', activatorEmail: 'jane@doe.com' });
+		expect(n8n.executionJson(execution.id)['Welcome text (de/en)'][0][0]).toMatchObject({ to: 'jane@doe.com', language: 'de' });
+		expect(mail.messages.filter((m) => m.to.includes('jane@doe.com') && m.subject === 'Willkommen bei BestApp').length).toBeGreaterThan(0);
 		const [row, ...more] = rows('w-1');
 		expect(more).toEqual([]);
 		expect(row).toMatchObject({ status: 'active', eventType: 'CREATED' });
@@ -182,12 +189,14 @@ describe('1 onboarding', () => {
 });
 
 describe('2 deactivation', () => {
-	it('Option B: DEACTIVATION twice leaves the same deactivated row and raises no error', async () => {
+	it('Option B: DEACTIVATION twice leaves the same deactivated row and raises no error; only the first alerts', async () => {
 		await deliver(onboarding, 'created', 'w-2');
 		const first = await deliver(deactivation, 'deactivation', 'w-2');
 		const second = await deliver(deactivation, 'deactivation', 'w-2', first.body);
 		expect([first.execution.status, second.execution.status]).toEqual(['success', 'success']);
-		expect(n8n.executionJson(second.execution.id)['Alert: tenant deactivated']).toBeDefined();
+		expect(n8n.executionJson(first.execution.id)['Alert operations']).toBeDefined();
+		expect(n8n.executionJson(second.execution.id)['Alert operations']).toBeUndefined();
+		expect(n8n.executionJson(second.execution.id)['Unchanged: no alert']).toBeDefined();
 		expect(rows('w-2')).toEqual([expect.objectContaining({ status: 'deactivated', eventType: 'DEACTIVATION', reasonType: 'SCHOOL_DEACTIVATION' })]);
 	});
 
@@ -202,9 +211,16 @@ describe('2 deactivation', () => {
 	it('Option A (the switch set to delete): the row is deleted; replaying raises no error', async () => {
 		await deliver(onboarding, 'created', 'w-3');
 		expect(rows('w-3')).toHaveLength(1);
+		const mailsBefore = mail.messages.length;
 		const first = await deliver(deactivationA, 'deletion', 'w-3');
 		expect(first.execution.status).toBe('success');
 		expect(rows('w-3')).toEqual([]);
+		// The alert says what was done, from the row read before the deletion.
+		const [alert, ...moreMails] = mail.messages.slice(mailsBefore);
+		expect(moreMails).toEqual([]);
+		expect(alert.subject).toBe('School school@entenhausen.com deleted (tenant w-3)');
+		expect(alert.text).toContain('status before: active');
+		expect(alert.text).toContain('What was done: the row was deleted (Option A).');
 		const again = await deliver(deactivationA, 'deletion', 'w-3', first.body);
 		expect(again.execution.status).toBe('success');
 		expect(rows('w-3')).toEqual([]);

@@ -11,6 +11,7 @@ import type { QueueProcess } from '../helpers/queueProcess.cjs';
 const { startQueueCluster } = require('../../scripts/n8n/queue/queue-cluster');
 const sim = require('../../tools/untis-platform-sim/sim.js');
 const { onboardingVariant } = require('../../scripts/n8n/workflow-variants');
+const { startMailSink } = require('../../scripts/n8n/mail-sink');
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 /**
@@ -163,14 +164,19 @@ function heldExecutions(): number[] {
 	return data.filter(Boolean).map((json) => Number(JSON.parse(json).executionId));
 }
 
+/** Examples 1 and 2 send mail (on the worker): their SMTP credential points at this loopback server. */
+let mail: { credential: unknown; messages: Array<{ to: string[]; subject: string }>; close(): Promise<void> };
+
 beforeAll(async () => {
 	const t0 = Date.now();
+	mail = await startMailSink();
 	cluster = await startQueueCluster({
 		packageDir: ROOT,
 		workerConcurrency: WORKER_CONCURRENCY,
 		credentials: [
 			{ ...onboarding.nodes[0].credentials.untisPlatformApi, type: 'untisPlatformApi', data: credentialData },
 			{ ...outputs.nodes[0].credentials.untisPlatformApi, type: 'untisPlatformApi', data: credentialData },
+			mail.credential,
 		],
 		workflows: [setup, onboarding, onboardingNow, deactivation, outputs, slow],
 		// The tenants-table example is imported, never published: it is run once, as from the editor.
@@ -192,6 +198,7 @@ afterAll(async () => {
 		const stopped = await cluster.stop();
 		appendFileSync(REPORT, `stopped: ${JSON.stringify(stopped)}\n`);
 	}
+	if (mail) await mail.close();
 }, 5 * 60 * 1000);
 
 describe('topology: the webhook process receives, the worker runs', () => {
@@ -261,7 +268,8 @@ describe('every event type reaches the right output on the worker', () => {
 		expect((await post(cluster.webhookUrl(hookOf(onboarding)), created.body, created.headers)).status).toBe(200);
 		const [first] = await cluster.db.waitForExecutions({ workflowId: onboarding.id, count: 1, sinceId: before });
 		expect(first.status).toBe('success');
-		expect(cluster.db.executionJson(first.id)['Welcome the school (log step)'][0][0]).toMatchObject({ tenantId: 'q-onboard' });
+		expect(cluster.db.executionJson(first.id)['Welcome text (de/en)'][0][0]).toMatchObject({ to: 'jane@doe.com' });
+		expect(mail.messages.filter((m) => m.to.includes('jane@doe.com'))).not.toEqual([]);
 		const [row, ...more] = tenantRows().filter((r) => r.tenantId === 'q-onboard');
 		expect(more).toEqual([]);
 		expect(row).toMatchObject({ status: 'active', eventType: 'CREATED', deliveryId: created.id });

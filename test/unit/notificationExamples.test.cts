@@ -1,0 +1,63 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/**
+ * The examples' mails, read from the shipped JSON: every Send Email node takes its recipient,
+ * subject and text from the Set node right before it, and that node builds them from named fields
+ * only. No expression that reaches a mail names a credential field or copies an item wholesale.
+ * (test/e2e/notifications.e2e.test.cts sends them through a real SMTP server.)
+ */
+type Node = { name: string; type: string; parameters: Record<string, unknown>; credentials?: Record<string, unknown> };
+type Workflow = { id: string; nodes: Node[]; connections: Record<string, { main: Array<Array<{ node: string }>> }>; settings: Record<string, unknown> };
+const example = (file: string): Workflow => JSON.parse(readFileSync(join(__dirname, '../../examples', file), 'utf8'));
+const FILES = ['1-onboarding.workflow.json', '2-deactivation.workflow.json', '7-failure-alert.workflow.json'];
+
+/** Every string inside a value (parameters are nested objects and arrays). */
+const strings = (value: unknown): string[] =>
+	typeof value === 'string' ? [value] : value && typeof value === 'object' ? Object.values(value).flatMap(strings) : [];
+const feeders = (workflow: Workflow, name: string) =>
+	Object.entries(workflow.connections).filter(([, c]) => c.main.some((out) => out.some((l) => l.node === name))).map(([from]) => from);
+
+describe.each(FILES)('%s: what reaches a mail', (file) => {
+	const workflow = example(file);
+	const mailNodes = workflow.nodes.filter((n) => n.type === 'n8n-nodes-base.emailSend');
+	const node = (name: string) => workflow.nodes.find((n) => n.name === name)!;
+
+	it('has Send Email nodes, each fed by one Set node, on the shipped SMTP credential, attribution off', () => {
+		expect(mailNodes.length).toBeGreaterThan(0);
+		for (const mail of mailNodes) {
+			expect(mail.credentials).toEqual({ smtp: { id: 'untisSmtpCred00001', name: 'SMTP (operations mail)' } });
+			expect(mail.parameters).toMatchObject({ toEmail: '={{ $json.to }}', subject: '={{ $json.subject }}', text: '={{ $json.text }}', emailFormat: 'text' });
+			expect((mail.parameters.options as Record<string, unknown>).appendAttribution).toBe(false);
+			const [from, ...more] = feeders(workflow, mail.name);
+			expect(more).toEqual([]);
+			const set = node(from);
+			expect(set.type).toBe('n8n-nodes-base.set');
+			// Only the fields it names: nothing of the input item is carried along.
+			expect(set.parameters.includeOtherFields).toBeUndefined();
+		}
+	});
+
+	it('no expression of a mail or of its text node names secret, password, clientId or a token, or copies an item whole', () => {
+		for (const mail of mailNodes) {
+			const texts = [...strings(mail.parameters), ...feeders(workflow, mail.name).flatMap((from) => strings(node(from).parameters))];
+			for (const text of texts) {
+				expect({ node: mail.name, text }).toEqual({ node: mail.name, text: expect.not.stringMatching(/secret|password|clientId|token/i) });
+				// `$json` only as `$json.<field>`; no JSON.stringify, no $input, no .all() / .item whole.
+				expect(text).not.toMatch(/\$json(?!\.\w)|JSON\.stringify|\$input|\.all\(\)|\.json(?!\.\w|\?\.\w)/);
+			}
+		}
+	});
+});
+
+describe('the lifecycle examples as shipped', () => {
+	it('keep Secrets: Seal and name example 7 as their Error Workflow', () => {
+		const failure = example('7-failure-alert.workflow.json');
+		expect(failure.nodes[0].type).toBe('n8n-nodes-base.errorTrigger');
+		for (const file of ['1-onboarding.workflow.json', '2-deactivation.workflow.json']) {
+			const workflow = example(file);
+			expect(workflow.nodes[0].parameters.secrets).toBe('seal');
+			expect(workflow.settings.errorWorkflow).toBe(failure.id);
+		}
+	});
+});
