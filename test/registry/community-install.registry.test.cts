@@ -6,6 +6,7 @@ import { join } from 'node:path';
 /* eslint-disable @typescript-eslint/no-require-imports */
 const { startN8n } = require('../../scripts/n8n/n8n-instance');
 const { startVerdaccio } = require('../../scripts/n8n/verdaccio');
+const { startMailSink } = require('../../scripts/n8n/mail-sink');
 const { query } = require('../../scripts/n8n/sqlite-read');
 const sim = require('../../tools/untis-platform-sim/sim.js');
 /* eslint-enable @typescript-eslint/no-require-imports */
@@ -33,6 +34,8 @@ const TYPES = ['untisPlatformTrigger', 'untisPlatform', 'untisPlatformManualEntr
 type Answer = { status: number; text: string; headers: Record<string, string | string[]>; json(): { data: any } };
 type Registry = { url: string; publish(dir: string, o?: { version?: string }): { version: string }; stop(): Promise<void>; logText(): string };
 let registry: Registry;
+// The onboarding example mails after Confirm Delivery: a real SMTP server on loopback takes them.
+let mail: { credential: { type: string; data: Record<string, unknown> }; messages: Array<{ to: string; subject: string }>; waitFor(count: number): Promise<unknown>; close(): Promise<void> };
 let n8n: {
 	baseUrl: string;
 	dbPath: string;
@@ -88,6 +91,7 @@ async function installedVersion() {
 }
 
 beforeAll(async () => {
+	mail = await startMailSink();
 	registry = await startVerdaccio();
 	registry.publish(ROOT);
 	n8n = await startN8n({
@@ -107,6 +111,7 @@ beforeAll(async () => {
 afterAll(async () => {
 	if (n8n) await n8n.stop();
 	if (registry) await registry.stop();
+	if (mail) await mail.close();
 	console.log(`registry suite timings (s): ${JSON.stringify(timings)}`);
 });
 
@@ -139,6 +144,9 @@ describe("install from a registry through n8n 2.41.1's community-package manager
 		});
 		if (cred.status !== 200) throw new Error(`credential: HTTP ${cred.status} ${cred.text.slice(0, 300)}`);
 		const credential = { id: String(cred.json().data.id), name: cred.json().data.name };
+		const smtp = await rest('POST', '/credentials', { name: 'SMTP (registry test)', type: 'smtp', data: mail.credential.data });
+		if (smtp.status !== 200) throw new Error(`smtp credential: HTTP ${smtp.status} ${smtp.text.slice(0, 300)}`);
+		const smtpCredential = { id: String(smtp.json().data.id), name: smtp.json().data.name };
 
 		const table = await rest('POST', '/workflows', { ...setup, active: false });
 		if (table.status !== 200) throw new Error(`create-tenants-table: HTTP ${table.status} ${table.text.slice(0, 300)}`);
@@ -146,7 +154,10 @@ describe("install from a registry through n8n 2.41.1's community-package manager
 
 		const body = JSON.parse(JSON.stringify(onboarding));
 		body.active = false;
-		for (const node of body.nodes) if (node.credentials?.untisPlatformApi) node.credentials.untisPlatformApi = credential;
+		for (const node of body.nodes) {
+			if (node.credentials?.untisPlatformApi) node.credentials.untisPlatformApi = credential;
+			if (node.credentials?.smtp) node.credentials.smtp = smtpCredential;
+		}
 		const created = await rest('POST', '/workflows', body);
 		if (created.status !== 200) throw new Error(`onboarding: HTTP ${created.status} ${created.text.slice(0, 300)}`);
 		workflow = created.json().data;
