@@ -10,15 +10,15 @@ import {
 } from 'n8n-workflow';
 
 import { resolveApiBase } from './core/api/apiBase';
-import { checkWithPlatform } from './core/api/platformCheck';
+import { CHECK_TIMEOUT_MS, checkWithPlatform } from './core/api/platformCheck';
 import { BASIC_REALM, basicLoginMatches, type BasicLogin } from './core/webhook/basicAuth';
 import type { CredentialData } from './core/webhook/credentialCheck';
-import type { SecretsMode, SecretsPolicy } from './core/webhook/delivery';
+import type { SecretsMode } from './core/webhook/delivery';
 import { deliveryIdsFor } from './core/webhook/deliveryIds';
 import { ManualEntryError, manualCredentialsItem, type ManualEntryInput } from './core/webhook/manualEntry';
 import { FORM_CONTENT_SECURITY_POLICY, FormSubmissionError, formPage, formSubmission } from './core/webhook/manualEntryForm';
 import { sealerForCredential } from './core/sealing/sealing';
-import { secretsFields } from './actions/sealerOf';
+import { secretsFields, secretsPolicy } from './actions/sealerOf';
 import { n8nSend } from './actions/untisTransport';
 import { untisPlatformApiTest, untisPlatformFormLoginApiTest } from './shared/credentialTest';
 
@@ -29,7 +29,6 @@ import { untisPlatformApiTest, untisPlatformFormLoginApiTest } from './shared/cr
  * or invented entry starts nothing. Refusals are answered at once (no execution); an accepted
  * entry is answered by Confirm Delivery once the workflow has stored it.
  */
-const CHECK_TIMEOUT_MS = 10000;
 
 interface FormSettings {
 	title: string;
@@ -63,11 +62,6 @@ function sendPage(context: IWebhookFunctions, status: number, html: string, head
 function refuse(context: IWebhookFunctions, status: number, problem: string): IWebhookResponseData {
 	context.logger.warn(`Untis Platform Manual Entry Trigger refused a submission with ${status}: ${problem}`);
 	return sendPage(context, status, formPage({ ...settingsOf(context), problem }));
-}
-
-async function secretsPolicyOf(mode: SecretsMode, credential: CredentialData): Promise<SecretsPolicy> {
-	if (mode !== 'seal') return { mode: mode === 'plain' ? 'plain' : 'omit' };
-	return { mode, sealer: sealerForCredential(credential) };
 }
 
 export class UntisPlatformManualEntryTrigger implements INodeType {
@@ -205,10 +199,12 @@ export class UntisPlatformManualEntryTrigger implements INodeType {
 
 		const credential = (await this.getCredentials('untisPlatformApi')) as unknown as CredentialData;
 		const deliveryIds = deliveryIdsFor(credential.encryptionKey);
-		let checked: IDataObject;
+		const mode = this.getNodeParameter('secrets', 'seal') as SecretsMode;
+		let item: IDataObject;
 		try {
-			// Validated first (cheap, no secret kept), then checked with the platform, then sealed.
-			checked = manualCredentialsItem(input, { secrets: { mode: 'omit' }, deliveryIds }) as IDataObject;
+			// Validated and sealed at once; the platform is asked only about a valid entry, and a
+			// refused one is dropped before n8n stores anything.
+			item = manualCredentialsItem(input, { secrets: await secretsPolicy(mode, async () => sealerForCredential(credential)), deliveryIds }) as IDataObject;
 		} catch (error) {
 			if (error instanceof ManualEntryError) return refuse(this, 400, error.message);
 			throw new NodeOperationError(this.getNode(), error as Error);
@@ -222,15 +218,13 @@ export class UntisPlatformManualEntryTrigger implements INodeType {
 			}
 			const result = await checkWithPlatform(n8nSend(this), {
 				apiBase,
-				tenantId: String(checked.tenantId),
-				clientId: String(checked.clientId),
+				tenantId: String(item.tenantId),
+				clientId: String(item.clientId),
 				password: String(input.password).trim(),
 				timeout: CHECK_TIMEOUT_MS,
 			});
 			if (!result.ok) return refuse(this, result.kind === 'refused' ? 400 : 502, result.message);
 		}
-		const mode = this.getNodeParameter('secrets', 'seal') as SecretsMode;
-		const item = manualCredentialsItem(input, { secrets: await secretsPolicyOf(mode, credential), deliveryIds });
-		return { workflowData: [[{ json: item as IDataObject }]] };
+		return { workflowData: [[{ json: item }]] };
 	}
 }

@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { EXTERN_PATHS, externRecords } from '../../core/api/extern';
+import { EXTERN_PATHS } from '../../core/api/extern';
+import { recordsOf } from '../../core/api/paging';
 import { QueryError } from '../../core/api/oneRosterFilter';
 import { forResourceOperation, type Operation } from '../operation';
 import type { SealerOf } from '../sealerOf';
@@ -16,7 +17,7 @@ async function execute(context: IExecuteFunctions, index: number, _item: unknown
 	if (filter.length > 2000) throw new QueryError(`Filter is ${filter.length} characters long; at most 2000`);
 	const api = await externContext(context, index, sealer);
 	const response = await api.call(EXTERN_PATHS.students, { schoolYearId, ...(filter ? { filter } : {}) }, 'Students (extern v3)');
-	const records = externRecords(response.body);
+	const records = recordsOf(response.body);
 	if (records === undefined) throw new QueryError('Students (extern v3) answered without a list of students');
 	return records.map(asItem);
 }

@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { dateRange, EXTERN_PATHS, externRecords } from '../../core/api/extern';
+import { dateRange, EXTERN_PATHS } from '../../core/api/extern';
+import { recordsOf } from '../../core/api/paging';
 import { QueryError } from '../../core/api/oneRosterFilter';
 import type { Operation } from '../operation';
 import type { SealerOf } from '../sealerOf';
@@ -11,7 +12,7 @@ async function execute(context: IExecuteFunctions, index: number, _item: unknown
 	const range = dateRange(context.getNodeParameter('start', index), context.getNodeParameter('end', index), { dateOnly: true });
 	const api = await externContext(context, index, sealer);
 	const response = await api.call(EXTERN_PATHS.lessons, range, 'Lessons (extern v1)');
-	const records = externRecords(response.body);
+	const records = recordsOf(response.body);
 	if (records === undefined) throw new QueryError('Lessons (extern v1) answered without a list of lessons');
 	return records.map(asItem);
 }

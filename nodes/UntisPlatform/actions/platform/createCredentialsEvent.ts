@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { resolveApiBase } from '../../core/api/apiBase';
-import { checkWithPlatform } from '../../core/api/platformCheck';
+import { CHECK_TIMEOUT_MS, checkWithPlatform } from '../../core/api/platformCheck';
 import type { CredentialData } from '../../core/webhook/credentialCheck';
 import type { SecretsMode } from '../../core/webhook/delivery';
 import { deliveryIdsFor } from '../../core/webhook/deliveryIds';
@@ -47,7 +47,6 @@ async function execute(context: IExecuteFunctions, index: number, _item: unknown
 	return item;
 }
 
-const CHECK_TIMEOUT_MS = 10000;
 
 const show = forOperation('createCredentialsEvent');
 

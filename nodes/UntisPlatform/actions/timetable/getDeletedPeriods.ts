@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { EXTERN_PATHS, externRecords } from '../../core/api/extern';
+import { EXTERN_PATHS } from '../../core/api/extern';
+import { recordsOf } from '../../core/api/paging';
 import type { Operation } from '../operation';
 import type { SealerOf } from '../sealerOf';
 import { asItem, externContext, externOptions } from '../extern/externCall';
@@ -11,7 +12,7 @@ async function execute(context: IExecuteFunctions, index: number, _item: unknown
 	const query = modifiedAfterQuery(context, index, true);
 	const api = await externContext(context, index, sealer);
 	const response = await api.call(EXTERN_PATHS.deletedPeriods, query, 'Deleted periods (extern v3)');
-	const records = externRecords(response.body);
+	const records = recordsOf(response.body);
 	return records === undefined ? asItem(response.body) : records.map(asItem);
 }
 

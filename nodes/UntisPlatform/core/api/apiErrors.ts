@@ -16,7 +16,8 @@ export interface ErrorContext {
 }
 
 const MAX_QUOTE = 300;
-const printable = (text: string) => text.replace(/[^\x20-\x7e\u00a0-\u024f]/g, '?').slice(0, MAX_QUOTE);
+/** Text from an answer, safe to quote: printable characters only, capped. */
+export const printable = (text: string, max = MAX_QUOTE) => text.replace(/[^\x20-\x7e\u00a0-\u024f]/g, '?').slice(0, max);
 const text = (value: unknown) => (typeof value === 'string' && value.trim() !== '' ? printable(value.trim()) : undefined);
 const asRecord = (value: unknown) => (typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined);
 

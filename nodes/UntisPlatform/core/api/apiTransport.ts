@@ -1,4 +1,5 @@
 import { buildTokenRequest, readTokenResponse, TokenError, withoutTrailingSlashes, type AccessToken } from './token';
+import { printable } from './apiErrors';
 import { TokenCache } from './tokenCache';
 
 /**
@@ -107,7 +108,8 @@ export function rawHeader(headers: Record<string, unknown>, name: string): unkno
 	return key === undefined ? undefined : headers[key];
 }
 
-function header(headers: Record<string, unknown>, name: string): string | undefined {
+/** A response header's first value as text, looked up case-insensitively. */
+export function header(headers: Record<string, unknown>, name: string): string | undefined {
 	const value = rawHeader(headers, name);
 	return Array.isArray(value) ? String(value[0]) : value === undefined ? undefined : String(value);
 }
@@ -241,7 +243,7 @@ function platformSays(body: unknown, secrets: string[]): string {
 		(value): value is string => typeof value === 'string' && value.trim() !== '',
 	);
 	if (!text) return '';
-	return ` (platform: ${scrubbed(text.replace(/[^\x20-\x7e\u00a0-\u024f]/g, '?').slice(0, 200), secrets)})`;
+	return ` (platform: ${scrubbed(printable(text, 200), secrets)})`;
 }
 
 function failure(status: number, label: string, call: ApiCall, access: TenantAccess, retries: number): string {

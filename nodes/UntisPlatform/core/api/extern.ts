@@ -1,6 +1,6 @@
 import type { ApiResponse } from './apiTransport';
 import { QueryError } from './oneRosterFilter';
-import { PagingError, recordsOf } from './paging';
+import { PagingError } from './paging';
 
 /**
  * The WebUntis extern APIs (`/WebUntis/api/rest/extern/v{n}/...`): Students v3, Timetable v3 with
@@ -77,7 +77,3 @@ export async function readAllPeriods(
 	throw new PagingError(`${label}: more than ${options.maxPages} pages of ${options.pageSize} periods; raise Max Pages or narrow the range or filters`);
 }
 
-/** The records of an extern list answer (a bare array, or an object with one array). */
-export function externRecords(body: unknown): unknown[] | undefined {
-	return recordsOf(body);
-}

@@ -1,4 +1,4 @@
-import { networkFailure, rawHeader, redirectOrigin, type Send } from './apiTransport';
+import { header, networkFailure, redirectOrigin, type Send } from './apiTransport';
 import { buildTokenRequest, readTokenResponse, TokenError } from './token';
 
 /**
@@ -7,6 +7,9 @@ import { buildTokenRequest, readTokenResponse, TokenError } from './token';
  * proves the entry; it is thrown away here and never reaches an item. No retries: a person is
  * waiting for the answer.
  */
+/** A person waits for the answer: long enough for a slow platform, short enough to retry by hand. */
+export const CHECK_TIMEOUT_MS = 10000;
+
 export type PlatformCheck =
 	| { ok: true }
 	| { ok: false; kind: 'refused' | 'unreachable' | 'misconfigured'; message: string };
@@ -32,8 +35,7 @@ export async function checkWithPlatform(send: Send, input: PlatformCheckInput): 
 		status = response.statusCode;
 		body = response.body;
 		if (status >= 300 && status < 400) {
-			const location = rawHeader(response.headers, 'location');
-			const to = redirectOrigin(Array.isArray(location) ? String(location[0]) : location === undefined ? undefined : String(location), grant.url);
+			const to = redirectOrigin(header(response.headers, 'location'), grant.url);
 			return { ok: false, kind: 'misconfigured', message: `The platform at ${origin} answered with a redirect to ${to}; it is not followed. Check the API Base URL of the Untis Platform credential.` };
 		}
 	} catch (error) {
