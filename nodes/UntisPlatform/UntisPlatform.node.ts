@@ -88,7 +88,9 @@ export class UntisPlatform implements INodeType {
 				result = await operation.execute(this, index, items[index], sealer);
 			} catch (error) {
 				const failure = (error as Error).message;
-				if (!this.continueOnFail()) throw new NodeOperationError(this.getNode(), failure, { itemIndex: index });
+				// Kept: an operation's description says what to fix, and n8n shows it under the message.
+				const description = (error as { description?: string | null }).description ?? undefined;
+				if (!this.continueOnFail()) throw new NodeOperationError(this.getNode(), failure, { itemIndex: index, description });
 				result = { error: failure };
 			}
 			for (const json of Array.isArray(result) ? result : [result]) output.push({ json, pairedItem: { item: index } });

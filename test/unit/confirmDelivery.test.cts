@@ -91,6 +91,12 @@ describe('Confirm Delivery', () => {
 		expect(withContinue.output[0].json).toEqual({ error: expect.stringMatching(message) });
 	});
 
+	it("the node's error keeps the description that says what to fix, as n8n shows it under the message", async () => {
+		await expect(run([storedRow], [trigger('afterWorkflowSucceeds')])).rejects.toMatchObject({
+			description: "Open the Untis Platform Trigger and set Acknowledge to 'When Confirm Delivery Runs', or remove this node.",
+		});
+	});
+
 	it('the trigger offers it as a third Acknowledge mode, with a notice that says where the node goes', () => {
 		const properties = new UntisPlatformTrigger().description.properties;
 		const acknowledge = properties.find((p) => p.name === 'acknowledge')!;

@@ -135,6 +135,16 @@ describe("the extern Timetable's own paging: offset is 1-based", () => {
 	it('a server that ignores offset is an error, not a loop', async () => {
 		await expect(readAllPeriods(async (_offset, limit) => page(1, limit), { pageSize: 10, maxPages: 10 }, 'tt')).rejects.toThrow(/page at offset 11 repeats the previous page/);
 	});
+	it('a range with more pages than Max Pages is an error that says what to narrow, not a shortened timetable', async () => {
+		await expect(readAllPeriods(async (offset, limit) => page(offset, limit), { pageSize: 5, maxPages: 2 }, 'tt')).rejects.toThrow(
+			'tt: more than 2 pages of 5 periods; raise Max Pages or narrow the range or filters',
+		);
+	});
+	it('an answer without timetableData.periods is an error, not an empty timetable', async () => {
+		await expect(readAllPeriods(async () => ({ statusCode: 200, headers: {}, body: { version: 3 } }), { pageSize: 5, maxPages: 2 }, 'tt')).rejects.toThrow(
+			'tt: the answer has no timetableData.periods; turn Return All off',
+		);
+	});
 	it('dates: ISO 8601, start not after end', () => {
 		expect(dateRange('2026-09-01', '2026-09-30')).toEqual({ start: '2026-09-01', end: '2026-09-30' });
 		expect(isoDate('2026-09-01T08:00:00Z', 'Start')).toBe('2026-09-01T08:00:00Z');

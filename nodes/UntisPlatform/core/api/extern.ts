@@ -1,12 +1,11 @@
 import type { ApiResponse } from './apiTransport';
 import { QueryError } from './oneRosterFilter';
-import { PagingError } from './paging';
+import { readAllPages, type Collection } from './paging';
 
 /**
  * The WebUntis extern APIs (`/WebUntis/api/rest/extern/v{n}/...`): Students v3, Timetable v3 with
  * its deleted periods (developer.untis.com), Lesson v1 (known only from a public client). Query
- * building and Timetable's own paging: `offset` is 1-based and 0 means no paging, unlike
- * OneRoster's, so its Return All is its own.
+ * building, and Timetable's paging: `offset` is 1-based and 0 means no paging.
  */
 export const EXTERN_BASE = '/WebUntis/api/rest/extern';
 export const EXTERN_PATHS = {
@@ -44,36 +43,26 @@ export function periodsOf(body: unknown): unknown[] | undefined {
 	return Array.isArray(data?.periods) ? data.periods : undefined;
 }
 
+const TIMETABLE_PERIODS: Collection = {
+	firstOffset: 1,
+	records: periodsOf,
+	notACollection: 'the answer has no timetableData.periods; turn Return All off',
+	unit: 'periods',
+	narrowWith: 'the range or filters',
+};
+
 /**
- * Every period of a timetable range, page by page: offset 1, 1 + pageSize, ... (1-based), until
- * a page has fewer periods than asked. A repeated page is an error, as in OneRoster paging.
- * Returns the first page's answer (master data, header) with all periods in its timetableData.
+ * Every period of a timetable range, paged as a collection from offset 1 (Timetable v3 is
+ * 1-based). Returns the first page's answer (master data, header) with all periods in its
+ * timetableData.
  */
 export async function readAllPeriods(
 	fetchPage: (offset: number, limit: number) => Promise<ApiResponse>,
 	options: { pageSize: number; maxPages: number },
 	label: string,
 ): Promise<{ answer: Record<string, unknown>; periods: unknown[]; pages: number }> {
-	const periods: unknown[] = [];
-	let first: Record<string, unknown> | undefined;
-	let previous: string | undefined;
-	for (let page = 0; page < options.maxPages; page++) {
-		const offset = 1 + periods.length;
-		const response = await fetchPage(offset, options.pageSize);
-		const batch = periodsOf(response.body);
-		if (batch === undefined) throw new PagingError(`${label}: the answer has no timetableData.periods; turn Return All off`);
-		const fingerprint = batch.length ? JSON.stringify(batch) : undefined;
-		if (fingerprint !== undefined && fingerprint === previous) {
-			throw new PagingError(`${label}: the page at offset ${offset} repeats the previous page: the API seems to ignore offset; turn Return All off`);
-		}
-		previous = fingerprint;
-		first ??= response.body as Record<string, unknown>;
-		periods.push(...batch);
-		if (batch.length < options.pageSize) {
-			const timetableData = { ...((first.timetableData as Record<string, unknown>) ?? {}), periods };
-			return { answer: { ...first, timetableData }, periods, pages: page + 1 };
-		}
-	}
-	throw new PagingError(`${label}: more than ${options.maxPages} pages of ${options.pageSize} periods; raise Max Pages or narrow the range or filters`);
+	const { records: periods, pages, first } = await readAllPages(fetchPage, options, label, TIMETABLE_PERIODS);
+	const body = (first ?? {}) as Record<string, unknown>;
+	const timetableData = { ...((body.timetableData as Record<string, unknown>) ?? {}), periods };
+	return { answer: { ...body, timetableData }, periods, pages };
 }
-

@@ -80,24 +80,43 @@ function isNextRel(param: string): boolean {
 	return rels.includes('next');
 }
 
+/** Where a collection's records are in a page, and what its errors tell the user. */
+export interface Collection {
+	/** The offset of the first record: 0 in OneRoster, 1 in Timetable v3. */
+	firstOffset: number;
+	records(body: unknown): unknown[] | undefined;
+	/** The error when a page holds no collection: what is missing and what to do. */
+	notACollection: string;
+	/** What the records are called, and what narrows too many of them. */
+	unit: string;
+	narrowWith: string;
+}
+
+export const ONE_ROSTER_COLLECTION: Collection = {
+	firstOffset: 0,
+	records: recordsOf,
+	notACollection: 'Return All needs a collection, but the answer has no single array of records; turn Return All off for this path',
+	unit: 'records',
+	narrowWith: 'the query with filter',
+};
+
+/** Every record of a collection; `first` is the first page's body (its other fields kept). */
 export async function readAllPages(
 	fetchPage: (offset: number, limit: number) => Promise<ApiResponse>,
 	options: PagingOptions,
 	label: string,
-): Promise<{ records: unknown[]; pages: number; total?: number }> {
+	collection: Collection = ONE_ROSTER_COLLECTION,
+): Promise<{ records: unknown[]; pages: number; total?: number; first?: unknown }> {
 	const records: unknown[] = [];
 	let total: number | undefined;
 	let previous: string | undefined;
+	let first: unknown;
 	for (let page = 0; page < options.maxPages; page++) {
-		const offset = records.length;
-		const wanted = options.maxRecords === undefined ? options.pageSize : Math.min(options.pageSize, options.maxRecords - offset);
+		const offset = collection.firstOffset + records.length;
+		const wanted = options.maxRecords === undefined ? options.pageSize : Math.min(options.pageSize, options.maxRecords - records.length);
 		const response = await fetchPage(offset, wanted);
-		const batch = recordsOf(response.body);
-		if (batch === undefined) {
-			throw new PagingError(
-				`${label}: Return All needs a collection, but the answer has no single array of records; turn Return All off for this path`,
-			);
-		}
+		const batch = collection.records(response.body);
+		if (batch === undefined) throw new PagingError(`${label}: ${collection.notACollection}`);
 		const fingerprint = batch.length === 0 ? undefined : JSON.stringify(batch);
 		if (fingerprint !== undefined && fingerprint === previous) {
 			throw new PagingError(
@@ -105,6 +124,7 @@ export async function readAllPages(
 			);
 		}
 		previous = fingerprint;
+		if (page === 0) first = response.body;
 		records.push(...batch);
 		total = totalCount(response.headers) ?? total;
 		// A header that says more remain wins over Untis's short-page rule (servers cap pages).
@@ -112,11 +132,11 @@ export async function readAllPages(
 		const headerSaysDone = total !== undefined && records.length >= total;
 		const done = batch.length === 0 || headerSaysDone || (!headerSaysMore && batch.length < wanted);
 		if (options.maxRecords !== undefined && records.length >= options.maxRecords) {
-			return { records: records.slice(0, options.maxRecords), pages: page + 1, total };
+			return { records: records.slice(0, options.maxRecords), pages: page + 1, total, first };
 		}
-		if (done) return { records, pages: page + 1, total };
+		if (done) return { records, pages: page + 1, total, first };
 	}
 	throw new PagingError(
-		`${label}: more than ${options.maxPages} pages of ${options.pageSize} records${total === undefined ? '' : ` (X-Total-Count ${total})`}; raise Max Pages or narrow the query with filter`,
+		`${label}: more than ${options.maxPages} pages of ${options.pageSize} ${collection.unit}${total === undefined ? '' : ` (X-Total-Count ${total})`}; raise Max Pages or narrow ${collection.narrowWith}`,
 	);
 }
