@@ -147,7 +147,7 @@ async function main() {
 
 	fs.mkdirSync(path.join(__dirname, 'results'), { recursive: true });
 	const out = path.join(__dirname, 'results', 'inprocess.json');
-	fs.writeFileSync(out, JSON.stringify({ date: new Date().toISOString(), node: process.version, cpu: require('node:os').cpus()[0].model, cores: require('node:os').cpus().length, seconds: SECONDS, rounds: ROUNDS, rows }, null, 2));
+	fs.writeFileSync(out, JSON.stringify({ date: new Date().toISOString(), node: process.version, cpu: require('node:os').cpus()[0].model, cores: require('node:os').cpus().length, loadAverage: require('node:os').loadavg(), seconds: SECONDS, rounds: ROUNDS, batch: BATCH, rows }, null, 2));
 	console.log(`written ${path.relative(ROOT, out)}`);
 }
 

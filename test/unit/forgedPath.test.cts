@@ -4,7 +4,7 @@ import { isDefaultAlgorithm, verifySignature } from '../../nodes/UntisPlatform/c
 // The built node, exactly as n8n loads it from dist/.
 import { UntisPlatformTrigger } from '../../dist/nodes/UntisPlatform/UntisPlatformTrigger.node';
 import { createdPayload, deactivationPayload, keyPair, signedRequest, withHeaders } from '../helpers/platform.cjs';
-import { callWebhook, customCredential } from '../helpers/webhookContext.cjs';
+import { callWebhook } from '../helpers/webhookContext.cjs';
 
 /**
  * The forged path reads what verification needs and nothing more (issue 27): no node parameter
@@ -66,7 +66,7 @@ describe('a forged request reads no parameter beyond what verification needs', (
 });
 
 describe('isDefaultAlgorithm: where it says yes, the Additional Algorithms option cannot change the outcome', () => {
-	const ring = buildKeyRing(customCredential());
+	const ring = buildKeyRing({ environment: 'custom', publicKeys: platform.spki });
 	const yes: Array<string | string[]> = ['SHA256withRSA', 'sha256withrsa', ' SHA256WITHRSA\t', ['SHA256withRSA']];
 	const no: Array<string | string[] | undefined> = [
 		['SHA256withRSA', 'SHA256withRSA'], [], 'SHA384withRSA', 'SHA512withRSA', 'SHA256withRSA2', '', ' ', undefined,
