@@ -264,7 +264,9 @@ async function main() {
 					// Only what is measured: each workflow costs a publication (a full n8n boot) first.
 					workflows: [...SIDE_NAMES.map((side) => WORKFLOWS[side](alternative)), ...(config.checked ? [PROBE_WORKFLOW] : [])],
 					env: { ...COMMON_ENV, ...config.env },
-					startTimeoutMs: 10 * 60 * 1000,
+					// A loaded machine can take minutes per n8n CLI step (database migrations) and per boot.
+					startTimeoutMs: 15 * 60 * 1000,
+					cliTimeoutMs: 15 * 60 * 1000,
 				});
 				console.log(`${name}: n8n ${instances[name].version} up after ${((Date.now() - t0) / 1000).toFixed(0)} s`);
 			}),
