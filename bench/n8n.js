@@ -1,15 +1,23 @@
 'use strict';
 /**
- * Through a real n8n 2.x on loopback, one instance, interleaved runs: accepted deliveries/s and
- * acknowledgement p50/p99 for the Untis Platform Trigger against
- * - the alternative a vendor builds without this package: Webhook (raw body) -> Code verifying
- *   the signature with node:crypto -> IF -> Respond to Webhook 200 (-> No-Op) or 401;
- * - n8n's built-in Webhook node without any verification (upper bound), and with Header Auth;
- * then in each run a flood of forged requests to the trigger, the alternative and Header Auth:
- * rejected/s, executions created, disk growth of n8n's user folder.
- * Prints figures, asserts nothing. Run with Node 24 (scripts/bench.sh does).
- *   node bench/n8n.js [--config vm|vm-lazy|legacy] [--deliveries 100] [--runs 3] [--forged 200]
- * Writes bench/results/n8n-<config>.json.
+ * Through real n8n 2.41 instances on loopback, side by side in one run: each expression-engine
+ * configuration is its own n8n instance, all started at once, and every round measures each
+ * instance in turn (the order rotating per round), each side right after the other. Per instance:
+ * - the Untis Platform Trigger against the alternative a vendor builds without this package:
+ *   Webhook (raw body) -> Code verifying the signature with node:crypto -> IF -> Respond to
+ *   Webhook 200 (-> No-Op) or 401; accepted deliveries/s and acknowledgement p50/p99;
+ * - a flood of forged requests to each: rejected/s, executions created, disk growth;
+ * - optionally (--sides) n8n's built-in Webhook without verification, with Header Auth, and the
+ *   trigger saved with node version 1.
+ * Configurations: vm (n8n's defaults), vm-patched (the defaults on a scratch copy of the installed
+ * n8n with the change of docs/upstream-isolate.md, made by bench/patch-isolate-rule.js), vm-lazy
+ * (N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE=true), legacy (N8N_EXPRESSION_ENGINE=legacy).
+ * Before the rounds, bench/isolate-check.js checks the isolate rule on vm and vm-patched and fails
+ * the bench if the change skips an isolate that a node needs (or skips none).
+ * Prints figures; asserts nothing else. Run with Node 24 (scripts/bench.sh does).
+ *   node bench/n8n.js [--configs vm,vm-patched,vm-lazy] [--sides ours,alternative] [--deliveries 40]
+ *                     [--forged 60] [--runs 3] [--concurrency 10]
+ * Writes bench/results/n8n.json.
  */
 const crypto = require('node:crypto');
 const fs = require('node:fs');
@@ -20,6 +28,9 @@ const path = require('node:path');
 const ROOT = path.join(__dirname, '..');
 const { startN8n } = require(path.join(ROOT, 'scripts/n8n/n8n-instance'));
 const sim = require(path.join(ROOT, 'tools/untis-platform-sim/sim.js'));
+const { patchedCopy } = require('./patch-isolate-rule');
+const { createIsolateProbePackage } = require('./isolate-probe-package');
+const { PROBE_WORKFLOW, checkIsolateRule } = require('./isolate-check');
 
 /** --name value; a number when the fallback is one. */
 const arg = (name, fallback) => {
@@ -27,22 +38,24 @@ const arg = (name, fallback) => {
 	if (i < 0) return fallback;
 	return typeof fallback === 'number' ? Number(process.argv[i + 1]) : process.argv[i + 1];
 };
-const DELIVERIES = arg('deliveries', 100);
+const DELIVERIES = arg('deliveries', 40);
 const RUNS = arg('runs', 3);
 const CONCURRENCY = arg('concurrency', 10);
-const FORGED = arg('forged', 200);
-// n8n 2.41's expression-engine settings, which decide what a webhook request costs (BENCHMARKS.md):
-// vm, its default, creates a V8 isolate per acquisition; lazy acquisition creates one only when an
-// expression is evaluated; legacy evaluates in-process.
+const FORGED = arg('forged', 60);
+// n8n 2.41's expression-engine settings, which decide what a webhook request costs (BENCHMARKS.md).
+// N8N_METRICS=true everywhere: the isolate check reads n8n's own counter of isolate acquisitions.
+const LAZY = { N8N_EXPRESSION_ENGINE: 'vm', N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE: 'true' };
 const CONFIGS = {
-	vm: {},
-	'vm-lazy': { N8N_EXPRESSION_ENGINE: 'vm', N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE: 'true' },
-	legacy: { N8N_EXPRESSION_ENGINE: 'legacy' },
+	vm: { label: "n8n's defaults", env: {}, checked: true },
+	'vm-patched': { label: 'defaults, with the change', env: {}, patched: true, checked: true },
+	'vm-lazy': { label: 'N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE=true', env: LAZY },
+	legacy: { label: 'N8N_EXPRESSION_ENGINE=legacy', env: { N8N_EXPRESSION_ENGINE: 'legacy' } },
 };
+const CONFIG_NAMES = arg('configs', process.env.BENCH_CONFIGS || 'vm,vm-patched,vm-lazy').split(/[\s,]+/).filter(Boolean);
+for (const name of CONFIG_NAMES) if (!CONFIGS[name]) throw new Error(`--configs: ${name} is not one of ${Object.keys(CONFIGS).join(', ')}`);
+const SIDE_NAMES = arg('sides', 'ours,alternative').split(',').filter(Boolean);
 // The alternative's Code node needs node:crypto; the setting changes nothing for the other workflows.
-const ALTERNATIVE_ENV = { NODE_FUNCTION_ALLOW_BUILTIN: 'crypto' };
-const CONFIG = arg('config', 'vm');
-if (!CONFIGS[CONFIG]) throw new Error(`--config must be one of ${Object.keys(CONFIGS).join(', ')}`);
+const COMMON_ENV = { NODE_FUNCTION_ALLOW_BUILTIN: 'crypto', N8N_METRICS: 'true' };
 
 const noOp = (id, name) => ({ id, name, type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [300, 0], parameters: {} });
 const untisWorkflow = (n, typeVersion) => ({
@@ -188,31 +201,76 @@ async function blast(url, bodies, headersOf) {
 	return { perSec: bodies.length / seconds, p50: pct(50), p99: pct(99), statuses };
 }
 
+const WORKFLOWS = { ours: () => ours, alternative: (alt) => alt, oursV1: () => oursV1, builtin: () => builtin, builtinAuth: () => builtinAuth };
+
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
-const summarize = (results) => ({
-	acksPerSec: median(results.map((r) => r.perSec)),
-	executionsPerSec: median(results.map((r) => r.executionsPerSec)),
-	p50: median(results.map((r) => r.p50)),
-	p99: median(results.map((r) => r.p99)),
-});
+async function flood(n8n, side, bodies) {
+	const before = n8n.lastExecutionId();
+	const bytesBefore = folderBytes(n8n.userFolder);
+	const result = await blast(side.url, bodies, side.forged);
+	// Whatever the flood started must end before anything else is measured.
+	const settle = Date.now();
+	let created = n8n.readExecutions({ sinceId: before }).length;
+	while (Date.now() - settle < 1500 || n8n.readExecutions({ sinceId: before, done: true }).length < created) {
+		await new Promise((resolve) => setTimeout(resolve, 250));
+		created = n8n.readExecutions({ sinceId: before }).length;
+		if (Date.now() - settle > 10 * 60 * 1000) break;
+	}
+	// A flood can make n8n's database monitor miss a ping (503 until the next one succeeds).
+	await n8n.waitForReadiness({ timeoutMs: 5 * 60 * 1000 });
+	result.executionsCreated = created;
+	result.bytesGrown = folderBytes(n8n.userFolder) - bytesBefore;
+	return result;
+}
+
+async function accepted(n8n, side, bodies) {
+	const before = n8n.lastExecutionId();
+	const started = Date.now();
+	const result = await blast(side.url, bodies, side.headers);
+	await n8n.waitForExecutions({ workflowId: side.workflowId, count: bodies.length, sinceId: before, timeoutMs: 10 * 60 * 1000 });
+	result.executionsPerSec = bodies.length / ((Date.now() - started) / 1000);
+	return result;
+}
 
 async function main() {
+	const t0 = Date.now();
 	const keyDir = fs.mkdtempSync(path.join(os.tmpdir(), 'untis-bench-'));
 	const keys = sim.keygen(keyDir);
 	const privateKey = fs.readFileSync(keys.privatePath, 'utf8');
 	const publicKeyPem = fs.readFileSync(path.join(keyDir, 'untis-dev-public.pem'), 'utf8');
 	const alternative = alternativeWorkflow(publicKeyPem);
-	const n8n = await startN8n({
-		installDir: process.env.N8N_INSTALL_DIR,
-		packageDir: ROOT,
-		credentials: [{ id: 'benchHeaderAuth01', name: 'Header (bench)', type: 'httpHeaderAuth', data: { name: 'X-Bench-Token', value: 'bench-token' } }, { id: 'benchUntisCred001', name: 'Untis (bench)', type: 'untisPlatformApi', data: { environment: 'custom', publicKeys: keys.publicKeyBase64, encryptionKey: crypto.randomBytes(32).toString('base64') } }],
-		workflows: [ours, oursV1, alternative, builtin, builtinAuth],
-		env: { ...ALTERNATIVE_ENV, ...CONFIGS[CONFIG] },
-		// A loaded machine can take minutes to boot n8n.
-		startTimeoutMs: 10 * 60 * 1000,
-	});
+	const installDir = process.env.N8N_INSTALL_DIR;
+	if (!installDir) throw new Error('N8N_INSTALL_DIR: the installed n8n (scripts/bench.sh sets it)');
+	const probeDir = createIsolateProbePackage();
+	const scratch = [];
+	const instances = {};
 	try {
+		// All instances at once; a loaded machine can take minutes to boot each.
+		await Promise.all(
+			CONFIG_NAMES.map(async (name) => {
+				const config = CONFIGS[name];
+				let dir = installDir;
+				if (config.patched) {
+					dir = patchedCopy(installDir);
+					scratch.push(dir);
+					console.log(`${name}: the isolate rule rewritten in a scratch copy, ${dir}`);
+				}
+				instances[name] = await startN8n({
+					installDir: dir,
+					packageDir: ROOT,
+					extraPackageDirs: config.checked ? [probeDir] : [],
+					credentials: [{ id: 'benchHeaderAuth01', name: 'Header (bench)', type: 'httpHeaderAuth', data: { name: 'X-Bench-Token', value: 'bench-token' } }, { id: 'benchUntisCred001', name: 'Untis (bench)', type: 'untisPlatformApi', data: { environment: 'custom', publicKeys: keys.publicKeyBase64, encryptionKey: crypto.randomBytes(32).toString('base64') } }],
+					// Only what is measured: each workflow costs a publication (a full n8n boot) first.
+					workflows: [...SIDE_NAMES.map((side) => WORKFLOWS[side](alternative)), ...(config.checked ? [PROBE_WORKFLOW] : [])],
+					env: { ...COMMON_ENV, ...config.env },
+					// A loaded machine can take minutes per n8n CLI step (database migrations) and per boot.
+					startTimeoutMs: 15 * 60 * 1000,
+					cliTimeoutMs: 15 * 60 * 1000,
+				});
+				console.log(`${name}: n8n ${instances[name].version} up after ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+			}),
+		);
 		const bodies = (n) => Array.from({ length: n }, (_, i) => JSON.stringify(sim.buildPayload('created', { tenant: `bench-${i}-${crypto.randomUUID()}` })));
 		const signed = (body) => sim.signRequest(body, privateKey);
 		// Forged: a genuine signature, but over other bytes, so every verification runs in full.
@@ -220,100 +278,91 @@ async function main() {
 		const plain = () => ({ 'Content-Type': 'application/json; charset=utf-8' });
 		const authed = () => ({ 'Content-Type': 'application/json; charset=utf-8', 'X-Bench-Token': 'bench-token' });
 		const wrongToken = () => ({ 'Content-Type': 'application/json; charset=utf-8', 'X-Bench-Token': 'wrong-token' });
-		const sides = {
-			ours: { url: n8n.webhookUrl(`${ours.nodes[0].webhookId}/webhook`), headers: signed, forged: forgedSigned, workflowId: ours.id },
-			oursV1: { url: n8n.webhookUrl(`${oursV1.nodes[0].webhookId}/webhook`), headers: signed, workflowId: oursV1.id },
-			alternative: { url: n8n.webhookUrl('bench-alternative'), headers: signed, forged: forgedSigned, workflowId: alternative.id },
-			builtin: { url: n8n.webhookUrl('bench-builtin'), headers: plain, workflowId: builtin.id },
-			builtinAuth: { url: n8n.webhookUrl('bench-builtin-auth'), headers: authed, forged: wrongToken, workflowId: builtinAuth.id },
+		const sidesOf = (n8n) => {
+			const all = {
+				ours: { url: n8n.webhookUrl(`${ours.nodes[0].webhookId}/webhook`), headers: signed, forged: forgedSigned, workflowId: ours.id },
+				alternative: { url: n8n.webhookUrl('bench-alternative'), headers: signed, forged: forgedSigned, workflowId: alternative.id },
+				oursV1: { url: n8n.webhookUrl(`${oursV1.nodes[0].webhookId}/webhook`), headers: signed, workflowId: oursV1.id },
+				builtin: { url: n8n.webhookUrl('bench-builtin'), headers: plain, workflowId: builtin.id },
+				builtinAuth: { url: n8n.webhookUrl('bench-builtin-auth'), headers: authed, forged: wrongToken, workflowId: builtinAuth.id },
+			};
+			return Object.fromEntries(SIDE_NAMES.map((name) => [name, all[name]]));
 		};
-		// Warm every path (JIT, caches, the task runner) before anything counts, and check that the
-		// alternative really tells genuine from forged.
-		for (const side of Object.values(sides)) await blast(side.url, bodies(20), side.headers);
-		const check = await blast(sides.alternative.url, bodies(5), forgedSigned);
-		if (!check.statuses['401']) throw new Error(`the alternative does not reject forged requests: ${JSON.stringify(check.statuses)}`);
-		await n8n.waitForExecutions({ workflowId: alternative.id, count: 25, timeoutMs: 5 * 60 * 1000 });
 
-		const runs = Object.fromEntries(Object.keys(sides).map((name) => [name, []]));
-		const floods = { ours: [], alternative: [], builtinAuth: [] };
-		for (let run = 0; run < RUNS; run++) {
-			// Interleaved; each side waits for n8n to finish the executions it caused first.
-			for (const [name, side] of Object.entries(sides)) {
-				const before = n8n.lastExecutionId();
-				const started = Date.now();
-				const result = await blast(side.url, bodies(DELIVERIES), side.headers);
-				await n8n.waitForExecutions({ workflowId: side.workflowId, count: DELIVERIES, sinceId: before, timeoutMs: 10 * 60 * 1000 });
-				result.executionsPerSec = DELIVERIES / ((Date.now() - started) / 1000);
-				runs[name].push(result);
-				console.log(`run ${run + 1} ${name.padEnd(11)} ${result.perSec.toFixed(1)} acks/s, ${result.executionsPerSec.toFixed(1)} executions/s, p50 ${result.p50.toFixed(0)} ms, p99 ${result.p99.toFixed(0)} ms, ${JSON.stringify(result.statuses)}`);
+		const results = {};
+		for (const name of CONFIG_NAMES) {
+			const n8n = instances[name];
+			const sides = sidesOf(n8n);
+			// Warm every path (JIT, caches, the task runner) before anything counts, and check that the
+			// alternative really tells genuine from forged.
+			for (const side of Object.values(sides)) await blast(side.url, bodies(10), side.headers);
+			if (sides.alternative) {
+				const check = await blast(sides.alternative.url, bodies(5), forgedSigned);
+				if (!check.statuses['401']) throw new Error(`${name}: the alternative does not reject forged requests: ${JSON.stringify(check.statuses)}`);
+				await n8n.waitForExecutions({ workflowId: alternative.id, count: 15, timeoutMs: 5 * 60 * 1000 });
 			}
-			for (const name of Object.keys(floods)) {
-				const side = sides[name];
-				const before = n8n.lastExecutionId();
-				const bytesBefore = folderBytes(n8n.userFolder);
-				const flood = await blast(side.url, bodies(FORGED), side.forged);
-				// Whatever the flood started must end before the next side is measured.
-				const settle = Date.now();
-				let created = n8n.readExecutions({ sinceId: before }).length;
-				while (Date.now() - settle < 3000 || n8n.readExecutions({ sinceId: before, done: true }).length < created) {
-					await new Promise((resolve) => setTimeout(resolve, 250));
-					created = n8n.readExecutions({ sinceId: before }).length;
-					if (Date.now() - settle > 10 * 60 * 1000) break;
+			const isolateCheck = CONFIGS[name].checked ? await checkIsolateRule(n8n, { patched: !!CONFIGS[name].patched }) : undefined;
+			results[name] = { config: name, label: CONFIGS[name].label, env: CONFIGS[name].env, isolateCheck, accepted: {}, forged: {} };
+			for (const side of Object.keys(sides)) results[name].accepted[side] = [];
+			for (const side of Object.keys(sides)) if (sides[side].forged) results[name].forged[side] = [];
+		}
+
+		for (let run = 0; run < RUNS; run++) {
+			// Each instance in turn, the order rotating, so that no configuration always goes first.
+			const order = CONFIG_NAMES.map((_, i) => CONFIG_NAMES[(i + run) % CONFIG_NAMES.length]);
+			for (const name of order) {
+				const n8n = instances[name];
+				const sides = sidesOf(n8n);
+				for (const [side, target] of Object.entries(sides)) {
+					const result = await accepted(n8n, target, bodies(DELIVERIES));
+					results[name].accepted[side].push(result);
+					console.log(`run ${run + 1} ${name.padEnd(10)} ${side.padEnd(11)} ${result.perSec.toFixed(1)} acks/s, ${result.executionsPerSec.toFixed(1)} executions/s, p50 ${result.p50.toFixed(0)} ms, p99 ${result.p99.toFixed(0)} ms, ${JSON.stringify(result.statuses)}`);
 				}
-				flood.executionsCreated = created;
-				flood.bytesGrown = folderBytes(n8n.userFolder) - bytesBefore;
-				floods[name].push(flood);
-				console.log(`run ${run + 1} forged ${name.padEnd(11)} ${flood.perSec.toFixed(1)} rejected/s, p50 ${flood.p50.toFixed(0)} ms, p99 ${flood.p99.toFixed(0)} ms, ${JSON.stringify(flood.statuses)}, ${created} executions, +${(flood.bytesGrown / 1024).toFixed(0)} KiB`);
+				for (const [side, target] of Object.entries(sides)) {
+					if (!target.forged) continue;
+					const result = await flood(n8n, target, bodies(FORGED));
+					results[name].forged[side].push(result);
+					console.log(`run ${run + 1} ${name.padEnd(10)} forged ${side.padEnd(11)} ${result.perSec.toFixed(1)} rejected/s, p50 ${result.p50.toFixed(0)} ms, p99 ${result.p99.toFixed(0)} ms, ${JSON.stringify(result.statuses)}, ${result.executionsCreated} executions, +${(result.bytesGrown / 1024).toFixed(0)} KiB`);
+				}
 			}
 		}
-		const a = summarize(runs.ours);
-		const alt = summarize(runs.alternative);
-		const b = summarize(runs.builtin);
-		const c = summarize(runs.builtinAuth);
-		const v1 = summarize(runs.oursV1);
-		const floodSummary = (name, acceptedPerSec) => {
-			const list = floods[name];
-			const perSec = median(list.map((f) => f.perSec));
-			const statuses = {};
-			for (const f of list) for (const [status, n] of Object.entries(f.statuses)) statuses[status] = (statuses[status] ?? 0) + n;
-			return {
-				requests: FORGED * list.length, perSec, p50: median(list.map((f) => f.p50)), p99: median(list.map((f) => f.p99)), statuses,
-				executionsCreated: list.reduce((sum, f) => sum + f.executionsCreated, 0),
-				bytesGrown: list.reduce((sum, f) => sum + f.bytesGrown, 0),
-				vsAccepted: perSec / acceptedPerSec,
-				perRun: list.map((f) => f.perSec),
-			};
+
+		const summary = (list) => ({
+			perSec: median(list.map((r) => r.perSec)),
+			perRun: list.map((r) => r.perSec),
+			p50: median(list.map((r) => r.p50)),
+			p99: median(list.map((r) => r.p99)),
+			statuses: list.reduce((all, r) => {
+				for (const [status, n] of Object.entries(r.statuses)) all[status] = (all[status] ?? 0) + n;
+				return all;
+			}, {}),
+			...(list[0] && 'executionsCreated' in list[0] ? { executionsCreated: list.reduce((sum, r) => sum + r.executionsCreated, 0), bytesGrown: list.reduce((sum, r) => sum + r.bytesGrown, 0) } : {}),
+		});
+		// Ratios per run (both sides measured one after the other), then their median.
+		const ratio = (list, other) => {
+			const perRun = list.map((r, i) => r.perSec / other[i].perSec);
+			return { median: median(perRun), perRun };
 		};
-		const forged = floodSummary('ours', a.acksPerSec);
-		const alternativeForged = floodSummary('alternative', alt.acksPerSec);
-		const builtinAuthForged = floodSummary('builtinAuth', c.acksPerSec);
-		// Ratios per run (both sides measured minutes apart at most), then their median.
-		const perRunRatio = (x, y, field) => median(runs[x].map((r, i) => r[field] / runs[y][i][field]));
+		const configs = CONFIG_NAMES.map((name) => {
+			const r = results[name];
+			const out = { ...r, accepted: {}, forged: {}, vsAlternative: {} };
+			for (const [side, list] of Object.entries(r.accepted)) out.accepted[side] = summary(list);
+			for (const [side, list] of Object.entries(r.forged)) out.forged[side] = summary(list);
+			if (r.accepted.ours && r.accepted.alternative) out.vsAlternative.accepted = ratio(r.accepted.ours, r.accepted.alternative);
+			if (r.forged.ours && r.forged.alternative) out.vsAlternative.forged = ratio(r.forged.ours, r.forged.alternative);
+			return out;
+		});
 		const result = {
-			date: new Date().toISOString(), n8n: n8n.version, config: CONFIG, env: CONFIGS[CONFIG], node: process.version, cpu: os.cpus()[0].model, cores: os.cpus().length,
-			loadAverage: os.loadavg(),
-			deliveries: DELIVERIES, runs: RUNS, concurrency: CONCURRENCY,
-			ours: a, oursV1: v1, alternative: alt, builtin: b, builtinAuth: c,
-			ratios: { executionsPerSec: a.executionsPerSec / b.executionsPerSec, acksPerSec: a.acksPerSec / b.acksPerSec, p50: a.p50 / b.p50, p99: a.p99 / b.p99 },
-			ratiosV1: { executionsPerSec: v1.executionsPerSec / b.executionsPerSec, p99: v1.p99 / b.p99 },
-			ratiosVsHeaderAuth: { executionsPerSec: a.executionsPerSec / c.executionsPerSec, p99: a.p99 / c.p99 },
-			ratiosVsAlternative: {
-				acksPerSec: a.acksPerSec / alt.acksPerSec,
-				acksPerSecPerRun: runs.ours.map((r, i) => r.perSec / runs.alternative[i].perSec),
-				acksPerSecMedianOfRuns: perRunRatio('ours', 'alternative', 'perSec'),
-				executionsPerSec: a.executionsPerSec / alt.executionsPerSec,
-				p50: a.p50 / alt.p50,
-				p99: a.p99 / alt.p99,
-				forgedPerSec: forged.perSec / alternativeForged.perSec,
-				forgedPerSecPerRun: floods.ours.map((f, i) => f.perSec / floods.alternative[i].perSec),
-			},
-			forged, alternativeForged, builtinAuthForged,
+			date: new Date().toISOString(), n8n: instances[CONFIG_NAMES[0]].version, node: process.version, cpu: os.cpus()[0].model, cores: os.cpus().length,
+			loadAverage: os.loadavg(), deliveries: DELIVERIES, forgedPerFlood: FORGED, runs: RUNS, concurrency: CONCURRENCY, minutes: (Date.now() - t0) / 60000,
+			configs,
 		};
 		console.log(JSON.stringify(result, null, 2));
 		fs.mkdirSync(path.join(__dirname, 'results'), { recursive: true });
-		fs.writeFileSync(path.join(__dirname, 'results', `n8n-${CONFIG}.json`), JSON.stringify(result, null, 2));
+		fs.writeFileSync(path.join(__dirname, 'results', 'n8n.json'), JSON.stringify(result, null, 2));
 	} finally {
-		await n8n.stop();
+		await Promise.all(Object.values(instances).map((n8n) => n8n.stop()));
+		for (const dir of [...scratch, probeDir, keyDir]) fs.rmSync(dir, { recursive: true, force: true });
 	}
 }
 

@@ -12,11 +12,20 @@ import {
 import { CredentialCache, type CachedCredential } from './core/webhook/credentialCache';
 import type { CredentialData } from './core/webhook/credentialCheck';
 import {
-	receiveDelivery,
+	deliveryOf,
 	type Delivery,
 	type ReceiveOptions,
 	type SecretsMode,
+	type SecretsPolicy,
 } from './core/webhook/delivery';
+import {
+	DEFAULT_ALGORITHM,
+	isDefaultAlgorithm,
+	verifySignature,
+	type AlgorithmName,
+	type SignedRequest,
+	type Verified,
+} from './core/webhook/signature';
 import {
 	CREDENTIALS_EVENT_TYPES,
 	DEACTIVATION_EVENT_TYPES,
@@ -80,6 +89,16 @@ async function cachedCredential(
 	return credentials.fresh(key) ?? credentials.read(key, () => credentialOf(context));
 }
 
+// The Secrets policies, built once (per sealer) instead of per request; nothing mutates them.
+const PLAIN: SecretsPolicy = { mode: 'plain' };
+const OMIT: SecretsPolicy = { mode: 'omit' };
+const sealPolicies = new WeakMap<Sealer, SecretsPolicy>();
+function sealPolicy(sealer: Sealer): SecretsPolicy {
+	let policy = sealPolicies.get(sealer);
+	if (!policy) sealPolicies.set(sealer, (policy = { mode: 'seal', sealer }));
+	return policy;
+}
+
 /** Reads the parameters and combines them with what was derived from the credential. */
 function triggerSettings(context: IWebhookFunctions | IHookFunctions, derived: TriggerCredential): TriggerSettings {
 	const mode = context.getNodeParameter('secrets', 'seal') as SecretsMode;
@@ -90,41 +109,81 @@ function triggerSettings(context: IWebhookFunctions | IHookFunctions, derived: T
 	return {
 		keys: derived.keys,
 		algorithms: algorithmsFrom(options),
-		secrets:
-			mode === 'seal'
-				? { mode, sealer: derived.sealer as Sealer }
-				: { mode: mode === 'plain' ? 'plain' : 'omit' },
+		secrets: mode === 'seal' ? sealPolicy(derived.sealer as Sealer) : mode === 'plain' ? PLAIN : OMIT,
 		deliveryIds: derived.deliveryIds,
 		includePayload: options.includePayload === true,
 		events: (options.events as string[] | undefined) ?? ALL_EVENTS,
 	};
 }
 
-/** Settings for a request, or why the credential cannot be used (answered 500). */
-function settingsFrom(
-	context: IWebhookFunctions,
-	credential: CachedCredential<TriggerCredential>,
-): TriggerSettings | Error {
-	if (credential.error) return credential.error;
+/** Settings for a verified request, or why they cannot be used (answered 500). */
+function settingsFrom(context: IWebhookFunctions, derived: TriggerCredential): TriggerSettings | Error {
 	try {
-		return triggerSettings(context, credential.value as TriggerCredential);
+		return triggerSettings(context, derived);
 	} catch (error) {
 		return error as Error;
 	}
 }
 
-function receive(
+/**
+ * What verification needs from the credential, or why it cannot be used (answered 500, before any
+ * verification, as triggerSettings would). Reads the Secrets parameter only when the sealer is
+ * unusable, which the shared Encryption Key makes the case only when deliveryIds is too.
+ */
+function usableCredential(
 	context: IWebhookFunctions,
-	req: ReturnType<IWebhookFunctions['getRequestObject']>,
-	settings: TriggerSettings,
-): Delivery | Rejection {
+	credential: CachedCredential<TriggerCredential>,
+): TriggerCredential | Error {
+	if (credential.error) return credential.error;
+	const derived = credential.value as TriggerCredential;
+	if (derived.deliveryIds instanceof Error) return derived.deliveryIds;
+	if (derived.sealer instanceof Error) {
+		try {
+			if (context.getNodeParameter('secrets', 'seal') === 'seal') return derived.sealer;
+		} catch (error) {
+			return error as Error;
+		}
+	}
+	return derived;
+}
+
+/**
+ * The algorithms to accept. Verification reads no parameter for the SHA256withRSA that Untis
+ * sends: only another Algorithm header needs the Additional Algorithms option.
+ */
+function verificationAlgorithms(
+	context: IWebhookFunctions,
+	algorithmHeader: string | string[] | undefined,
+): readonly AlgorithmName[] | Error {
+	if (isDefaultAlgorithm(algorithmHeader)) return DEFAULT_ONLY;
 	try {
-		return receiveDelivery(
-			{ body: req.rawBody ?? Buffer.alloc(0), authorization: req.headers.authorization, algorithm: req.headers.algorithm },
-			settings,
-		);
+		return algorithmsFrom(context.getNodeParameter('options', {}) as IDataObject);
 	} catch (error) {
-		// A bug, not a bad request: n8n reports it as the node's error.
+		return error as Error;
+	}
+}
+
+const DEFAULT_ONLY: readonly AlgorithmName[] = [DEFAULT_ALGORITHM];
+const NO_BODY = Buffer.alloc(0);
+
+// Bugs, not bad requests, are what these two throw: n8n reports them as the node's error.
+function verify(
+	context: IWebhookFunctions,
+	request: SignedRequest,
+	derived: TriggerCredential,
+	algorithms: readonly AlgorithmName[],
+): Verified | Rejection {
+	try {
+		return verifySignature(request, derived.keys, algorithms);
+	} catch (error) {
+		throw new NodeOperationError(context.getNode(), error as Error);
+	}
+}
+
+function deliver(context: IWebhookFunctions, body: Buffer, verified: Verified, settings: TriggerSettings): Delivery | Rejection {
+	try {
+		return deliveryOf(body, verified, settings);
+	} catch (error) {
 		throw new NodeOperationError(context.getNode(), error as Error);
 	}
 }
@@ -153,7 +212,7 @@ function reject(context: IWebhookFunctions, rejection: Rejection): IWebhookRespo
 }
 
 export class UntisPlatformTrigger implements INodeType {
-	description: INodeTypeDescription = {
+	description: INodeTypeDescription & { webhookIsExpressionFree: true } = {
 		displayName: 'Untis Platform Trigger',
 		name: 'untisPlatformTrigger',
 		icon: { light: 'file:untisPlatform.svg', dark: 'file:untisPlatform.dark.svg' },
@@ -181,6 +240,10 @@ export class UntisPlatformTrigger implements INodeType {
 					"The workflow is published: every event PAM sends to the Production URL starts an execution (see the Executions tab). Unsigned requests are answered 401 and start nothing.",
 			},
 		},
+		// webhook() evaluates no expression: n8n may answer a request without an expression isolate
+		// when its parameters are static. n8n 2.41 ignores the flag and spares only its own Webhook
+		// node; docs/upstream-isolate.md proposes it to n8n.
+		webhookIsExpressionFree: true,
 		webhooks: [
 			{
 				name: 'default',
@@ -378,19 +441,37 @@ export class UntisPlatformTrigger implements INodeType {
 
 		const key = cacheKeyOf(this);
 		const credential = await cachedCredential(this, key);
-		let settings = settingsFrom(this, credential);
-		if (settings instanceof Error) return misconfigured(this, settings);
-		let delivery = receive(this, req, settings);
-		if (delivery instanceof Rejection && key !== undefined && dependsOnKeys(delivery)) {
+		let derived = usableCredential(this, credential);
+		if (derived instanceof Error) return misconfigured(this, derived);
+		const request: SignedRequest = {
+			body: req.rawBody ?? NO_BODY,
+			authorization: req.headers.authorization,
+			algorithm: req.headers.algorithm,
+		};
+		const algorithms = verificationAlgorithms(this, request.algorithm);
+		if (algorithms instanceof Error) return misconfigured(this, algorithms);
+		let verified = verify(this, request, derived, algorithms);
+		if (
+			verified instanceof Rejection &&
+			key !== undefined &&
+			dependsOnKeys(verified) &&
+			credentials.mayReread(key, credential)
+		) {
 			// A key added since the credential was cached must verify at once: read it again
 			// (at most once a second, so a flood of forged requests cannot make n8n read it more).
 			const newer = await credentials.reread(key, () => credentialOf(this), credential);
 			if (newer) {
-				settings = settingsFrom(this, newer);
-				if (settings instanceof Error) return misconfigured(this, settings);
-				delivery = receive(this, req, settings);
+				derived = usableCredential(this, newer);
+				if (derived instanceof Error) return misconfigured(this, derived);
+				verified = verify(this, request, derived, algorithms);
 			}
 		}
+		if (verified instanceof Rejection) return reject(this, verified);
+
+		// The parameters are read only for a verified request: a forged one costs no parameter read.
+		const settings = settingsFrom(this, derived);
+		if (settings instanceof Error) return misconfigured(this, settings);
+		const delivery = deliver(this, request.body, verified, settings);
 		if (delivery instanceof Rejection) return reject(this, delivery);
 
 		if (!settings.events.includes(delivery.filterKey)) {

@@ -6,6 +6,7 @@
  *   const n8n = await startN8n({
  *     version: '2.41.1',          // or a 1.x version ('1.123.81'): activation via update:workflow
  *     packageDir: '/work/main',   // community package folder (built); omit for none
+ *     extraPackageDirs: [],       // more community package folders, installed the same way
  *     credentials: [{ id, name, type, data: { ...plain fields } }],
  *     workflows: [workflowJson],  // each with a fixed `id` and a fixed `webhookId` on webhook nodes
  *     activate: true,             // true (all) | false | [workflow ids]
@@ -278,6 +279,10 @@ async function startN8n(options = {}) {
   if (packageDir) {
     installedPackage = installCommunityPackage({ packageDir, userFolder });
     log(`installed ${installedPackage.name}@${installedPackage.version} into ${installedPackage.installDir}`);
+  }
+  for (const dir of options.extraPackageDirs || []) {
+    const extra = installCommunityPackage({ packageDir: dir, userFolder });
+    log(`installed ${extra.name}@${extra.version} into ${extra.installDir}`);
   }
   // 2. Credentials, workflows, activation (each command is a full n8n boot: ~5 s).
   const importDir = path.join(userFolder, 'import');

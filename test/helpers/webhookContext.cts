@@ -38,6 +38,8 @@ export interface CallOptions {
 	mode?: string;
 	/** readRawBody() rejects with this, as n8n's does for an aborted, corrupt or oversize body. */
 	readRawBodyError?: Error;
+	/** Receives the name of every getNodeParameter call, in order. */
+	parameterReads?: string[];
 }
 
 export function customCredential(overrides: IDataObject = {}): IDataObject {
@@ -80,7 +82,10 @@ export async function callWebhook(
 		getRequestObject: () => req,
 		getResponseObject: () => res,
 		getCredentials: options.readCredential ?? (async () => credential),
-		getNodeParameter: (name: string, fallback?: unknown) => (name in parameters ? parameters[name] : fallback),
+		getNodeParameter: (name: string, fallback?: unknown) => {
+			options.parameterReads?.push(name);
+			return name in parameters ? parameters[name] : fallback;
+		},
 		getNode: () => ({
 			name: 'Untis Platform Trigger',
 			type: 'untisPlatformTrigger',

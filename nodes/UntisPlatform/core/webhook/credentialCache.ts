@@ -129,10 +129,23 @@ export class CredentialCache<T, F extends CredentialFields = CredentialFields> {
 		let next: CachedCredential<T> | undefined;
 		if (entry?.pending) next = await entry.pending;
 		else if (entry?.current && entry.current !== seen) next = entry.current;
-		else if (!entry || this.now() - entry.lastReadAt >= this.minRereadMs || this.now() < entry.lastReadAt) {
-			next = await this.read(key, read);
-		}
+		else if (this.rereadDue(entry)) next = await this.read(key, read);
 		return next && next.fingerprint !== seen.fingerprint ? next : undefined;
+	}
+
+	/**
+	 * False when `reread(key, read, seen)` would return undefined without reading: no read in
+	 * flight, nothing newer than `seen`, and the last read too recent. A flood of forged requests
+	 * then skips the call and its promise.
+	 */
+	mayReread(key: string, seen: CachedCredential<T>): boolean {
+		const entry = this.entries.get(key);
+		return !!entry?.pending || (!!entry?.current && entry.current !== seen) || this.rereadDue(entry);
+	}
+
+	private rereadDue(entry: Entry<T> | undefined): boolean {
+		const now = this.now();
+		return !entry || now - entry.lastReadAt >= this.minRereadMs || now < entry.lastReadAt;
 	}
 
 	/** Stores a read made elsewhere (on activation), replacing whatever was cached. */

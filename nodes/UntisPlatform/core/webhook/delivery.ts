@@ -9,7 +9,7 @@ import {
 import type { VerificationKey } from './keys';
 import { Rejection } from './rejections';
 import type { Sealer } from '../sealing/sealing';
-import { verifySignature, type AlgorithmName, type SignedRequest } from './signature';
+import { verifySignature, type AlgorithmName, type SignedRequest, type Verified } from './signature';
 import { isoTimestamp } from './timestamps';
 
 /**
@@ -106,10 +106,22 @@ const SECRETS_LABEL = { seal: 'sealed', plain: 'plain', omit: 'omitted' } as con
 export function receiveDelivery(request: SignedRequest, options: ReceiveOptions): Delivery | Rejection {
 	const verification = verifySignature(request, options.keys, options.algorithms);
 	if (verification instanceof Rejection) return verification;
+	return deliveryOf(request.body, verification, options);
+}
+
+/**
+ * The second half of receiveDelivery, for a body that verifySignature has verified: parses and
+ * shapes it, or returns the 400 Rejection for a verified body that is no event.
+ */
+export function deliveryOf(
+	body: Buffer,
+	verification: Verified,
+	options: Pick<ReceiveOptions, 'secrets' | 'deliveryIds' | 'includePayload' | 'now'>,
+): Delivery | Rejection {
 	let event: PlatformEvent | undefined;
 	let failure: unknown;
 	try {
-		event = parseEvent(request.body);
+		event = parseEvent(body);
 	} catch (error) {
 		failure = error;
 	}
@@ -120,6 +132,6 @@ export function receiveDelivery(request: SignedRequest, options: ReceiveOptions)
 	return {
 		output: event.event === 'credentials' ? 0 : 1,
 		filterKey: filterKeyOf(event),
-		json: eventItem(event, request.body, verification, options),
+		json: eventItem(event, body, verification, options),
 	};
 }

@@ -69,7 +69,8 @@ function singleHeader(name: string, value: string | string[] | undefined): strin
 		}
 		value = value[0];
 	}
-	if (value === undefined || value.trim() === '') {
+	const trimmed = value?.trim();
+	if (trimmed === undefined || trimmed === '') {
 		return new Rejection(
 			name === 'Authorization' ? 'missing_signature' : 'missing_algorithm',
 			`Missing ${name} header: every Untis Platform request carries ${
@@ -77,7 +78,7 @@ function singleHeader(name: string, value: string | string[] | undefined): strin
 			}; if this came from the platform, a proxy in front of n8n removed it (pass ${name} through unchanged)`,
 		);
 	}
-	return value.trim();
+	return trimmed;
 }
 
 /**
@@ -89,9 +90,30 @@ export function isAlgorithmName(name: unknown): name is AlgorithmName {
 	return typeof name === 'string' && Object.prototype.hasOwnProperty.call(ALGORITHMS, name);
 }
 
+/**
+ * Whether the Algorithm header, as verifySignature reads it, names SHA256withRSA, which every
+ * allowed list holds: then the Additional Algorithms option cannot change the outcome, and a
+ * caller need not read it before verifying.
+ */
+export function isDefaultAlgorithm(value: string | string[] | undefined): boolean {
+	if (Array.isArray(value)) {
+		if (value.length !== 1) return false;
+		value = value[0];
+	}
+	return typeof value === 'string' && value.trim().toLowerCase() === DEFAULT_ALGORITHM_LOWER;
+}
+
+const DEFAULT_ALGORITHM_LOWER = DEFAULT_ALGORITHM.toLowerCase();
+
+// The header is matched without case; each name's lower case, computed once.
+const ALGORITHM_BY_LOWER_CASE = new Map<string, AlgorithmName>(
+	(Object.keys(ALGORITHMS) as AlgorithmName[]).map((name) => [name.toLowerCase(), name]),
+);
+
 function allowedAlgorithm(header: string, allowed: readonly AlgorithmName[]): AlgorithmName | Rejection {
-	const wanted = header.toLowerCase();
-	const match = allowed.find((name) => isAlgorithmName(name) && name.toLowerCase() === wanted);
+	// The one name on the table that the header can mean, if the configured list has it.
+	const named = ALGORITHM_BY_LOWER_CASE.get(header.toLowerCase());
+	const match = named !== undefined && allowed.includes(named) ? named : undefined;
 	if (!match) {
 		const names = allowed.filter(isAlgorithmName);
 		return new Rejection(
@@ -103,31 +125,34 @@ function allowedAlgorithm(header: string, allowed: readonly AlgorithmName[]): Al
 }
 
 function decodeSignature(header: string, keys: readonly VerificationKey[]): Buffer | Rejection {
-	const scheme = /^(Bearer|Basic|Signature|RSA)\s/i.exec(header)?.[1];
-	if (scheme) {
-		return new Rejection(
-			'bad_signature_encoding',
-			`Authorization header must be the bare base64 signature, without a '${quoteHeader(scheme)}' prefix`,
-		);
-	}
 	if (
 		header.length > MAX_AUTHORIZATION_LENGTH ||
 		header.length % 4 !== 0 ||
 		!isStrictBase64(header)
 	) {
+		// Only a header that is not base64 can carry a scheme prefix (its space is not base64), so
+		// the prefix is looked for here, where its message is more useful than "not base64".
+		const scheme = /^(Bearer|Basic|Signature|RSA)\s/i.exec(header)?.[1];
+		if (scheme) {
+			return new Rejection(
+				'bad_signature_encoding',
+				`Authorization header must be the bare base64 signature, without a '${quoteHeader(scheme)}' prefix`,
+			);
+		}
 		return new Rejection('bad_signature_encoding', 'Authorization header is not strict base64');
 	}
 	// Non-canonical padding bits decode silently; strict means they are zero, i.e. the encoding
 	// round-trips. Checking the one character that carries them avoids re-encoding.
-	const padding = header.endsWith('==') ? 2 : header.endsWith('=') ? 1 : 0;
+	const end = header.length;
+	const padding = header.charCodeAt(end - 1) !== 61 /* = */ ? 0 : header.charCodeAt(end - 2) === 61 ? 2 : 1;
 	if (padding > 0) {
-		const last = BASE64_ALPHABET.indexOf(header[header.length - padding - 1]);
+		const last = BASE64_ALPHABET.indexOf(header[end - padding - 1]);
 		if ((last & (padding === 2 ? 0b1111 : 0b11)) !== 0) {
 			return new Rejection('bad_signature_encoding', 'Authorization header is not canonical base64');
 		}
 	}
 	const signature = Buffer.from(header, 'base64');
-	if (!keys.some((key) => key.signatureBytes === signature.length)) {
+	if (!hasKeyOfLength(keys, signature.length)) {
 		const expected = [...new Set(keys.map((key) => key.signatureBytes))].join(' or ');
 		return new Rejection(
 			'bad_signature_encoding',
@@ -135,6 +160,11 @@ function decodeSignature(header: string, keys: readonly VerificationKey[]): Buff
 		);
 	}
 	return signature;
+}
+
+function hasKeyOfLength(keys: readonly VerificationKey[], bytes: number): boolean {
+	for (const key of keys) if (key.signatureBytes === bytes) return true;
+	return false;
 }
 
 /**
