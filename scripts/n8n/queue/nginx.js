@@ -18,6 +18,12 @@ const { spawnGroup, tailOf, sleep } = require('./processes');
  * N8N_PROXY_HOPS=1) who the client was. `misconfigured` adds the two mistakes the tests show:
  * { dropAuthorization: port } serves /webhook/ but clears Authorization.
  */
+/**
+ * Seconds nginx waits for a webhook process's answer (docs/scaling.md says why 30). Platform
+ * bodies are < 1 KiB, so sending the request never comes near it.
+ */
+const WEBHOOK_TIMEOUT_S = 30;
+
 function nginxConfig({ listen, webhooks, main, misconfigured = {} }) {
   const proxied = (upstream, extra = [], connection = '""') =>
     [
@@ -28,8 +34,6 @@ function nginxConfig({ listen, webhooks, main, misconfigured = {} }) {
       'proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;',
       'proxy_set_header X-Forwarded-Proto $scheme;',
       'proxy_set_header X-Forwarded-Host $http_host;',
-      // With Acknowledge "After the Workflow Succeeds" the answer comes when the workflow ends.
-      'proxy_read_timeout 300s;',
       ...extra,
     ]
       .map((line) => `      ${line}`)
@@ -40,10 +44,17 @@ function nginxConfig({ listen, webhooks, main, misconfigured = {} }) {
     # n8n's limit is N8N_PAYLOAD_SIZE_MAX (16 MiB); platform bodies are < 1 KiB.
     client_max_body_size 16m;
     location /webhook/ {
-${proxied('n8n_webhooks', webhookExtra)}
+${proxied('n8n_webhooks', [
+  // The trigger's notice: the workflow must answer within the platform's request timeout. A
+  // request n8n never answers (its job died with a worker) gets 504 after this long, and the
+  // platform sends it again, instead of waiting for whichever side gives up first.
+  `proxy_read_timeout ${WEBHOOK_TIMEOUT_S}s;`,
+  `proxy_send_timeout ${WEBHOOK_TIMEOUT_S}s;`,
+  ...webhookExtra,
+])}
     }
     location / {
-${proxied('n8n_main', ['proxy_set_header Upgrade $http_upgrade;'], '$connection_upgrade')}
+${proxied('n8n_main', ['proxy_set_header Upgrade $http_upgrade;', 'proxy_read_timeout 300s;'], '$connection_upgrade')}
     }
   }`;
   return `
@@ -176,4 +187,4 @@ function startReencodingProxy({ target }) {
   });
 }
 
-module.exports = { nginxConfig, startNginx, startReencodingProxy };
+module.exports = { WEBHOOK_TIMEOUT_S, nginxConfig, startNginx, startReencodingProxy };
