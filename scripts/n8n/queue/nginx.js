@@ -49,6 +49,8 @@ ${proxied('n8n_webhooks', [
   // request n8n never answers (its job died with a worker) gets 504 after this long, and the
   // platform sends it again, instead of waiting for whichever side gives up first.
   `proxy_read_timeout ${WEBHOOK_TIMEOUT_S}s;`,
+  // A host that is gone without refusing (no RST) costs this much per request before the next one.
+  'proxy_connect_timeout 5s;',
   `proxy_send_timeout ${WEBHOOK_TIMEOUT_S}s;`,
   ...webhookExtra,
 ])}
@@ -61,8 +63,11 @@ ${proxied('n8n_main', ['proxy_set_header Upgrade $http_upgrade;', 'proxy_read_ti
   # A request nginx could not even send (connection refused: a webhook process is down) goes to
   # the next one; a POST already sent is never sent twice (nginx's default for non-idempotent
   # requests): the client gets 502 and, like the platform, sends it again.
+  # max_fails=0: nginx counts a read timeout as a failure of the server, and a killed worker
+  # leaves the jobs it held unanswered on every webhook process at once; with max_fails=1 both
+  # were taken out for fail_timeout and every request meanwhile was answered 502 "no live upstreams".
   upstream n8n_webhooks {
-${webhooks.map((w) => `    server ${w} max_fails=1 fail_timeout=5s;`).join('\n')}
+${webhooks.map((w) => `    server ${w} max_fails=0;`).join('\n')}
     keepalive 32;
     # Below n8n's own idle timeout (Node's 5 s): otherwise nginx now and then reuses a connection
     # n8n is closing, and answers that POST 502 (seen in our first run: 2 to 3 of 1,000).
