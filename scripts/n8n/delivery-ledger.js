@@ -11,7 +11,10 @@
  *   const resent = await resendUnacknowledged(deliveries, answers, send)
  */
 
-/** An answer: { status, body } from the server, or { error } when there was none (reset, refused, timeout). */
+/**
+ * An answer: { status, body } from the server, or { error } when there was none (reset, refused,
+ * timeout); either may carry ms, how long the sender waited for it.
+ */
 const acknowledged = (answer) => !!answer && 'status' in answer && answer.status >= 200 && answer.status < 300;
 
 /** { value: count } */
@@ -20,6 +23,24 @@ const tally = (values) => values.reduce((acc, v) => ({ ...acc, [v]: (acc[v] || 0
 /** What the sender saw: status codes, or the error message with ports and numbers blurred, so like errors count together. */
 const outcomeOf = (answer) =>
   answer === undefined ? 'not sent' : 'status' in answer ? answer.status : answer.error.replace(/\d+/g, 'N');
+
+/**
+ * How long the sender waited, per outcome: { outcome: { n, p50Ms, maxMs } } over answers that
+ * carry ms. Shows what an unanswered request costs the platform (it waits until someone gives up).
+ */
+function waitsByOutcome(answers) {
+  const by = {};
+  for (const answer of answers) {
+    if (!answer || typeof answer.ms !== 'number') continue;
+    (by[outcomeOf(answer)] ||= []).push(answer.ms);
+  }
+  return Object.fromEntries(
+    Object.entries(by).map(([outcome, ms]) => {
+      ms.sort((a, b) => a - b);
+      return [outcome, { n: ms.length, p50Ms: Math.round(ms[Math.floor(ms.length / 2)]), maxMs: Math.round(ms[ms.length - 1]) }];
+    }),
+  );
+}
 
 /**
  * Sends every delivery once, in order, with `concurrency` in flight. send(d, i) resolves an
@@ -85,4 +106,4 @@ async function resendUnacknowledged(deliveries, answers, send, { attempts = 3, p
   return { resent, stillUnacknowledged: pending.map((d) => d.tenant), answers: tally(seen) };
 }
 
-module.exports = { acknowledged, tally, outcomeOf, deliverConcurrently, ledger, resendUnacknowledged };
+module.exports = { acknowledged, tally, outcomeOf, waitsByOutcome, deliverConcurrently, ledger, resendUnacknowledged };

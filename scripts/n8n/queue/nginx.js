@@ -18,6 +18,12 @@ const { spawnGroup, tailOf, sleep } = require('./processes');
  * N8N_PROXY_HOPS=1) who the client was. `misconfigured` adds the two mistakes the tests show:
  * { dropAuthorization: port } serves /webhook/ but clears Authorization.
  */
+/**
+ * Seconds nginx waits for a webhook process's answer (docs/scaling.md says why 30). Platform
+ * bodies are < 1 KiB, so sending the request never comes near it.
+ */
+const WEBHOOK_TIMEOUT_S = 30;
+
 function nginxConfig({ listen, webhooks, main, misconfigured = {} }) {
   const proxied = (upstream, extra = [], connection = '""') =>
     [
@@ -28,8 +34,6 @@ function nginxConfig({ listen, webhooks, main, misconfigured = {} }) {
       'proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;',
       'proxy_set_header X-Forwarded-Proto $scheme;',
       'proxy_set_header X-Forwarded-Host $http_host;',
-      // With Acknowledge "After the Workflow Succeeds" the answer comes when the workflow ends.
-      'proxy_read_timeout 300s;',
       ...extra,
     ]
       .map((line) => `      ${line}`)
@@ -40,18 +44,30 @@ function nginxConfig({ listen, webhooks, main, misconfigured = {} }) {
     # n8n's limit is N8N_PAYLOAD_SIZE_MAX (16 MiB); platform bodies are < 1 KiB.
     client_max_body_size 16m;
     location /webhook/ {
-${proxied('n8n_webhooks', webhookExtra)}
+${proxied('n8n_webhooks', [
+  // The trigger's notice: the workflow must answer within the platform's request timeout. A
+  // request n8n never answers (its job died with a worker) gets 504 after this long, and the
+  // platform sends it again, instead of waiting for whichever side gives up first.
+  `proxy_read_timeout ${WEBHOOK_TIMEOUT_S}s;`,
+  // A host that is gone without refusing (no RST) costs this much per request before the next one.
+  'proxy_connect_timeout 5s;',
+  `proxy_send_timeout ${WEBHOOK_TIMEOUT_S}s;`,
+  ...webhookExtra,
+])}
     }
     location / {
-${proxied('n8n_main', ['proxy_set_header Upgrade $http_upgrade;'], '$connection_upgrade')}
+${proxied('n8n_main', ['proxy_set_header Upgrade $http_upgrade;', 'proxy_read_timeout 300s;'], '$connection_upgrade')}
     }
   }`;
   return `
   # A request nginx could not even send (connection refused: a webhook process is down) goes to
   # the next one; a POST already sent is never sent twice (nginx's default for non-idempotent
   # requests): the client gets 502 and, like the platform, sends it again.
+  # max_fails=0: nginx counts a read timeout as a failure of the server, and a killed worker
+  # leaves the jobs it held unanswered on every webhook process at once; with max_fails=1 both
+  # were taken out for fail_timeout and every request meanwhile was answered 502 "no live upstreams".
   upstream n8n_webhooks {
-${webhooks.map((w) => `    server ${w} max_fails=1 fail_timeout=5s;`).join('\n')}
+${webhooks.map((w) => `    server ${w} max_fails=0;`).join('\n')}
     keepalive 32;
     # Below n8n's own idle timeout (Node's 5 s): otherwise nginx now and then reuses a connection
     # n8n is closing, and answers that POST 502 (seen in our first run: 2 to 3 of 1,000).
@@ -176,4 +192,4 @@ function startReencodingProxy({ target }) {
   });
 }
 
-module.exports = { nginxConfig, startNginx, startReencodingProxy };
+module.exports = { WEBHOOK_TIMEOUT_S, nginxConfig, startNginx, startReencodingProxy };
