@@ -5,6 +5,7 @@
  *
  *   const { restSession, tableRowCounts, failureWindows } = require('./scripts/n8n/rest-session');
  *   const api = restSession(n8n);                  // an n8n-instance.js instance
+ *   await api.waitForRest();                       // until /rest answers (1.x: later than readiness)
  *   await api.setupOwner(owner);                   // first-run owner setup, signs in
  *   await api.enableCustomRegistry();              // n8n's E2E licence hook (E2E_TESTS=true)
  *   const res = await api.rest('POST', '/community-packages', { name, version });
@@ -37,6 +38,14 @@ function restSession(n8n) {
   return {
     rest,
     must,
+    /** 1.123.81 answers /healthz/readiness before its REST routes exist (45 s apart here, loaded). */
+    async waitForRest(timeoutMs = 180000) {
+      const deadline = Date.now() + timeoutMs;
+      while ((await rest('GET', '/settings', undefined, 5000).catch(() => ({ status: 0 }))).status !== 200) {
+        if (Date.now() > deadline) throw new Error(`n8n's REST API did not answer within ${timeoutMs} ms\n${n8n.logTail(30)}`);
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    },
     async setupOwner(owner) {
       const res = await rest('POST', '/owner/setup', owner);
       cookie = authCookie(res);
