@@ -3,11 +3,13 @@
  * n8n's REST API as the editor uses it, for the registry suites: the owner signed in with a
  * cookie, a browser id, JSON bodies.
  *
- *   const { restSession, tableRowCounts, failureWindows } = require('./scripts/n8n/rest-session');
+ *   const { restSession, registryEnv, tableRowCounts, failureWindows } = require('./scripts/n8n/rest-session');
+ *   startN8n({ env: registryEnv(registry.url) })   // E2E_TESTS and the registry settings
  *   const api = restSession(n8n);                  // an n8n-instance.js instance
  *   await api.waitForRest();                       // until /rest answers (1.x: later than readiness)
  *   await api.setupOwner(owner);                   // first-run owner setup, signs in
  *   await api.enableCustomRegistry();              // n8n's E2E licence hook (E2E_TESTS=true)
+ *   await api.prepare(owner);                      // the three above
  *   const res = await api.rest('POST', '/community-packages', { name, version });
  *   api.createWorkflow(json, { credentials })      // POST /rest/workflows with credential ids set per type
  *   api.activate(workflow)                         // POST /rest/workflows/<id>/activate
@@ -46,6 +48,12 @@ function restSession(n8n) {
         await new Promise((r) => setTimeout(r, 500));
       }
     },
+    /** REST up, the owner set up and signed in, the custom-registry licence feature on. */
+    async prepare(owner) {
+      await this.waitForRest();
+      await this.setupOwner(owner);
+      await this.enableCustomRegistry();
+    },
     async setupOwner(owner) {
       const res = await rest('POST', '/owner/setup', owner);
       cookie = authCookie(res);
@@ -80,6 +88,12 @@ function restSession(n8n) {
   };
 }
 
+/** n8n's environment for installing from `registryUrl` (with E2E_TESTS for the licence hook). */
+function registryEnv(registryUrl) {
+  // `GET /rest/community-packages` runs `npm outdated` without --registry: npm's own setting points there too.
+  return { E2E_TESTS: 'true', N8N_COMMUNITY_PACKAGES_REGISTRY: registryUrl, npm_config_registry: `${registryUrl}/` };
+}
+
 function tableRowCounts(dbPath, table = 'untis_tenants') {
   const [entry] = query(dbPath, 'SELECT id FROM data_table WHERE name = ?', [table]);
   const counts = new Map();
@@ -89,7 +103,7 @@ function tableRowCounts(dbPath, table = 'untis_tenants') {
 
 /**
  * Runs of answers that were not ok, in the order they were sent: a run ends at the first ok
- * answer sent after it. Each: { count, statuses, unrecognized, firstSentMs, lastAnsweredMs, lengthMs }
+ * answer sent after it. Each: { count, statuses, unrecognized, firstSentMs, lastAnsweredMs, lengthMs, firstBody }
  * with times in ms from t0 (the update's start).
  */
 function failureWindows(sent, ok, t0) {
@@ -101,7 +115,7 @@ function failureWindows(sent, ok, t0) {
       continue;
     }
     if (!current) {
-      current = { count: 0, statuses: {}, unrecognized: 0, firstSentMs: s.sentAt - t0, lastAnsweredMs: s.answeredAt - t0 };
+      current = { count: 0, statuses: {}, unrecognized: 0, firstSentMs: s.sentAt - t0, lastAnsweredMs: s.answeredAt - t0, firstBody: String(s.body).slice(0, 160) };
       windows.push(current);
     }
     current.count++;
@@ -113,4 +127,4 @@ function failureWindows(sent, ok, t0) {
   return windows;
 }
 
-module.exports = { restSession, authCookie, tableRowCounts, failureWindows };
+module.exports = { restSession, authCookie, registryEnv, tableRowCounts, failureWindows };

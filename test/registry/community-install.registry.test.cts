@@ -8,7 +8,7 @@ const { startN8n } = require('../../scripts/n8n/n8n-instance');
 const { startVerdaccio } = require('../../scripts/n8n/verdaccio');
 const { startMailSink } = require('../../scripts/n8n/mail-sink');
 const { query } = require('../../scripts/n8n/sqlite-read');
-const { restSession, tableRowCounts, failureWindows } = require('../../scripts/n8n/rest-session');
+const { restSession, registryEnv, tableRowCounts, failureWindows } = require('../../scripts/n8n/rest-session');
 const sim = require('../../tools/untis-platform-sim/sim.js');
 /* eslint-enable @typescript-eslint/no-require-imports */
 
@@ -100,12 +100,7 @@ beforeAll(async () => {
 	registry.publish(ROOT);
 	n8n = await startN8n({
 		// no packageDir: the package is not there until n8n's community-package manager installs it
-		env: {
-			E2E_TESTS: 'true',
-			N8N_COMMUNITY_PACKAGES_REGISTRY: registry.url,
-			// `GET /rest/community-packages` runs `npm outdated` without --registry: let it ask Verdaccio.
-			npm_config_registry: `${registry.url}/`,
-		},
+		env: registryEnv(registry.url),
 	});
 	api = restSession(n8n);
 	await api.setupOwner(OWNER);

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 /* eslint-disable @typescript-eslint/no-require-imports */
 const { startN8n } = require('../../scripts/n8n/n8n-instance');
 const { startVerdaccio } = require('../../scripts/n8n/verdaccio');
-const { restSession, failureWindows } = require('../../scripts/n8n/rest-session');
+const { restSession, registryEnv, failureWindows } = require('../../scripts/n8n/rest-session');
 const sim = require('../../tools/untis-platform-sim/sim.js');
 /* eslint-enable @typescript-eslint/no-require-imports */
 
@@ -40,9 +40,7 @@ let n8n: {
 let api: {
 	rest(method: string, path: string, body?: unknown, timeoutMs?: number): Promise<Answer>;
 	must(method: string, path: string, body?: unknown, timeoutMs?: number): Promise<any>;
-	waitForRest(): Promise<void>;
-	setupOwner(o: typeof OWNER): Promise<void>;
-	enableCustomRegistry(): Promise<void>;
+	prepare(o: typeof OWNER): Promise<void>;
 	createCredential(name: string, type: string, data: Record<string, unknown>): Promise<{ id: string; name: string }>;
 	createWorkflow(json: unknown, o: { credentials: Record<string, { id: string; name: string }> }): Promise<{ id: string; versionId: string }>;
 	activate(w: { id: string; versionId: string }): Promise<unknown>;
@@ -65,11 +63,9 @@ run(`n8n ${VERSION}: install, update under load and remove through its REST API`
 		registry = await startVerdaccio();
 		registry.publish(ROOT);
 		registry.publish(ROOT, { version: NEXT });
-		n8n = await startN8n({ version: VERSION, env: { E2E_TESTS: 'true', N8N_COMMUNITY_PACKAGES_REGISTRY: registry.url, npm_config_registry: `${registry.url}/` } });
+		n8n = await startN8n({ version: VERSION, env: registryEnv(registry.url) });
 		api = restSession(n8n);
-		await api.waitForRest();
-		await api.setupOwner(OWNER);
-		await api.enableCustomRegistry();
+		await api.prepare(OWNER);
 	}, 15 * 60 * 1000);
 
 	afterAll(async () => {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 /* eslint-disable @typescript-eslint/no-require-imports */
 const { startQueueCluster } = require('../../scripts/n8n/queue/queue-cluster');
 const { startVerdaccio } = require('../../scripts/n8n/verdaccio');
-const { restSession } = require('../../scripts/n8n/rest-session');
+const { restSession, registryEnv } = require('../../scripts/n8n/rest-session');
 const { request } = require('../../scripts/n8n/n8n-instance');
 /* eslint-enable @typescript-eslint/no-require-imports */
 
@@ -55,11 +55,10 @@ run('queue mode: installed on main through POST /rest/community-packages from a 
 		registry = await startVerdaccio();
 		registry.publish(ROOT);
 		cluster = await startQueueCluster({
-			env: { E2E_TESTS: 'true', N8N_COMMUNITY_PACKAGES_REGISTRY: registry.url, npm_config_registry: `${registry.url}/`, N8N_LOG_FORMAT: 'json' },
+			env: { ...registryEnv(registry.url), N8N_LOG_FORMAT: 'json' },
 		});
 		const api = restSession({ baseUrl: cluster.main.baseUrl, request, logTail: (n: number) => cluster.main.logTail(n) });
-		await api.setupOwner({ email: 'owner@example.com', firstName: 'Test', lastName: 'Owner', password: 'Untis-e2e-Owner-1' });
-		await api.enableCustomRegistry();
+		await api.prepare({ email: 'owner@example.com', firstName: 'Test', lastName: 'Owner', password: 'Untis-e2e-Owner-1' });
 		expect((await api.must('POST', '/community-packages', { name: NAME })).installedVersion).toBeTruthy();
 	}, 15 * 60 * 1000);
 

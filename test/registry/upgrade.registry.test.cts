@@ -6,7 +6,7 @@ import { join } from 'node:path';
 const { startN8n } = require('../../scripts/n8n/n8n-instance');
 const { startVerdaccio } = require('../../scripts/n8n/verdaccio');
 const { buildRelease } = require('../../scripts/n8n/release-build');
-const { restSession } = require('../../scripts/n8n/rest-session');
+const { restSession, registryEnv } = require('../../scripts/n8n/rest-session');
 const { query } = require('../../scripts/n8n/sqlite-read');
 const sim = require('../../tools/untis-platform-sim/sim.js');
 /* eslint-enable @typescript-eslint/no-require-imports */
@@ -44,8 +44,7 @@ let n8n: {
 let api: {
 	rest(method: string, path: string, body?: unknown, timeoutMs?: number): Promise<Answer>;
 	must(method: string, path: string, body?: unknown, timeoutMs?: number): Promise<any>;
-	setupOwner(o: typeof OWNER): Promise<void>;
-	enableCustomRegistry(): Promise<void>;
+	prepare(o: typeof OWNER): Promise<void>;
 	createCredential(name: string, type: string, data: Record<string, unknown>): Promise<{ id: string; name: string }>;
 	createWorkflow(json: unknown, o: { credentials: Record<string, { id: string; name: string }> }): Promise<Workflow>;
 	activate(w: Workflow): Promise<unknown>;
@@ -140,10 +139,9 @@ beforeAll(async () => {
 	registry = await startVerdaccio();
 	expect(registry.publish(old.dir).version).toBe(OLD_VERSION);
 	expect(registry.publish(ROOT).version).toBe(CURRENT);
-	n8n = await startN8n({ env: { E2E_TESTS: 'true', N8N_COMMUNITY_PACKAGES_REGISTRY: registry.url, npm_config_registry: `${registry.url}/` } });
+	n8n = await startN8n({ env: registryEnv(registry.url) });
 	api = restSession(n8n);
-	await api.setupOwner(OWNER);
-	await api.enableCustomRegistry();
+	await api.prepare(OWNER);
 }, 15 * 60 * 1000);
 
 afterAll(async () => {
