@@ -10,7 +10,7 @@
  *   queue  npm run test:queue                n8n queue mode on PostgreSQL and Redis
  *   soak   npm run test:soak                 opt-in: >= 10,000 deliveries into queue mode, memory sampled
  *   install npm run test:install             a fresh n8n install through npm run, from a standalone copy
- *   registry npm run test:registry           installed and updated by n8n 2.41.1's community-package manager from a local registry
+ *   registry npm run test:registry           installed, updated, upgraded from 1.0.0 by n8n 2.41.1 from a local registry (1.123.81 and queue mode opt-in)
  * A bare `jest` runs only the unit project (see --selectProjects in package.json's scripts).
  */
 const transform = { '^.+\\.c?ts$': ['ts-jest', { tsconfig: '<rootDir>/test/tsconfig.json' }] };
