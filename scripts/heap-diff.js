@@ -8,6 +8,8 @@
 //   node --max-old-space-size=6000 scripts/heap-diff.js [--top 12] [--paths 3] [--out summary.json] \
 //     start.heapsnapshot [middle.heapsnapshot ...] end.heapsnapshot
 // Paths are looked for in the snapshot named by --paths-in (default: the last one).
+// --retained Owner.property (repeatable): in each snapshot, the entries of that object and the size
+// only it keeps alive (e.g. ActiveExecutions.activeExecutions). --watch A,B: counts of constructors.
 const fs = require('node:fs');
 const path = require('node:path');
 
@@ -240,18 +242,71 @@ function paths(v, groups, newerThan, perGroup) {
 
 const mib = (bytes) => Number((bytes / 2 ** 20).toFixed(2));
 
+/** Sum of self sizes reachable from the root (weak edges left out), not passing through `blocked`. */
+function reachableSize(v, blocked = []) {
+  const weak = v.eTypes.indexOf('weak');
+  const seen = new Uint8Array(v.count);
+  const queue = new Uint32Array(v.count);
+  let head = 0;
+  let tail = 0;
+  let size = 0;
+  seen[0] = 1;
+  queue[tail++] = 0;
+  for (const b of blocked) seen[b] = 1;
+  while (head < tail) {
+    const n = queue[head++];
+    size += v.size(n);
+    for (let e = v.firstEdge[n]; e < v.firstEdge[n + 1]; e += v.E) {
+      if (v.s.edges[e + v.g.type] === weak) continue;
+      const to = v.s.edges[e + v.g.to] / v.N;
+      if (!seen[to]) {
+        seen[to] = 1;
+        queue[tail++] = to;
+      }
+    }
+  }
+  return size;
+}
+
+/**
+ * What some objects hold between them: for 'Owner.property' (e.g. ActiveExecutions.activeExecutions),
+ * the objects found at that property of every Owner; several joined by '+' count together. Gives
+ * their edges (entries) and the size that only they keep alive (reachable from the root with them,
+ * not without them).
+ */
+function retainedBy(v, spec) {
+  const targets = [];
+  for (const part of spec.split('+')) {
+    const [owner, property] = part.split('.');
+    for (let n = 0; n < v.count; n++) {
+      if (v.type(n) !== 'object' || v.name(n) !== owner) continue;
+      for (let e = v.firstEdge[n]; e < v.firstEdge[n + 1]; e += v.E) {
+        if (v.eTypes[v.s.edges[e + v.g.type]] !== 'property' || v.s.strings[v.s.edges[e + v.g.name]] !== property) continue;
+        const target = v.s.edges[e + v.g.to] / v.N;
+        targets.push({ part, target, entries: (v.firstEdge[target + 1] - v.firstEdge[target]) / v.E });
+      }
+    }
+  }
+  const retained = reachableSize(v) - reachableSize(v, targets.map((t) => t.target));
+  return { spec, entries: targets.map(({ part, entries }) => ({ [part]: entries })), retainedMiB: mib(retained) };
+}
+
 function main(argv) {
-  const opts = { top: 12, paths: 3, out: null, pathsIn: null };
+  const opts = { top: 12, paths: 3, out: null, pathsIn: null, retained: [], watch: [] };
   const files = [];
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--top') opts.top = Number(argv[++i]);
     else if (argv[i] === '--paths') opts.paths = Number(argv[++i]);
     else if (argv[i] === '--out') opts.out = argv[++i];
     else if (argv[i] === '--paths-in') opts.pathsIn = argv[++i];
+    else if (argv[i] === '--retained') opts.retained.push(argv[++i]);
+    else if (argv[i] === '--watch') opts.watch.push(...argv[++i].split(','));
     else files.push(argv[i]);
   }
   if (files.length < 2) {
-    console.error('usage: node scripts/heap-diff.js [--top N] [--paths N] [--paths-in file] [--out summary.json] first.heapsnapshot ... last.heapsnapshot');
+    console.error(
+      'usage: node scripts/heap-diff.js [--top N] [--paths N] [--paths-in file] [--retained Owner.property]... [--watch A,B] [--out summary.json] first.heapsnapshot ... last.heapsnapshot',
+    );
     process.exit(2);
   }
   const pathsIn = opts.pathsIn || files[files.length - 1];
@@ -261,7 +316,9 @@ function main(argv) {
     const t0 = Date.now();
     const v = view(readSnapshot(file));
     const sum = summarize(v);
-    summaries.push({ file: path.basename(file), ...sum });
+    const retained = opts.retained.map((spec) => retainedBy(v, spec));
+    const watched = Object.fromEntries(opts.watch.map((k) => [k, sum.byGroup.get(k) ? sum.byGroup.get(k).count : 0]));
+    summaries.push({ file: path.basename(file), ...sum, ...(retained.length ? { retained } : {}), ...(opts.watch.length ? { watched } : {}) });
     if (file === pathsIn) keep = v;
     console.error(`${path.basename(file)}: ${sum.nodes} nodes, ${sum.selfSizeMiB} MiB (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
   }

@@ -231,13 +231,16 @@ it(
 		const sampler = setInterval(sample, SAMPLE_MS);
 		// Open loop: delivery i is due at i / RATE seconds; at most MAX_IN_FLIGHT wait for an answer.
 		// SOAK_MAX_SEND_SECONDS caps the sending phase (a machine that cannot keep the rate).
-		const hardStop = Math.min(t0 + (TOTAL / RATE) * 3000 + 10 * 60 * 1000, t0 + Number(process.env.SOAK_MAX_SEND_SECONDS || Infinity) * 1000);
+		const capped = t0 + Number(process.env.SOAK_MAX_SEND_SECONDS || Infinity) * 1000;
+		const hardStop = Math.min(t0 + (TOTAL / RATE) * 3000 + 10 * 60 * 1000, capped);
+		// Half way: half the deliveries, or half the capped sending time if that comes first.
+		const halfWay = () => sent >= TOTAL / 2 || Date.now() >= (t0 + capped) / 2;
 		const pending: Array<Promise<void>> = [];
 		while (sent < TOTAL && Date.now() < hardStop) {
 			const due = Math.min(TOTAL, Math.floor(((Date.now() - t0) / 1000) * RATE) + 1);
 			if (due - sent > 1) behindSchedule = Math.max(behindSchedule, due - sent);
 			if (snapshotsTaken.length === 0 && sent >= WARMUP) snapshotsTaken.push(snapshot('start'));
-			if (snapshotsTaken.length === 1 && sent >= TOTAL / 2) snapshotsTaken.push(snapshot('middle'));
+			if (snapshotsTaken.length === 1 && halfWay()) snapshotsTaken.push(snapshot('middle'));
 			while (sent < due && inFlight < MAX_IN_FLIGHT) {
 				const i = sent++;
 				inFlight += 1;
@@ -293,6 +296,7 @@ it(
 		const atWarmup = sending[0];
 		const afterDrain = samples[samples.length - 1];
 		const figures = {
+			startedAt: t0,
 			deliveries: sent,
 			targetRate: RATE,
 			achievedRate: Number((answers.filter(Boolean).length / sendSeconds).toFixed(2)),
