@@ -8,6 +8,8 @@
 //   node --max-old-space-size=6000 scripts/heap-diff.js [--top 12] [--paths 3] [--out summary.json] \
 //     start.heapsnapshot [middle.heapsnapshot ...] end.heapsnapshot
 // Paths are looked for in the snapshot named by --paths-in (default: the last one).
+// --split Owner.property[+...]: the objects allocated since the first snapshot, split by whether
+// their shortest retainer path runs through those objects, the rest by constructor with a path.
 // --retained Owner.property (repeatable): in each snapshot, the entries of that object and the size
 // only it keeps alive (e.g. ActiveExecutions.activeExecutions). --watch A,B: counts of constructors.
 const fs = require('node:fs');
@@ -186,7 +188,7 @@ function retainerPath(v, distance, retainers, target) {
   }).concat(v.group(target));
 }
 
-function paths(v, groups, newerThan, perGroup) {
+function paths(v, groups, newerThan, perGroup, split) {
   const { count, firstEdge, s, g, E } = v;
   const weak = v.eTypes.indexOf('weak');
   const shortcut = v.eTypes.indexOf('shortcut');
@@ -198,6 +200,10 @@ function paths(v, groups, newerThan, perGroup) {
   let tail = 0;
   distance[0] = 0;
   queue[tail++] = 0;
+  // Whether a node's shortest path from the root passes through one of the `split` objects.
+  const through = new Uint8Array(count);
+  const splitTargets = split ? findTargets(v, split) : [];
+  for (const t of splitTargets) through[t.target] = 1;
   const usable = (e) => {
     const t = s.edges[e + g.type];
     return t !== weak && t !== shortcut;
@@ -209,6 +215,7 @@ function paths(v, groups, newerThan, perGroup) {
       const to = toNode(e);
       if (distance[to] === 0xffffffff) {
         distance[to] = distance[n] + 1;
+        through[to] |= through[n];
         queue[tail++] = to;
       }
     }
@@ -229,13 +236,39 @@ function paths(v, groups, newerThan, perGroup) {
     }
   }
   const retainers = { first, from, edge };
-  const out = {};
+  // Objects allocated since the first snapshot, split by whether they hang below the split objects.
+  let splitSummary = null;
+  if (split) {
+    const below = { count: 0, size: 0 };
+    const other = new Map();
+    for (let n = 0; n < count; n++) {
+      if (v.id(n) <= newerThan || distance[n] === 0xffffffff) continue;
+      if (through[n]) {
+        below.count += 1;
+        below.size += v.size(n);
+      } else {
+        const key = v.group(n);
+        const e = other.get(key) || { count: 0, size: 0, sample: n };
+        e.count += 1;
+        e.size += v.size(n);
+        other.set(key, e);
+      }
+    }
+    const rest = [...other.entries()].sort((a, b) => b[1].size - a[1].size);
+    splitSummary = {
+      split,
+      below: { count: below.count, sizeMiB: mib(below.size) },
+      elsewhere: { count: rest.reduce((t, [, e]) => t + e.count, 0), sizeMiB: mib(rest.reduce((t, [, e]) => t + e.size, 0)) },
+      elsewhereTop: rest.slice(0, 8).map(([key, e]) => ({ constructor: key, count: e.count, sizeMiB: mib(e.size), path: retainerPath(v, distance, retainers, e.sample) })),
+    };
+  }
+  const out = { split: splitSummary, byConstructor: {} };
   for (const key of groups) {
     const candidates = [];
     for (let n = 0; n < count; n++) if (v.id(n) > newerThan && distance[n] !== 0xffffffff && v.group(n) === key) candidates.push(n);
     // Spread over the objects allocated since the first snapshot: oldest, middle, newest.
     const picks = [...new Set(Array.from({ length: perGroup }, (_, i) => candidates[Math.floor(((candidates.length - 1) * i) / Math.max(1, perGroup - 1))]))].filter((n) => n !== undefined);
-    out[key] = { newSinceFirst: candidates.length, paths: picks.map((n) => retainerPath(v, distance, retainers, n)) };
+    out.byConstructor[key] = { newSinceFirst: candidates.length, paths: picks.map((n) => retainerPath(v, distance, retainers, n)) };
   }
   return out;
 }
@@ -274,7 +307,7 @@ function reachableSize(v, blocked = []) {
  * their edges (entries) and the size that only they keep alive (reachable from the root with them,
  * not without them).
  */
-function retainedBy(v, spec) {
+function findTargets(v, spec) {
   const targets = [];
   for (const part of spec.split('+')) {
     const [owner, property] = part.split('.');
@@ -287,12 +320,17 @@ function retainedBy(v, spec) {
       }
     }
   }
+  return targets;
+}
+
+function retainedBy(v, spec) {
+  const targets = findTargets(v, spec);
   const retained = reachableSize(v) - reachableSize(v, targets.map((t) => t.target));
   return { spec, entries: targets.map(({ part, entries }) => ({ [part]: entries })), retainedMiB: mib(retained) };
 }
 
 function main(argv) {
-  const opts = { top: 12, paths: 3, out: null, pathsIn: null, retained: [], watch: [] };
+  const opts = { top: 12, paths: 3, out: null, pathsIn: null, retained: [], watch: [], split: null };
   const files = [];
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--top') opts.top = Number(argv[++i]);
@@ -300,6 +338,7 @@ function main(argv) {
     else if (argv[i] === '--out') opts.out = argv[++i];
     else if (argv[i] === '--paths-in') opts.pathsIn = argv[++i];
     else if (argv[i] === '--retained') opts.retained.push(argv[++i]);
+    else if (argv[i] === '--split') opts.split = argv[++i];
     else if (argv[i] === '--watch') opts.watch.push(...argv[++i].split(','));
     else files.push(argv[i]);
   }
@@ -335,14 +374,15 @@ function main(argv) {
   });
   const lastGrowth = growth.find((d) => d.to === path.basename(pathsIn)) || growth[growth.length - 1];
   const growers = lastGrowth.top.filter((r) => r.count > 0).slice(0, Math.min(8, opts.top)).map((r) => r.constructor);
-  const retainers = opts.paths > 0 ? paths(keep, growers, first.maxId, opts.paths) : {};
+  const retainers = opts.paths > 0 || opts.split ? paths(keep, growers, first.maxId, opts.paths, opts.split) : { byConstructor: {} };
   const result = {
     snapshots: summaries.map(({ byGroup, ...rest }) => ({
       ...rest,
       top: [...byGroup.entries()].sort((a, b) => b[1].size - a[1].size).slice(0, opts.top).map(([k, e]) => ({ constructor: k, count: e.count, sizeMiB: mib(e.size) })),
     })),
     growth,
-    retainers: { in: path.basename(pathsIn), allocatedAfter: first.file, byConstructor: retainers },
+    retainers: { in: path.basename(pathsIn), allocatedAfter: first.file, byConstructor: retainers.byConstructor },
+    ...(retainers.split ? { newObjects: { in: path.basename(pathsIn), allocatedAfter: first.file, ...retainers.split } } : {}),
   };
   const json = `${JSON.stringify(result, null, 2)}\n`;
   if (opts.out) fs.writeFileSync(opts.out, json);
