@@ -20,11 +20,7 @@ const ROOT = path.join(__dirname, '..');
 const { startN8n } = require(path.join(ROOT, 'scripts/n8n/n8n-instance'));
 const sim = require(path.join(ROOT, 'tools/untis-platform-sim/sim.js'));
 
-const arg = (name, fallback) => {
-	const i = process.argv.indexOf(`--${name}`);
-	if (i < 0) return fallback;
-	return typeof fallback === 'number' ? Number(process.argv[i + 1]) : process.argv[i + 1];
-};
+const { arg } = require('./args');
 const RUNS = arg('runs', 3);
 const FORGED = arg('forged', 200);
 const CONCURRENCY = arg('concurrency', 200);

@@ -15,10 +15,7 @@ const { UntisPlatformTrigger } = require(path.join(ROOT, 'dist/nodes/UntisPlatfo
 const { buildKeyRing } = require(path.join(ROOT, 'dist/nodes/UntisPlatform/core/webhook/keys.js'));
 const sim = require(path.join(ROOT, 'tools/untis-platform-sim/sim.js'));
 
-const arg = (name, fallback) => {
-	const i = process.argv.indexOf(`--${name}`);
-	return i > 0 ? Number(process.argv[i + 1]) : fallback;
-};
+const { arg } = require('./args');
 const SECONDS = arg('seconds', 0.5);
 const ROUNDS = arg('rounds', 9);
 // Calls per side before switching; small enough that both sides share each CPU-speed phase.
@@ -60,7 +57,7 @@ function context(req, credential) {
 
 // --clock cpu: the process's own CPU time (user + system) instead of wall time, so that time the
 // process spends descheduled on a loaded machine counts for neither side.
-const CPU_CLOCK = process.argv.includes('--clock') && process.argv[process.argv.indexOf('--clock') + 1] === 'cpu';
+const CPU_CLOCK = arg('clock', 'wall') === 'cpu';
 const cpuNs = () => {
 	const { user, system } = process.cpuUsage();
 	return (user + system) * 1000;

@@ -32,12 +32,7 @@ const { patchedCopy } = require('./patch-isolate-rule');
 const { createIsolateProbePackage } = require('./isolate-probe-package');
 const { PROBE_WORKFLOW, checkIsolateRule } = require('./isolate-check');
 
-/** --name value; a number when the fallback is one. */
-const arg = (name, fallback) => {
-	const i = process.argv.indexOf(`--${name}`);
-	if (i < 0) return fallback;
-	return typeof fallback === 'number' ? Number(process.argv[i + 1]) : process.argv[i + 1];
-};
+const { arg } = require('./args');
 const DELIVERIES = arg('deliveries', 40);
 const RUNS = arg('runs', 3);
 const CONCURRENCY = arg('concurrency', 10);

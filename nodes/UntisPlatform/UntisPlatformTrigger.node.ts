@@ -10,6 +10,7 @@ import {
 } from 'n8n-workflow';
 
 import { CredentialCache, type CachedCredential } from './core/webhook/credentialCache';
+import type { DeliveryIds } from './core/webhook/deliveryIds';
 import type { CredentialData } from './core/webhook/credentialCheck';
 import {
 	deliveryOf,
@@ -99,18 +100,29 @@ function sealPolicy(sealer: Sealer): SecretsPolicy {
 	return policy;
 }
 
+/**
+ * Why the credential cannot serve the Secrets mode, or undefined. First: the Encryption Key keys
+ * every deliveryId, so its absence is reported as such in any mode. The mode is read only when
+ * the sealer is unusable (which the shared key makes the case only when deliveryIds is too).
+ */
+function credentialProblem(derived: TriggerCredential, secretsMode: () => unknown): Error | undefined {
+	if (derived.deliveryIds instanceof Error) return derived.deliveryIds;
+	if (derived.sealer instanceof Error && secretsMode() === 'seal') return derived.sealer;
+	return undefined;
+}
+
 /** Reads the parameters and combines them with what was derived from the credential. */
 function triggerSettings(context: IWebhookFunctions | IHookFunctions, derived: TriggerCredential): TriggerSettings {
 	const mode = context.getNodeParameter('secrets', 'seal') as SecretsMode;
 	const options = context.getNodeParameter('options', {}) as IDataObject;
-	// First: the Encryption Key keys every deliveryId, so its absence is reported as such in any mode.
-	if (derived.deliveryIds instanceof Error) throw derived.deliveryIds;
-	if (mode === 'seal' && derived.sealer instanceof Error) throw derived.sealer;
+	const problem = credentialProblem(derived, () => mode);
+	if (problem) throw problem;
 	return {
 		keys: derived.keys,
 		algorithms: algorithmsFrom(options),
 		secrets: mode === 'seal' ? sealPolicy(derived.sealer as Sealer) : mode === 'plain' ? PLAIN : OMIT,
-		deliveryIds: derived.deliveryIds,
+		// credentialProblem has ruled the Error out.
+		deliveryIds: derived.deliveryIds as DeliveryIds,
 		includePayload: options.includePayload === true,
 		events: (options.events as string[] | undefined) ?? ALL_EVENTS,
 	};
@@ -125,26 +137,18 @@ function settingsFrom(context: IWebhookFunctions, derived: TriggerCredential): T
 	}
 }
 
-/**
- * What verification needs from the credential, or why it cannot be used (answered 500, before any
- * verification, as triggerSettings would). Reads the Secrets parameter only when the sealer is
- * unusable, which the shared Encryption Key makes the case only when deliveryIds is too.
- */
+/** What verification needs from the credential, or why it cannot be used (answered 500, before any verification). */
 function usableCredential(
 	context: IWebhookFunctions,
 	credential: CachedCredential<TriggerCredential>,
 ): TriggerCredential | Error {
 	if (credential.error) return credential.error;
 	const derived = credential.value as TriggerCredential;
-	if (derived.deliveryIds instanceof Error) return derived.deliveryIds;
-	if (derived.sealer instanceof Error) {
-		try {
-			if (context.getNodeParameter('secrets', 'seal') === 'seal') return derived.sealer;
-		} catch (error) {
-			return error as Error;
-		}
+	try {
+		return credentialProblem(derived, () => context.getNodeParameter('secrets', 'seal')) ?? derived;
+	} catch (error) {
+		return error as Error;
 	}
-	return derived;
 }
 
 /**

@@ -3,6 +3,8 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import type { Answer, RestSession } from '../helpers/restSession.cjs';
+
 /* eslint-disable @typescript-eslint/no-require-imports */
 const { startN8n } = require('../../scripts/n8n/n8n-instance');
 const { startVerdaccio } = require('../../scripts/n8n/verdaccio');
@@ -28,7 +30,6 @@ const CONCURRENCY = 5;
 const DURATION_MS = 40000;
 const PATCH_AFTER_MS = 10000;
 
-type Answer = { status: number; text: string; json(): { data: any } };
 let registry: { url: string; publish(dir: string, o?: { version?: string }): { version: string }; stop(): Promise<void> };
 let n8n: {
 	userFolder: string;
@@ -37,14 +38,7 @@ let n8n: {
 	logTail(lines?: number): string;
 	stop(): Promise<unknown>;
 };
-let api: {
-	rest(method: string, path: string, body?: unknown, timeoutMs?: number): Promise<Answer>;
-	must(method: string, path: string, body?: unknown, timeoutMs?: number): Promise<any>;
-	prepare(o: typeof OWNER): Promise<void>;
-	createCredential(name: string, type: string, data: Record<string, unknown>): Promise<{ id: string; name: string }>;
-	createWorkflow(json: unknown, o: { credentials: Record<string, { id: string; name: string }> }): Promise<{ id: string; versionId: string }>;
-	activate(w: { id: string; versionId: string }): Promise<unknown>;
-};
+let api: RestSession;
 const keys = sim.keygen(mkdtempSync(join(tmpdir(), 'untis-n8n1-')));
 const privateKey = readFileSync(keys.privatePath, 'utf8');
 const webhookId = randomUUID();

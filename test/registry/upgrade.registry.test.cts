@@ -2,6 +2,8 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import type { RestSession } from '../helpers/restSession.cjs';
+
 /* eslint-disable @typescript-eslint/no-require-imports */
 const { startN8n } = require('../../scripts/n8n/n8n-instance');
 const { startVerdaccio } = require('../../scripts/n8n/verdaccio');
@@ -29,7 +31,6 @@ const V1_KEY = V1[0].key;
 const v1Secret = V1.find((v) => v.key === V1_KEY && v.plaintext === 's3cr3t-client-secret')!;
 const v1Password = V1.find((v) => v.key === V1_KEY && v.plaintext === 'Pa55word!')!;
 
-type Answer = { status: number; text: string; json(): { data: any } };
 type Workflow = { id: string; versionId: string; nodes: Array<{ name: string; type: string; typeVersion: number; webhookId?: string; parameters: Record<string, unknown> }> };
 let registry: { url: string; publish(dir: string, o?: { version?: string }): { version: string }; stop(): Promise<void> };
 let n8n: {
@@ -41,14 +42,7 @@ let n8n: {
 	logTail(lines?: number): string;
 	stop(): Promise<unknown>;
 };
-let api: {
-	rest(method: string, path: string, body?: unknown, timeoutMs?: number): Promise<Answer>;
-	must(method: string, path: string, body?: unknown, timeoutMs?: number): Promise<any>;
-	prepare(o: typeof OWNER): Promise<void>;
-	createCredential(name: string, type: string, data: Record<string, unknown>): Promise<{ id: string; name: string }>;
-	createWorkflow(json: unknown, o: { credentials: Record<string, { id: string; name: string }> }): Promise<Workflow>;
-	activate(w: Workflow): Promise<unknown>;
-};
+let api: RestSession<Workflow>;
 let old: { version: string; commit: string; dir: string; remove(): void };
 let credential: { id: string; name: string };
 let onboarding: Workflow;
