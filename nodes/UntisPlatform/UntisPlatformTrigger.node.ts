@@ -47,7 +47,8 @@ const ALL_EVENTS = [
 	'OTHER',
 ] as const;
 
-interface TriggerSettings extends ReceiveOptions {
+/** What a verified request needs from the parameters; the keys and algorithms were needed before. */
+interface TriggerSettings extends Pick<ReceiveOptions, 'secrets' | 'deliveryIds' | 'includePayload'> {
 	events: readonly string[];
 }
 
@@ -118,8 +119,6 @@ function triggerSettings(context: IWebhookFunctions | IHookFunctions, derived: T
 	const problem = credentialProblem(derived, () => mode);
 	if (problem) throw problem;
 	return {
-		keys: derived.keys,
-		algorithms: algorithmsFrom(options),
 		secrets: mode === 'seal' ? sealPolicy(derived.sealer as Sealer) : mode === 'plain' ? PLAIN : OMIT,
 		// credentialProblem has ruled the Error out.
 		deliveryIds: derived.deliveryIds as DeliveryIds,
