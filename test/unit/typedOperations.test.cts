@@ -172,6 +172,18 @@ describe('each of the 22 OneRoster operations: the request it builds and the env
 	});
 });
 
+describe('the OneRoster operations are the catalogue, not a file each', () => {
+	it("every catalogue entry is an operation of its resource, with the entry's texts, sorted by name", () => {
+		const properties = node.description.properties;
+		for (const [resource, operations] of Object.entries(ONEROSTER_ENDPOINTS)) {
+			const list = properties.find((p) => p.name === 'operation' && p.displayOptions?.show?.resource?.includes(resource));
+			const offered = (list?.options ?? []) as Array<{ name: string; value: string; description: string; action: string }>;
+			const expected = Object.entries(operations).map(([value, endpoint]) => ({ ...endpoint.texts, value }));
+			expect(offered).toEqual([...expected].sort((a, b) => a.name.localeCompare(b.name)));
+		}
+	});
+});
+
 describe('the extern operations: the request each builds, and the extern error shape', () => {
 	it('Student (Extern) → Get Many: schoolYearId and the filter as given; one item per student', async () => {
 		const out = await run([tenant('t-1')], params('externStudent', 'getMany', { schoolYearId: '12', studentFilter: "classAssignments.className='1A'" }));
