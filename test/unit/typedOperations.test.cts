@@ -74,12 +74,12 @@ describe('Org / School → Get Many', () => {
 		await run([tenant('t-1')], params('org', 'getMany', {
 			returnAll: false,
 			limit: 5,
-			filter: { condition: [{ field: 'name', operator: 'contains', value: "O'School" }, { field: 'status', operator: 'equals', value: 'active' }] },
+			filter: { condition: [{ field: 'name', operator: 'contains', value: 'School' }, { field: 'status', operator: 'equals', value: 'active' }] },
 			filterJoin: 'OR',
 			options: { sort: 'name', orderBy: 'desc', fields: 'sourcedId,name' },
 		}));
 		const [call] = mock.dataCalls();
-		expect(call.query).toEqual({ filter: "name~'O''School' OR status='active'", sort: 'name', orderBy: 'desc', fields: 'sourcedId,name', limit: '5', offset: '0' });
+		expect(call.query).toEqual({ filter: "name~'School' OR status='active'", sort: 'name', orderBy: 'desc', fields: 'sourcedId,name', limit: '5', offset: '0' });
 	});
 
 	it("no operator's value starts with '=' (n8n would read it as an expression)", () => {
@@ -87,6 +87,12 @@ describe('Org / School → Get Many', () => {
 		const operator = (filter.options as Array<{ values: Array<{ name: string; options?: Array<{ value: string }> }> }>)[0].values.find((v) => v.name === 'operator')!;
 		expect(operator.options!.map((o) => o.value).filter((value) => value.startsWith('='))).toEqual([]);
 		expect(operator.options).toHaveLength(7);
+	});
+
+	it("a value with a quote fails the item before any request: OneRoster defines no escape for it (issue 35, item 7)", async () => {
+		const quoted = params('org', 'getMany', { filter: { condition: [{ field: 'name', operator: 'contains', value: "O'School" }] } });
+		await expect(run([tenant('t-1')], quoted)).rejects.toThrow(/^Filter value contains a single quote \('\): OneRoster defines no way to escape it/);
+		expect(mock.calls).toEqual([]);
 	});
 
 	it('a filter that is not OneRoster fails the item before any request, saying what to fix', async () => {
