@@ -1,4 +1,4 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
 
 import { UntisPlatform } from '../../dist/nodes/UntisPlatform/UntisPlatform.node';
 import { ONEROSTER_ENDPOINTS, endpointPath, type OneRosterEndpoint } from '../../nodes/UntisPlatform/core/api/oneRoster';
@@ -9,7 +9,7 @@ import { sealerFor } from '../../nodes/UntisPlatform/core/sealing/sealing';
 import { deliveryIdsFor } from '../../nodes/UntisPlatform/core/webhook/deliveryIds';
 import { ManualEntryError, manualCredentialsItem } from '../../nodes/UntisPlatform/core/webhook/manualEntry';
 import { ENCRYPTION_KEY, keyPair } from '../helpers/platform.cjs';
-import { fetchLikeN8n, startUntisApiMock, type UntisApiMock } from '../helpers/untisApiMock.cjs';
+import { executeAgainst, fetchLikeN8n, startUntisApiMock, type UntisApiMock } from '../helpers/untisApiMock.cjs';
 
 /**
  * Issue 35, item 3: an ID of `.` or `..` would collapse the request path (URL parsers remove dot
@@ -21,23 +21,13 @@ import { fetchLikeN8n, startUntisApiMock, type UntisApiMock } from '../helpers/u
 const DOTTED = ['..', '.', ' .. ', '%2e', '%2E%2e', '.%2E', '%2e.', '\t..\n'];
 const node = new UntisPlatform();
 const sealer = sealerFor(ENCRYPTION_KEY);
+const credential = { publicKeys: keyPair().spki, encryptionKey: ENCRYPTION_KEY };
 let mock: UntisApiMock;
 beforeAll(async () => (mock = await startUntisApiMock()));
 afterAll(() => mock.close());
 beforeEach(() => (mock.calls.length = 0));
 
-async function run(item: IDataObject, parameters: IDataObject): Promise<INodeExecutionData[]> {
-	const context = {
-		getInputData: () => [{ json: item }],
-		getNodeParameter: (name: string, _index: number, fallback?: unknown) => (name in parameters ? parameters[name] : fallback),
-		getCredentials: async () => ({ environment: 'custom', publicKeys: keyPair().spki, encryptionKey: ENCRYPTION_KEY, apiBaseUrl: mock.apiBase }),
-		getNode: () => ({ name: 'Untis Platform', type: 'untisPlatform', typeVersion: 1.1 }),
-		continueOnFail: () => false,
-		helpers: { httpRequest: fetchLikeN8n },
-	} as unknown as IExecuteFunctions;
-	const [output] = await node.execute.call(context);
-	return output as INodeExecutionData[];
-}
+const run = (item: IDataObject, parameters: IDataObject) => executeAgainst(mock, node, [item], parameters, { credential });
 
 /** The parameters of an operation for one tenant, with valid values for everything but what is overridden. */
 const params = (resource: string, operation: string, tenantId: string, overrides: IDataObject = {}): IDataObject => ({
