@@ -15,17 +15,18 @@ const http = require('node:http');
 const os = require('node:os');
 const path = require('node:path');
 const crypto = require('node:crypto');
-const zlib = require('node:zlib');
 
 const ROOT = path.join(__dirname, '..');
 const { startN8n } = require(path.join(ROOT, 'scripts/n8n/n8n-instance'));
+// n8n's whole process group, its task runner included.
+const { groupCpuSeconds } = require(path.join(ROOT, 'scripts/n8n/process-group'));
 const sim = require(path.join(ROOT, 'tools/untis-platform-sim/sim.js'));
+const { gzipXmlBomb } = require(path.join(ROOT, 'scripts/n8n/body-bomb'));
 const { arg } = require('./args');
 
 const REPEATS = arg('repeats', 3);
 const FLOOD_SECONDS = arg('flood-seconds', 15);
 const FLOOD_MAX = arg('flood-max', 40);
-const TICKS = 100; // USER_HZ on Linux
 
 const trigger = {
 	id: 'bombUntisTrigger01',
@@ -40,32 +41,6 @@ const trigger = {
 	],
 	connections: { 'Untis Platform Trigger': { main: [[{ node: 'Done', type: 'main', index: 0 }], [{ node: 'Done', type: 'main', index: 0 }]] } },
 };
-
-/** 15 MiB of `<b>1</b>` inside one element, gzip level 9: about 23 KB on the wire. */
-function xmlBomb() {
-	const unit = '<b>1</b>';
-	const xml = Buffer.from(`<a>${unit.repeat(Math.floor((15 * 1024 * 1024 - 7) / unit.length))}</a>`);
-	return { inflated: xml.length, wire: zlib.gzipSync(xml, { level: 9 }) };
-}
-
-/** utime + stime, in seconds, of every process in n8n's process group (the task runner included). */
-function groupCpuSeconds(pgid) {
-	let ticks = 0;
-	for (const entry of fs.readdirSync('/proc')) {
-		if (!/^\d+$/.test(entry)) continue;
-		let stat;
-		try {
-			stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
-		} catch {
-			continue;
-		}
-		const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-		// fields[0] is field 3 (state): pgrp is field 5, utime 14, stime 15.
-		if (Number(fields[2]) !== pgid) continue;
-		ticks += Number(fields[11]) + Number(fields[12]);
-	}
-	return ticks / TICKS;
-}
 
 function post(url, body, headers, timeoutMs = 120000) {
 	return new Promise((resolve) => {
@@ -102,13 +77,13 @@ async function main() {
 		startTimeoutMs: 10 * 60 * 1000,
 	});
 	const url = n8n.webhookUrl(`${trigger.nodes[0].webhookId}/webhook`);
-	const bomb = xmlBomb();
-	const bombHeaders = () => ({ 'Content-Type': 'application/xml', 'Content-Encoding': 'gzip', Authorization: forgedAuthorization(), Algorithm: 'SHA256withRSA' });
+	const bomb = gzipXmlBomb();
+	const bombHeaders = () => ({ ...bomb.headers, Authorization: forgedAuthorization(), Algorithm: 'SHA256withRSA' });
 	const small = Buffer.from(JSON.stringify(sim.buildPayload('created', { tenant: 'forged' })));
 	const smallHeaders = () => ({ 'Content-Type': 'application/json', Authorization: forgedAuthorization(), Algorithm: 'SHA256withRSA' });
 	const results = {
 		n8n: n8n.version, node: process.version, cpus: os.cpus().length, loadAtStart: os.loadavg(),
-		bomb: { contentType: 'application/xml', contentEncoding: 'gzip', wireBytes: bomb.wire.length, inflatedBytes: bomb.inflated },
+		bomb: { contentType: 'application/xml', contentEncoding: 'gzip', wireBytes: bomb.wire.length, inflatedBytes: bomb.inflatedBytes },
 		idleCpuSecondsPer2s: null, forgedSmallJson: [], forgedGzipXml: [], flood: null,
 	};
 	try {
