@@ -24,9 +24,9 @@ const { spawnGroup, tailOf, sleep } = require('./processes');
  */
 const WEBHOOK_TIMEOUT_S = 30;
 /**
- * Largest body nginx passes to the trigger: the platform's largest event (a credentials event,
- * every optional field filled) is under 1 KiB; 64 KiB leaves 64 times that for fields the platform
- * may add, and refuses what no delivery can be (docs/scaling.md). The form's is its own limit
+ * Largest body nginx passes to the trigger: the platform's events are a few hundred bytes (under
+ * 1 KiB); 64 KiB leaves 64 times that for fields the platform may add, and refuses what no
+ * delivery can be (docs/scaling.md). The form's is its own limit
  * (MAX_FORM_BYTES in core/webhook/manualEntryForm.ts).
  */
 const UNTIS_TRIGGER_MAX_BODY = '64k';
