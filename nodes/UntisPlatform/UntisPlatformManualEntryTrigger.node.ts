@@ -172,7 +172,8 @@ export class UntisPlatformManualEntryTrigger implements INodeType {
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		const req = this.getRequestObject();
-		// The login first: nothing of the request is read before it matches.
+		// The login first: the node uses nothing of the request before it matches (n8n has already
+		// read and parsed the body before any webhook node runs; docs/scaling.md keeps bodies out).
 		if (this.getNodeParameter('authentication', 'basicAuth') !== 'none') {
 			let login: BasicLogin;
 			try {

@@ -1,5 +1,6 @@
 import { recordsOf } from './paging';
 import { QueryError } from './oneRosterFilter';
+import { pathSegment } from './pathSegment';
 
 /**
  * The 22 OneRoster 1.1 endpoints Untis documents (developer.untis.com, "OneRoster APIs"; GET
@@ -78,14 +79,14 @@ export type OneRosterResource = keyof typeof ONEROSTER_ENDPOINTS;
 
 export const MAX_ID_LENGTH = 200;
 
-/** The path with its IDs filled in (each trimmed, capped, URL-encoded); an empty ID is refused. */
+/** The path with its IDs filled in (each trimmed, capped, URL-encoded); an empty, `.` or `..` ID is refused. */
 export function endpointPath(endpoint: OneRosterEndpoint, ids: Partial<Record<'id' | 'schoolId' | 'classId', string>>): string {
 	const filled = endpoint.path.replace(/\{(id|schoolId|classId)\}/g, (_match, name: 'id' | 'schoolId' | 'classId') => {
 		const value = String(ids[name] ?? '').trim();
 		const label = name === 'id' ? 'Sourced ID' : name === 'schoolId' ? 'School Sourced ID' : 'Class Sourced ID';
 		if (value === '') throw new QueryError(`${label} is empty: enter the sourcedId of the ${name === 'id' ? endpoint.label : name === 'schoolId' ? 'school' : 'class'}`);
 		if (value.length > MAX_ID_LENGTH) throw new QueryError(`${label} is ${value.length} characters long; at most ${MAX_ID_LENGTH}`);
-		return encodeURIComponent(value);
+		return pathSegment(value, label, (message) => new QueryError(message));
 	});
 	return `${ONEROSTER_BASE}${filled}`;
 }
