@@ -443,9 +443,19 @@ describe('3 the form refuses what the third security review found (issue 35)', (
 			n8n.request('POST', `${n8n.baseUrl}/rest/workflows/${manualBadKey.id}/${path}`, { headers: { 'Content-Type': 'application/json', 'browser-id': browserId, cookie }, body: JSON.stringify(body) });
 		expect((await rest('deactivate', {})).status).toBe(200);
 		const current = await n8n.request('GET', `${n8n.baseUrl}/rest/workflows/${manualBadKey.id}`, { headers: { 'browser-id': browserId, cookie } });
-		const activated = await rest('activate', { versionId: current.json().data.versionId });
-		expect(activated.status).toBeGreaterThanOrEqual(400);
-		expect(activated.text).toMatch(/Encryption Key is not 32 bytes/);
+		// n8n 2.41 publishes through an outbox: the request is accepted, the activation runs after it
+		// and records its failure with the node's message.
+		expect((await rest('activate', { versionId: current.json().data.versionId })).status).toBe(200);
+		const deadline = Date.now() + 60000;
+		let outcome: { status: string; errorMessage: string | null } | undefined;
+		for (;;) {
+			[outcome] = query(n8n.dbPath, 'SELECT status, errorMessage FROM workflow_publication_outbox WHERE workflowId = ? ORDER BY id DESC LIMIT 1', [manualBadKey.id]);
+			if (outcome && !/pending|progress/i.test(outcome.status)) break;
+			if (Date.now() > deadline) throw new Error(`the activation did not finish: ${JSON.stringify(outcome)}`);
+			await new Promise((resolve) => setTimeout(resolve, 500));
+		}
+		expect(outcome).toEqual({ status: expect.stringMatching(/fail|partial/i), errorMessage: expect.stringMatching(/Encryption Key is not 32 bytes/) });
+		expect((await fetch(formUrl(manualBadKey), { method: 'POST', headers: { ...form, ...auth }, body: 'tenantId=x' })).status).not.toBe(200);
 	});
 });
 
