@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -71,7 +71,6 @@ let n8n: {
 	waitForExecutions(o: { workflowId: string; count: number; sinceId?: number }): Promise<Array<{ id: number; status: string }>>;
 	executionJson(id: number): Record<string, unknown[][]>;
 	request(method: string, pathOrUrl: string, options?: { headers?: Record<string, string>; body?: string }): Promise<{ status: number; text: string; json(): any; headers: Record<string, string | string[]> }>;
-	cli(args: string[]): Promise<unknown>;
 	logText(): string;
 	stop(): Promise<unknown>;
 };
@@ -421,9 +420,15 @@ describe('3 the form refuses what the third security review found (issue 35)', (
 
 	it('item 5: an Encryption Key broken while the form is active: the page and a POST get a 500 page saying what to fix, no execution, no stack trace; activating again is refused', async () => {
 		const before = n8n.lastExecutionId();
-		const file = join(mkdtempSync(join(tmpdir(), 'untis-badkey-')), 'credentials.json');
-		writeFileSync(file, JSON.stringify([{ ...badKeyCredential, type: 'untisPlatformApi', data: { environment: 'custom', publicKeys: keys.publicKeyBase64, encryptionKey: 'not-a-key', apiBaseUrl: api.apiBase } }]));
-		await n8n.cli(['import:credentials', `--input=${file}`]);
+		// The owner edits the credential in the editor (its REST call) while the workflow stays active.
+		const browserId = randomUUID();
+		const cookie = await signIn(n8n, DEFAULT_OWNER, browserId);
+		const session = { 'Content-Type': 'application/json', 'browser-id': browserId, cookie };
+		const edited = await n8n.request('PATCH', `${n8n.baseUrl}/rest/credentials/${badKeyCredential.id}`, {
+			headers: session,
+			body: JSON.stringify({ ...badKeyCredential, type: 'untisPlatformApi', data: { environment: 'custom', publicKeys: keys.publicKeyBase64, encryptionKey: 'not-a-key', apiBaseUrl: api.apiBase } }),
+		});
+		expect(edited.status).toBe(200);
 		const logBefore = n8n.logText().length;
 		for (const method of ['GET', 'POST']) {
 			const answer = await fetch(formUrl(manualBadKey), { method, headers: { ...form, ...auth }, body: method === 'POST' ? new URLSearchParams(values).toString() : undefined });
@@ -437,10 +442,8 @@ describe('3 the form refuses what the third security review found (issue 35)', (
 		expect(n8n.readExecutions({ sinceId: before })).toEqual([]);
 		expect(n8n.logText().slice(logBefore)).not.toMatch(/\n\s+at /);
 		// The editor's deactivate and activate: activation checks the key and says what to fix.
-		const browserId = randomUUID();
-		const cookie = await signIn(n8n, DEFAULT_OWNER, browserId);
 		const rest = (path: string, body: unknown) =>
-			n8n.request('POST', `${n8n.baseUrl}/rest/workflows/${manualBadKey.id}/${path}`, { headers: { 'Content-Type': 'application/json', 'browser-id': browserId, cookie }, body: JSON.stringify(body) });
+			n8n.request('POST', `${n8n.baseUrl}/rest/workflows/${manualBadKey.id}/${path}`, { headers: session, body: JSON.stringify(body) });
 		expect((await rest('deactivate', {})).status).toBe(200);
 		const current = await n8n.request('GET', `${n8n.baseUrl}/rest/workflows/${manualBadKey.id}`, { headers: { 'browser-id': browserId, cookie } });
 		// n8n 2.41 publishes through an outbox: the request is accepted, the activation runs after it
