@@ -61,6 +61,8 @@ async function main() {
 	const onboarding = readJson('examples/1-onboarding.workflow.json');
 	const deactivation = readJson('examples/2-deactivation.workflow.json');
 	const manual = readJson('examples/3-manual-entry.workflow.json');
+	// Example 3 ships without a webhookId (the editor gives each import its own); the CLI import needs one.
+	manual.nodes[0].webhookId = crypto.randomUUID();
 	const use = readJson('examples/4-use-credentials.workflow.json');
 	const failureAlert = readJson('examples/7-failure-alert.workflow.json');
 	const credentialRef = onboarding.nodes[0].credentials.untisPlatformApi;
