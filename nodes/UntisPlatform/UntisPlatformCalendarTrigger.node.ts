@@ -36,7 +36,11 @@ export class UntisPlatformCalendarTrigger implements INodeType {
 		name: 'untisPlatformCalendarTrigger',
 		icon: { light: 'file:untisPlatform.svg', dark: 'file:untisPlatform.dark.svg' },
 		group: ['trigger'],
-		version: 1,
+		// 1.1 from the start: n8n 2.41 evaluates an expression ($parameter.options.binaryData) on every
+		// request to a webhook node of version exactly 1, which costs an expression isolate.
+		version: [1.1],
+		defaultVersion: 1.1,
+		subtitle: 'Calendar API',
 		description:
 			"Starts the workflow when WebUntis asks for a user's events (Calendar API), after verifying the RSA signature; answer with the Untis Platform node's Respond with Calendar",
 		defaults: { name: 'Untis Platform Calendar Trigger' },

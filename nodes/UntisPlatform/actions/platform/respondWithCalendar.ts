@@ -60,7 +60,7 @@ async function respond(context: IExecuteFunctions): Promise<void> {
 	try {
 		body = writeCalendar(eventsOf(context.getInputData().map((item) => item.json), fieldMapOf(context), timeZone, request));
 	} catch (error) {
-		if (!(error instanceof CalendarRefusal)) throw error;
+		if (!(error instanceof CalendarRefusal)) throw new NodeOperationError(node, error as Error);
 		fail(context, error.message, 'Fix the value in the item, or map another field: the platform would show no event of this calendar.', error.itemIndex);
 	}
 	await context.sendResponse({ body, headers: { 'content-type': CALENDAR_CONTENT_TYPE }, statusCode: 200 });

@@ -51,12 +51,16 @@ function dateField(json: JsonObject, field: 'startDate' | 'endDate'): string | R
  * platform may add later are ignored, never echoed.
  */
 export function parseCalendarRequest(body: Buffer): CalendarRequest | Rejection {
-	let json: JsonObject;
+	let json: JsonObject | undefined;
+	let failure: unknown;
 	try {
 		json = parseJsonObject(body);
 	} catch (error) {
-		if (error instanceof Rejection) return error;
-		throw error;
+		failure = error;
+	}
+	if (json === undefined) {
+		if (failure instanceof Rejection) return failure;
+		throw failure; // a bug, not a bad body
 	}
 	if (LIFECYCLE_FIELDS.some((field) => json[field] !== undefined)) {
 		return new Rejection(
