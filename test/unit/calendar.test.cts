@@ -136,7 +136,7 @@ describe('writing events: every property, read back by ical.js', () => {
 			{
 				UID: '4711-exam', DTSTAMP: '2026-12-06T12:00:00Z', DTSTART: '2026-12-07T08:00:00', DTEND: '2026-12-07T09:30:00', STATUS: 'CANCELLED',
 				SUMMARY: item.title, LOCATION: item.room, DESCRIPTION: 'Bitte mitbringen:\nTaschenrechner\nLineal https://example.com/a?b=1',
-				X_COLOR: '#E09FF0', X_GROUPNAME: 'Klasse 5a', X_LINK: 'https://app.example.com/event/4711?view=day%2Cweek',
+				X_COLOR: '#E09FF0', X_GROUPNAME: 'Klasse 5a', X_LINK: 'https://app.example.com/event/4711?view=day,week',
 			},
 		]);
 		expect(text).not.toContain('never in the answer');

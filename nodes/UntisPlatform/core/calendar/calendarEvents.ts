@@ -44,7 +44,6 @@ export class CalendarRefusal extends Error {
 // The platform documents "digits, optionally followed by - and text".
 const UID = /^\d+(-.+)?$/s;
 const COLOR = /^#[0-9A-Fa-f]{6}$/;
-const LINK_ESCAPES: Record<string, string> = { ',': '%2C', ';': '%3B', '\\': '%5C' };
 
 function valueAt(json: Record<string, unknown>, field: string): unknown {
 	if (Object.prototype.hasOwnProperty.call(json, field)) return json[field];
@@ -120,9 +119,7 @@ export function eventOf(json: Record<string, unknown>, itemIndex: number, map: F
 			// refused below
 		}
 		if (!url || url.protocol !== 'https:' || /\s/.test(link.trim())) refuse('X_LINK', 'must be an https:// URL');
-		// Percent-encoded rather than backslash-escaped: a reader that does not unescape an X-
-		// property (ical.js does not) would otherwise open a link with a backslash in it.
-		event.link = link.trim().replace(/[,;\\]/g, (char) => LINK_ESCAPES[char]);
+		event.link = link.trim();
 	}
 	const summary = text('SUMMARY');
 	if (summary !== undefined) event.summary = summary;
