@@ -1,11 +1,11 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { keyPair, signBody } from '../helpers/platform.cjs';
-
 /* eslint-disable @typescript-eslint/no-require-imports */
+const { keyPair, signBody } = require('../helpers/platform.cts') as typeof import('../helpers/platform.cjs');
 const { startN8n } = require('./harness');
 const ICAL = require('ical.js');
 /* eslint-enable @typescript-eslint/no-require-imports */
@@ -118,6 +118,8 @@ beforeAll(async () => {
 		activate: [example.id, cached.id, lifecycle.id],
 		// The school's zone, as a vendor in Austria sets it: instants become Vienna wall-clock time.
 		env: { GENERIC_TIMEZONE: ZONE },
+		// A folder of this suite's own, away from other suites' /tmp/n8n-e2e-* folders.
+		tmpDir: mkdtempSync(join(tmpdir(), 'untis-calendar-e2e-')),
 	});
 	await n8n.runInEditor(setup);
 }, 15 * 60 * 1000);
