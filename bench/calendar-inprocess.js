@@ -27,7 +27,7 @@ const request = { tenantId: '456800', user: 'c0ffee00-1111-4222-8333-44445555666
 const body = Buffer.from(JSON.stringify(request));
 const headers = { authorization: crypto.sign('sha256', body, pair.privateKey).toString('base64'), algorithm: 'SHA256withRSA' };
 const EVENTS = Array.from({ length: 5 }, (_, day) => ({
-	uid: `${4700 + day}-club`, start: `2026-12-0${7 + day}T14:00:00`, end: `2026-12-0${7 + day}T15:30:00`, title: `Robotik-AG, Gruppe ${day + 1}`,
+	uid: `${4700 + day}-club`, start: `2026-12-${String(7 + day).padStart(2, "0")}T14:00:00`, end: `2026-12-${String(7 + day).padStart(2, "0")}T15:30:00`, title: `Robotik-AG, Gruppe ${day + 1}`,
 	room: 'Werkraum 2', notes: 'Bitte Laptop mitbringen.\nTreffpunkt: Eingang Ost', color: '#E09FF0', link: `https://app.example.com/events/${4700 + day}`,
 }));
 const MAP = { DTSTART: 'start', DTEND: 'end', UID: 'uid', SUMMARY: 'title', LOCATION: 'room', DESCRIPTION: 'notes', X_COLOR: 'color', X_LINK: 'link' };

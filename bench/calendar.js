@@ -40,8 +40,8 @@ const credential = { id: 'benchCalendarCred01', name: 'Bench calendar credential
 // A realistic week: five lessons-like events with every field the platform reads.
 const EVENTS = Array.from({ length: 5 }, (_, day) => ({
 	uid: `${4700 + day}-club`,
-	start: `2026-12-0${7 + day}T14:00:00`,
-	end: `2026-12-0${7 + day}T15:30:00`,
+	start: `2026-12-${String(7 + day).padStart(2, "0")}T14:00:00`,
+	end: `2026-12-${String(7 + day).padStart(2, "0")}T15:30:00`,
 	title: `Robotik-AG, Gruppe ${day + 1}`,
 	room: 'Werkraum 2',
 	notes: 'Bitte Laptop mitbringen.\nTreffpunkt: Eingang Ost',

@@ -138,15 +138,21 @@ export interface DateRange {
 	endDate: string;
 }
 
+/** The range's bounds as wall-clock times, computed once per calendar. */
+interface Bounds extends DateRange {
+	from: string;
+	until: string;
+}
+const boundsOf = (range: DateRange): Bounds => ({ ...range, from: `${range.startDate}T00:00:00`, until: `${addDays(range.endDate, 1)}T00:00:00` });
+
 /** Whether an event shows on any day of the range. */
-export function overlaps(event: CalendarEvent, range: DateRange): boolean {
+export function overlaps(event: CalendarEvent, range: DateRange | Bounds): boolean {
 	if (event.start.kind === 'date') {
 		return event.start.date <= range.endDate && (event.end as { date: string }).date >= range.startDate;
 	}
+	const { from, until } = 'until' in range ? range : boundsOf(range);
 	const start = event.start.local;
 	const end = (event.end as { local: string }).local;
-	const from = `${range.startDate}T00:00:00`;
-	const until = `${addDays(range.endDate, 1)}T00:00:00`;
 	// An event ending at the range's first midnight is over before it; one of no length at that
 	// midnight is inside it.
 	return start < until && (end > from || start >= from);
@@ -158,9 +164,10 @@ export function overlaps(event: CalendarEvent, range: DateRange): boolean {
  */
 export function eventsOf(items: ReadonlyArray<Record<string, unknown>>, map: FieldMap, timeZone: string, range: DateRange): CalendarEvent[] {
 	const events: CalendarEvent[] = [];
+	const bounds = boundsOf(range);
 	for (let index = 0; index < items.length; index++) {
 		const event = eventOf(items[index], index, map, timeZone);
-		if (event && overlaps(event, range)) events.push(event);
+		if (event && overlaps(event, bounds)) events.push(event);
 	}
 	return events;
 }

@@ -11,7 +11,10 @@ export const MAX_LINE_OCTETS = 75;
  * CR or LF) becomes `\n`. Other control characters are not allowed in TEXT: the caller refuses
  * them before (see hasControlCharacter).
  */
+const NEEDS_ESCAPE = /[\\;,\r\n]/;
+
 export function escapeText(value: string): string {
+	if (!NEEDS_ESCAPE.test(value)) return value;
 	let out = '';
 	for (let i = 0; i < value.length; i++) {
 		const char = value[i];
@@ -45,9 +48,9 @@ function octetsOf(codePoint: number): number {
  * never cut in two. Returns the folded text without the final CRLF.
  */
 export function foldLine(line: string): string {
-	// Fast path: a line of at most 75 UTF-16 units cannot exceed 75 octets unless it holds
-	// non-ASCII, and most lines (BEGIN, DTSTART, STATUS) are short ASCII.
-	if (line.length <= MAX_LINE_OCTETS / 3) return line;
+	// Fast path: most lines (BEGIN, DTSTART, STATUS, a short SUMMARY) fit; a UTF-16 unit is at
+	// most 3 octets, so a short line needs no count at all.
+	if (line.length <= MAX_LINE_OCTETS / 3 || Buffer.byteLength(line, 'utf8') <= MAX_LINE_OCTETS) return line;
 	let out = '';
 	let used = 0;
 	for (const char of line) {
