@@ -23,10 +23,11 @@ import { algorithmsFrom } from './verificationOptions';
 
 /**
  * The n8n side of receiving a signed platform request, for the Calendar Trigger (the lifecycle
- * trigger has its own copy of the same steps, kept as it was to spare concurrent work a merge):
- * the raw body, the credential's keys from a per-workflow cache, the allow-list, and one re-read
+ * trigger shares the answers below and keeps its own copy of the receiving steps, unchanged to
+ * spare concurrent work a merge): the raw body, the credential's keys from a per-workflow cache, the allow-list, and one re-read
  * of a changed credential when a signature fails. Nothing here reads the body's fields.
  */
+// Returns n8n's promise as is: an async wrapper would add a promise to every request.
 export const credentialOf = (context: IWebhookFunctions | IHookFunctions) =>
 	context.getCredentials('untisPlatformApi') as unknown as Promise<CredentialData>;
 
