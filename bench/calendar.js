@@ -11,7 +11,7 @@
  * Both have exactly one Code node holding the same events, so the difference is verification,
  * the iCal writing and the answer path. Rounds alternate the sides (order rotating). Prints
  * figures, asserts only that every answer is a 200 calendar. Writes bench/results/calendar.json.
- *   node bench/calendar.js [--configs vm,vm-lazy] [--sequential 30] [--burst 200] [--rounds 2]
+ *   node bench/calendar.js [--configs vm,vm-lazy] [--sequential 20] [--burst 200] [--rounds 1]
  */
 const crypto = require('node:crypto');
 const fs = require('node:fs');
@@ -23,9 +23,9 @@ const ROOT = path.join(__dirname, '..');
 const { startN8n } = require(path.join(ROOT, 'scripts/n8n/n8n-instance'));
 const { arg } = require('./args');
 
-const SEQUENTIAL = arg('sequential', 30);
+const SEQUENTIAL = arg('sequential', 20);
 const BURST = arg('burst', 200);
-const ROUNDS = arg('rounds', 2);
+const ROUNDS = arg('rounds', 1);
 const CONFIGS = {
 	vm: { label: "n8n's defaults", env: {} },
 	'vm-lazy': { label: 'N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE=true', env: { N8N_EXPRESSION_ENGINE: 'vm', N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE: 'true' } },
@@ -116,7 +116,8 @@ const SIDES = {
 	alternative: { label: 'Webhook -> Code (crypto.verify, iCal by hand) -> Respond to Webhook', path: 'bench-calendar-alternative' },
 };
 
-const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+// A connection per request, as the platform's many senders open them (and no keep-alive race).
+const agent = new http.Agent({ keepAlive: false, maxSockets: 1024 });
 function signedBody(i) {
 	const body = Buffer.from(JSON.stringify({ tenantId: '456800', user: crypto.randomUUID(), startDate: '2026-12-07', endDate: '2026-12-13', n: i }));
 	return { body, authorization: crypto.sign('sha256', body, pair.privateKey).toString('base64') };
@@ -130,7 +131,8 @@ function post(url, { body, authorization }) {
 			res.on('end', () => resolve({ status: res.statusCode, type: res.headers['content-type'], text: Buffer.concat(chunks).toString('utf8'), ms: Number(process.hrtime.bigint() - started) / 1e6 }));
 		});
 		req.on('timeout', () => req.destroy(new Error('timeout')));
-		req.on('error', reject);
+		// A failed request is a figure, not the end of the run: it counts as an error.
+		req.on('error', (error) => resolve({ status: 0, type: '', text: String(error.code || error.message), ms: Number(process.hrtime.bigint() - started) / 1e6 }));
 		req.end(body);
 	});
 }
@@ -138,18 +140,19 @@ const quantile = (values, q) => {
 	const sorted = [...values].sort((a, b) => a - b);
 	return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
 };
+const failures = [];
+/** Whether the answer is the week's calendar; anything else is kept as a failure (status, start of the body). */
 function check(answer) {
-	if (answer.status !== 200 || !/^text\/calendar/.test(answer.type ?? '') || (answer.text.match(/BEGIN:VEVENT/g) ?? []).length !== EVENTS.length) {
-		throw new Error(`not a calendar of ${EVENTS.length} events: ${answer.status} ${answer.type} ${answer.text.slice(0, 200)}`);
-	}
+	const ok = answer.status === 200 && /^text\/calendar/.test(answer.type ?? '') && (answer.text.match(/BEGIN:VEVENT/g) ?? []).length === EVENTS.length;
+	if (!ok) failures.push(`${answer.status} ${answer.text.slice(0, 80)}`);
+	return ok;
 }
 async function sequential(url, count) {
 	const ms = [];
 	const started = Date.now();
 	for (let i = 0; i < count; i++) {
 		const answer = await post(url, signedBody(i));
-		check(answer);
-		ms.push(answer.ms);
+		if (check(answer)) ms.push(answer.ms);
 	}
 	return { ms, seconds: (Date.now() - started) / 1000 };
 }
@@ -158,8 +161,8 @@ async function burst(url, count) {
 	const started = Date.now();
 	const answers = await Promise.all(bodies.map((b) => post(url, b)));
 	const seconds = (Date.now() - started) / 1000;
-	answers.forEach(check);
-	return { ms: answers.map((a) => a.ms), seconds };
+	const good = answers.filter(check);
+	return { ms: good.map((a) => a.ms), seconds, answered: good.length };
 }
 
 async function main() {
@@ -194,7 +197,7 @@ async function main() {
 					s.c1Count += SEQUENTIAL;
 					const b = await burst(url, BURST);
 					s.burst.push(...b.ms);
-					s.burstRates.push(BURST / b.seconds);
+					s.burstRates.push(b.answered / b.seconds);
 					console.log(`round ${round + 1} ${name} ${side}: c1 p50 ${quantile(c1.ms, 0.5).toFixed(0)} ms; burst ${BURST} in ${b.seconds.toFixed(1)} s, p50 ${quantile(b.ms, 0.5).toFixed(0)} ms p99 ${quantile(b.ms, 0.99).toFixed(0)} ms`);
 				}
 			}
@@ -218,7 +221,9 @@ async function main() {
 	for (const r of rows) {
 		console.log(`| ${CONFIGS[r.config].label} | ${r.side} | ${r.c1.p50.toFixed(0)} | ${r.c1.p99.toFixed(0)} | ${r.c1.perSecond.toFixed(1)} | ${r.burst.p50.toFixed(0)} | ${r.burst.p99.toFixed(0)} | ${r.burst.perSecond.toFixed(1)} |`);
 	}
+	if (failures.length) console.log(`\n${failures.length} answers were not the calendar (not in the figures), e.g. ${failures.slice(0, 3).join(' | ')}`);
 	const result = {
+		failures: failures.length,
 		date: new Date().toISOString(), node: process.version, cpus: `${os.cpus()[0]?.model} (${os.cpus().length})`, loadavg: os.loadavg(),
 		n8n: instances[0]?.n8n.version, sequential: SEQUENTIAL, burst: BURST, rounds: ROUNDS, seconds: (Date.now() - started) / 1000, sides: SIDES, rows,
 	};
