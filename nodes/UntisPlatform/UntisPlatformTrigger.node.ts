@@ -53,7 +53,6 @@ interface TriggerSettings extends Pick<ReceiveOptions, 'secrets' | 'deliveryIds'
 	events: readonly string[];
 }
 
-
 /**
  * What each published trigger derived from its credential, kept between requests (semantics in
  * core/webhook/credentialCache.ts and the README): the credential is read again after 60 s, after a

@@ -31,7 +31,11 @@ import { algorithmsFrom } from './verificationOptions';
 export const credentialOf = (context: IWebhookFunctions | IHookFunctions) =>
 	context.getCredentials('untisPlatformApi') as unknown as Promise<CredentialData>;
 
-/** One cache entry per workflow and credential; undefined for the Test URL and unsaved workflows. */
+/**
+ * One entry per workflow and credential: n8n checks a workflow's access to a credential on each
+ * read, so one workflow must never use what another read. Undefined for the Test URL (manual
+ * mode), which reads the credential on every request, and for an unsaved workflow.
+ */
 export function cacheKeyOf(context: IWebhookFunctions | IHookFunctions): string | undefined {
 	if (context.getMode?.() === 'manual') return undefined;
 	const workflowId = context.getWorkflow().id;
@@ -133,6 +137,7 @@ export function answer(context: IWebhookFunctions, status: number, body: IDataOb
 	} catch {
 		// The client is gone (aborted mid-body): there is no one to answer, and still nothing starts.
 	}
+	// The node answered itself: n8n sends nothing more and starts no execution.
 	return { noWebhookResponse: true };
 }
 
