@@ -146,6 +146,8 @@ function orderCases({ onboarding, deactivation, privateKey, send, waitFor, lastE
 			expectedRow: { status: STATUS[last.kind], deliveryId: last.run.deliveryId, lastEventAt: last.run.receivedAt },
 			mails: mailsOf(tenant, mailsFrom).sort(),
 			expectedMails: expected.sort(),
+			// Example 7's alerts of failed executions in this case (none expected): the node and the error.
+			failures: mails().slice(mailsFrom).filter((m) => m.subject.startsWith('Workflow failed')).map((m) => `${m.subject}: ${(/\nerror: (.*)/.exec(m.text) ?? [])[1]}`),
 			welcomes: mails().filter((m) => m.to.join(',') === `admin@${tenant}.example`).length,
 		};
 	}

@@ -97,6 +97,7 @@ describe.each(ORDER_CASES as string[])('%s', (name) => {
 			// One line per case in the log: what ran, in which order, and what it did.
 			console.log(JSON.stringify({ ...report, mails: undefined, expectedMails: undefined }));
 			expect(report.answers).toEqual([200, 200]);
+			expect(report.failures).toEqual([]);
 			expect(report.statuses).toEqual(['success', 'success']);
 			expect(report.rowCount).toBe(1);
 			expect(report.row).toEqual(report.expectedRow);
