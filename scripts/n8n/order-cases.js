@@ -1,7 +1,7 @@
 'use strict';
 /**
  * The order and idempotency cases of issue 36, for one n8n (test/e2e/order.e2e.test.cts) or a queue
- * cluster (test/queue/order.queue.test.cts): pairs of signed events for one tenant sent 0-200 ms
+ * cluster (the last tests of test/queue/trigger.queue.test.cts): pairs of signed events for one tenant sent 0-200 ms
  * apart, in both orders, to examples 1 and 2 as shipped, and what must hold after each pair.
  *
  *   const cases = orderCases({ send, waitFor, executionJson, row, mails });

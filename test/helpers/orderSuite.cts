@@ -4,7 +4,7 @@ const { ORDER_CASES } = require('../../scripts/n8n/order-cases');
 
 /**
  * The cases of scripts/n8n/order-cases.js as jest tests, for one n8n (test/e2e/order.e2e.test.cts)
- * and queue mode (test/queue/order.queue.test.cts): each case `runs` times in both orders, the
+ * and queue mode (the last tests of test/queue/trigger.queue.test.cts): each case `runs` times in both orders, the
  * gap between the two events spread over 0-200 ms. What each asserts is in order-cases.js.
  */
 type Cases = { run(name: string, o: { tenant: string; order: string; gapMs: number }): Promise<Record<string, unknown>> };
