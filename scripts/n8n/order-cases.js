@@ -66,7 +66,9 @@ function orderCases({ onboarding, deactivation, privateKey, send, waitFor, lastE
 		const json = executionJson(execution.id);
 		const item = (json['Untis Platform Trigger'] ?? []).flat()[0] ?? {};
 		const outcome = json['Already processed: nothing to do'] ? 'already processed' : json['Superseded: nothing changed'] ? 'superseded' : 'applied';
-		return { id: execution.id, status: execution.status, receivedAt: item.receivedAt, deliveryId: item.deliveryId, eventType: item.eventType, outcome, json };
+		// Read again?: another execution wrote the row between this one's read and its write.
+		const retried = json['Read again?'] !== undefined;
+		return { id: execution.id, status: execution.status, receivedAt: item.receivedAt, deliveryId: item.deliveryId, eventType: item.eventType, outcome, retried, json };
 	};
 
 	/** The mails one stored event causes, given the status it replaced (the examples' rules). */
@@ -138,7 +140,7 @@ function orderCases({ onboarding, deactivation, privateKey, send, waitFor, lastE
 			name, order, gapMs, tenant,
 			answers: sent.map((s) => s.status),
 			statuses: runs.map((r) => r.status),
-			outcomes: events.map((e) => `${e.again ? 'again:' : ''}${e.kind}@${e.run.receivedAt}: ${e.run.outcome}`),
+			outcomes: events.map((e) => `${e.again ? 'again:' : ''}${e.kind}@${e.run.receivedAt}: ${e.run.outcome}${e.run.retried ? ' (read again)' : ''}`),
 			redeliveryOutcomes: events.filter((e) => e.again).map((e) => e.run.outcome),
 			lastOutcome: last.run.outcome,
 			rowCount: stored.length,
