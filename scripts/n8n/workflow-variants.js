@@ -36,6 +36,7 @@ function onboardingVariant({ id, prefix, acknowledge, table = 'untis_tenants', a
 		for (const output of workflow.connections[name]?.main ?? []) for (const c of output) walk(c.node);
 	};
 	walk(workflow.nodes[0].name);
+	workflow.nodes[0].parameters.acknowledge = acknowledge;
 	const storage = workflow.nodes.filter((node) => upstream.has(node.name));
 	for (const node of storage) if (node.parameters.dataTableId?.value === 'untis_tenants') node.parameters.dataTableId.value = table;
 	const welcome = {
