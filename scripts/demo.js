@@ -143,7 +143,10 @@ async function main() {
 		const [credentials = [], deactivated = []] = runs['Untis Platform Trigger'];
 		const item = credentials[0] ?? deactivated[0];
 		const output = credentials.length ? 'Credentials ' : 'Deactivation';
-		const alert = runs['Alert operations'] ? '  -> alert mailed' : runs['Unchanged: no alert'] ? '  -> unchanged, no alert' : '';
+		const alert = runs['Alert operations'] ? '  -> alert mailed'
+			: runs['Unchanged: no alert'] ? '  -> unchanged, no alert'
+			: runs['Already processed: nothing to do'] ? '  -> already processed, nothing done'
+			: runs['Superseded: nothing changed'] ? '  -> a later event holds the row, nothing done' : '';
 		console.log(`      #${execution.id} ${execution.status.padEnd(7)} ${output} ${item.eventType.padEnd(12)} ${item.tenantId}${alert}`);
 	}
 	console.log(`      (${executions.length} executions for ${events.length} genuine events; the forged one started none)`);

@@ -204,14 +204,27 @@ describe('2 deactivation: alerts follow state, not deliveries', () => {
 	});
 
 	it('the same DEACTIVATION again (a platform retry): the execution succeeds, changes nothing, sends nothing, and says why', async () => {
-		const { execution, json, mails } = await deliver(deactivation, 'deactivation', 'n-de', { body: firstDeactivation });
+		const { execution, json, mails, payload } = await deliver(deactivation, 'deactivation', 'n-de', { body: firstDeactivation });
 		expect(execution.status).toBe('success');
 		expect(mails).toEqual([]);
 		expect(json['Alert operations']).toBeUndefined();
 		expect(json['Mark tenant deactivated (Option B)']).toBeUndefined();
+		const deliveryId = (json['Untis Platform Trigger'][1][0] as { deliveryId: string }).deliveryId;
+		expect(json['Already processed: nothing to do'][0][0]).toEqual({
+			outcome: 'already processed',
+			reason: `This delivery (${deliveryId}) was processed before: nothing was changed or sent again.`,
+			tenantId: payload.tenantId,
+			deliveryId,
+		});
+	});
+
+	it('another DEACTIVATION (a new delivery) for a school already deactivated: stored, no alert, and the execution says why', async () => {
+		const { execution, json, mails } = await deliver(deactivation, 'deactivation', 'n-de', { fields: { reasonText: 'second notice' } });
+		expect(execution.status).toBe('success');
+		expect(mails).toEqual([]);
 		expect(json['Unchanged: no alert'][0][0]).toEqual({
 			alert: 'not sent',
-			reason: 'Tenant n-de is already deactivated: this DEACTIVATION changes nothing (a redelivery), so no alert was sent.',
+			reason: 'Tenant n-de was already deactivated: this DEACTIVATION changes nothing, so no alert was sent.',
 			tenantId: 'n-de',
 		});
 	});
@@ -257,9 +270,9 @@ describe('7 failure alert: the Error Workflow of the lifecycle examples', () => 
 		expect(mails).toHaveLength(1);
 		const [alert] = mails;
 		expect(alert.to).toEqual([OPERATIONS]);
-		expect(alert.subject).toBe(`Workflow failed: ${broken.name} at Read stored row`);
+		expect(alert.subject).toBe(`Workflow failed: ${broken.name} at Ensure tenant row`);
 		expect(alert.text).toContain(`workflow: ${broken.name} (${broken.id})`);
-		expect(alert.text).toContain('failed node: Read stored row');
+		expect(alert.text).toContain('failed node: Ensure tenant row');
 		expect(alert.text).toMatch(/\nerror: .*untis_missing_table/);
 		expect(alert.text).toContain(`execution: ${execution.id}\n`);
 		expect(alert.text).toMatch(new RegExp(`\\nlink: http://\\S+/workflow/${broken.id}/executions/${execution.id}\\n`));

@@ -25,6 +25,8 @@ const ROOT = join(__dirname, '../..');
 const example = (file: string) => JSON.parse(readFileSync(join(ROOT, 'examples', file), 'utf8'));
 const setup = example('create-tenants-table.workflow.json');
 const onboarding = example('1-onboarding.workflow.json');
+const ENSURE_ROW = onboarding.nodes.find((n: { name: string }) => n.name === 'Ensure tenant row');
+const WRITE_ROW = onboarding.nodes.find((n: { name: string }) => n.name === 'Write tenant (active)');
 const deactivation = example('2-deactivation.workflow.json');
 // Example 4 as shipped, with its sync webhook's authentication off (test only: this suite is about
 // sealing; workflows.e2e.test.cts proves the authentication).
@@ -79,15 +81,17 @@ const writeRow = {
 			parameters: { httpMethod: 'POST', path: 'untis-test-write-row', responseMode: 'lastNode', options: {} },
 		},
 		{
-			...onboarding.nodes[1],
+			// The example's upsert of untis_tenants (Ensure tenant row), given every column.
+			...ENSURE_ROW,
 			id: 'fe000000-0000-4000-8000-000000000002',
 			name: 'Upsert',
 			position: [300, 0],
 			parameters: {
-				...onboarding.nodes[1].parameters,
+				...ENSURE_ROW.parameters,
 				filters: { conditions: [{ keyName: 'tenantId', condition: 'eq', keyValue: '={{ $json.body.tenantId }}' }] },
 				columns: {
-					...onboarding.nodes[1].parameters.columns,
+					...ENSURE_ROW.parameters.columns,
+					schema: WRITE_ROW.parameters.columns.schema,
 					value: Object.fromEntries(
 						['tenantId', 'status', 'eventType', 'clientId', 'secret', 'password', 'host'].map((c) => [c, `={{ $json.body.${c} }}`]),
 					),

@@ -216,7 +216,7 @@ describe('2 deactivation', () => {
 		expect([first.execution.status, second.execution.status]).toEqual(['success', 'success']);
 		expect(n8n.executionJson(first.execution.id)['Alert operations']).toBeDefined();
 		expect(n8n.executionJson(second.execution.id)['Alert operations']).toBeUndefined();
-		expect(n8n.executionJson(second.execution.id)['Unchanged: no alert']).toBeDefined();
+		expect(n8n.executionJson(second.execution.id)['Already processed: nothing to do']).toBeDefined();
 		expect(rows('w-2')).toEqual([expect.objectContaining({ status: 'deactivated', eventType: 'DEACTIVATION', reasonType: 'SCHOOL_DEACTIVATION' })]);
 	});
 
@@ -228,22 +228,25 @@ describe('2 deactivation', () => {
 		expect(open(row, 'password')).toBe(payload.password);
 	});
 
-	it('Option A (the switch set to delete): the row is deleted; replaying raises no error', async () => {
+	it("Option A (the switch set to delete): the school's data is erased, only the tenant id, status and the event it follows are kept; replaying raises no error", async () => {
 		await deliver(onboarding, 'created', 'w-3');
 		expect(rows('w-3')).toHaveLength(1);
 		const mailsBefore = mail.messages.length;
 		const first = await deliver(deactivationA, 'deletion', 'w-3');
 		expect(first.execution.status).toBe('success');
-		expect(rows('w-3')).toEqual([]);
+		const erased = { status: 'deleted', previousStatus: 'active', clientId: '', secret: '', password: '', host: '', activatorEmail: '', activatorUsername: '', schoolEmail: '' };
+		expect(rows('w-3')).toEqual([expect.objectContaining(erased)]);
 		// The alert says what was done, from the row read before the deletion.
 		const [alert, ...moreMails] = mail.messages.slice(mailsBefore);
 		expect(moreMails).toEqual([]);
 		expect(alert.subject).toBe('School school@entenhausen.com deleted (tenant w-3)');
 		expect(alert.text).toContain('status before: active');
-		expect(alert.text).toContain('What was done: the row was deleted (Option A).');
+		expect(alert.text).toContain("What was done: its data was erased; tenantId, status and the event it follows are kept (Option A).");
 		const again = await deliver(deactivationA, 'deletion', 'w-3', first.body);
 		expect(again.execution.status).toBe('success');
-		expect(rows('w-3')).toEqual([]);
+		expect(rows('w-3')).toEqual([expect.objectContaining(erased)]);
+		// An older CREATED redelivered now cannot bring the school back: the row already follows a later event.
+		expect(mail.messages.length - mailsBefore).toBe(1);
 	});
 });
 

@@ -136,7 +136,8 @@ function statusOf(url: string, timeoutMs = 2000): Promise<number | string> {
 
 function storedTenants(): Set<string> {
 	const [table] = cluster.pg.json("SELECT id FROM data_table WHERE name = 'untis_tenants'");
-	return new Set(cluster.pg.json(`SELECT "tenantId" FROM "data_table_user_${table.id}"`).map((r) => String(r.tenantId)));
+	// Stored = written by the example's conditional write: a row with only its tenantId (Ensure tenant row) holds no event.
+	return new Set(cluster.pg.json(`SELECT "tenantId" FROM "data_table_user_${table.id}" WHERE "lastEventAt" <> ''`).map((r) => String(r.tenantId)));
 }
 
 /**

@@ -51,7 +51,13 @@ const example = onboardingVariant({ id: 'untisOnboarding001', prefix: 'f1000000-
 const setup = JSON.parse(readFileSync(join(ROOT, 'examples', 'create-tenants-table.workflow.json'), 'utf8'));
 /** The control: Webhook node (POST, answers at once) -> the example's upsert, reading the body. */
 function controlWorkflow() {
-	const upsert = JSON.parse(JSON.stringify(example.nodes[1]).replace(/\$json\./g, '$json.body.').replace(/\$json\.body\.tenantStatus/, "'active'"));
+	// The example's upsert of untis_tenants (Ensure tenant row) writing what its conditional write writes.
+	const ensure = example.nodes.find((n: { name: string }) => n.name === 'Ensure tenant row');
+	const write = example.nodes.find((n: { name: string }) => n.name === 'Write tenant (active)');
+	const values = Object.fromEntries(Object.keys(write.parameters.columns.value).filter((c) => c !== 'previousStatus').map((c) => [c, `={{ $json.${c === 'lastEventAt' ? 'receivedAt' : c} }}`]));
+	const template = { ...ensure, parameters: { ...ensure.parameters, columns: { ...ensure.parameters.columns, value: { tenantId: '={{ $json.tenantId }}', ...values }, schema: write.parameters.columns.schema } } };
+	template.parameters.filters = { conditions: [{ keyName: 'tenantId', condition: 'eq', keyValue: '={{ $json.tenantId }}' }] };
+	const upsert = JSON.parse(JSON.stringify(template).replace(/\$json\./g, '$json.body.').replace(/\$json\.body\.tenantStatus/, "'active'"));
 	upsert.id = 'c0000000-0000-4000-8000-000000000002';
 	const webhook = {
 		id: 'c0000000-0000-4000-8000-000000000001',

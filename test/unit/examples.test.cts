@@ -68,13 +68,33 @@ describe('the shipped examples', () => {
 		expect(nextNodes(workflow, webhook).map((node) => [node.name, verifiesSignature(node)])).toEqual([['Verify signature', true]]);
 	});
 
-	it('create-tenants-table starts with a Manual Trigger, has no webhook, and creates untis_tenants', () => {
+	it('create-tenants-table starts with a Manual Trigger, has no webhook, and creates untis_tenants, then the ledger untis_deliveries', () => {
 		const workflow = examples.find(([file]) => file === 'create-tenants-table.workflow.json')![1];
-		expect(workflow.nodes.map((node) => node.type)).toEqual(['n8n-nodes-base.manualTrigger', 'n8n-nodes-base.dataTable']);
-		const [trigger, table] = workflow.nodes;
-		expect(nextNodes(workflow, trigger)).toEqual([table]);
-		expect(Object.keys(workflow.connections)).toEqual([trigger.name]);
-		expect(table.parameters).toMatchObject({ resource: 'table', operation: 'create', tableName: 'untis_tenants' });
+		expect(workflow.nodes.map((node) => node.type)).toEqual(['n8n-nodes-base.manualTrigger', 'n8n-nodes-base.dataTable', 'n8n-nodes-base.dataTable']);
+		const [trigger, tenants, deliveries] = workflow.nodes;
+		expect(nextNodes(workflow, trigger)).toEqual([tenants]);
+		expect(nextNodes(workflow, tenants)).toEqual([deliveries]);
+		expect(Object.keys(workflow.connections)).toEqual([trigger.name, tenants.name]);
+		expect(tenants.parameters).toMatchObject({ resource: 'table', operation: 'create', tableName: 'untis_tenants' });
+		expect(deliveries.parameters).toMatchObject({ resource: 'table', operation: 'create', tableName: 'untis_deliveries' });
+	});
+
+	// Issue 36: every example that writes the tenant row writes it only through the conditional
+	// update (one UPDATE ... WHERE on the event the row follows) after the ledger check.
+	it.each(examples.filter(([file]) => /^[123]-/.test(file)))('%s: writes untis_tenants only by the conditional update, after the ledger', (_file, workflow) => {
+		const writes = workflow.nodes.filter((node) => node.type === 'n8n-nodes-base.dataTable' && (node.parameters.dataTableId as { value: string }).value === 'untis_tenants' && node.parameters.operation !== 'get');
+		for (const node of writes) {
+			if (node.parameters.operation === 'upsert') {
+				// Only "Ensure tenant row": it writes nothing but the tenantId.
+				expect(Object.keys((node.parameters.columns as { value: object }).value)).toEqual(['tenantId']);
+				continue;
+			}
+			expect(node.parameters.operation).toBe('update');
+			const keys = (node.parameters.filters as { conditions: Array<{ keyName: string }> }).conditions.map((c) => c.keyName);
+			expect(keys).toEqual(['tenantId', 'lastEventAt', 'deliveryId']);
+		}
+		expect(writes.filter((node) => node.parameters.operation === 'update').length).toBeGreaterThan(0);
+		expect(nextNodes(workflow, workflow.nodes[0]).concat(nextNodes(workflow, workflow.nodes[1])).map((node) => node.name)).toContain('Seen before?');
 	});
 
 	it("example 8 answers the Calendar Trigger with Respond with Calendar, its events looked up by tenant and user", () => {
