@@ -38,6 +38,7 @@ import { deriveTriggerCredential, type TriggerCredential } from './core/webhook/
 import type { Sealer } from './core/sealing/sealing';
 import { ACK_AFTER_WORKFLOW, ACK_CONFIRM_DELIVERY, ACK_IMMEDIATELY, acknowledgeResponseFields } from './shared/acknowledge';
 import { untisPlatformApiTest } from './shared/credentialTest';
+import { logRefusal } from './shared/refusalLog';
 import { additionalAlgorithmsOption, algorithmsFrom, includePayloadOption } from './shared/verificationOptions';
 
 const ALL_EVENTS = [
@@ -192,7 +193,9 @@ function deliver(context: IWebhookFunctions, body: Buffer, verified: Verified, s
 }
 
 function misconfigured(context: IWebhookFunctions, error: Error): IWebhookResponseData {
-	context.logger.error(`Untis Platform Trigger is misconfigured: ${error.message}`);
+	// An error, not a warning: the vendor has to fix it. Bounded like the refusals, since every
+	// request to a misconfigured trigger, genuine or forged, meets it.
+	logRefusal(context, 'Untis Platform Trigger', 'misconfigured', 500, `Untis Platform Trigger is misconfigured: ${error.message}`, 'error');
 	return answer(context, 500, { error: 'Untis Platform Trigger is misconfigured; see the n8n log' });
 }
 
@@ -208,7 +211,11 @@ function answer(context: IWebhookFunctions, status: number, body: IDataObject): 
 
 function reject(context: IWebhookFunctions, rejection: Rejection): IWebhookResponseData {
 	// The reason only: never the body, and header values are quoted shortened.
-	context.logger.warn(
+	logRefusal(
+		context,
+		'Untis Platform Trigger',
+		rejection.code,
+		rejection.status,
 		`Untis Platform Trigger rejected a request with ${rejection.status} (${rejection.code}): ${rejection.message}`,
 	);
 	return answer(context, rejection.status, { error: rejection.message });
