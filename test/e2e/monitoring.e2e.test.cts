@@ -10,6 +10,7 @@ const { startN8n } = require('./harness');
 const sim = require('../../tools/untis-platform-sim/sim.js');
 const { startPrometheus, scaledRules } = require('../../scripts/monitoring/prometheus');
 const { startReencodingProxy } = require('../../scripts/monitoring/reencoding-proxy');
+const { startMailSink } = require('../../scripts/n8n/mail-sink');
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 /**
@@ -72,6 +73,10 @@ const credentials = [
 	{ id: 'untisMonFormLogin1', name: 'Form login (monitoring)', type: 'untisPlatformFormLoginApi', data: formLogin },
 ];
 
+// Example 8 (the report without Prometheus), as shipped but for the address of this n8n.
+const report = JSON.parse(readFileSync(join(ROOT, 'examples/8-refusal-report.workflow.json'), 'utf8'));
+let mail: { credential: unknown; waitFor(n: number): Promise<Array<{ to: string[]; subject: string; text: string }>>; close(): Promise<void> };
+
 type Answer = { status: number; body: string };
 let n8n: {
 	baseUrl: string;
@@ -79,6 +84,9 @@ let n8n: {
 	webhookUrl(path: string): string;
 	logText(): string;
 	cli(args: string[]): Promise<void>;
+	runInEditor(workflow: { id: string; nodes: unknown[] }): Promise<{ id: number; status: string }>;
+	lastExecutionId(): number;
+	executionRecord(id: number): unknown;
 	stop(): Promise<unknown>;
 };
 let prometheus: {
@@ -91,7 +99,7 @@ let proxy: { url: string; close(): Promise<void> };
 let brokenAt = 0;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const pathOf = (w: { nodes: Array<{ webhookId?: string }> }, suffix = 'webhook') => `${w.nodes[0].webhookId}/${suffix}`;
+const pathOf = (w: { nodes: unknown[] }, suffix = 'webhook') => `${(w.nodes[0] as { webhookId: string }).webhookId}/${suffix}`;
 const genuine = (tenant: string) => {
 	const body = JSON.stringify(sim.buildPayload('created', { tenant }));
 	return { body, headers: sim.signRequest(body, privateKey) as Record<string, string> };
@@ -129,10 +137,12 @@ function refusalLines(): Array<{ level: string; message: string; metadata: Recor
 }
 
 beforeAll(async () => {
+	mail = await startMailSink();
 	n8n = await startN8n({
 		packageDir: ROOT,
-		credentials,
-		workflows: [trigger, proxied, broken, form],
+		credentials: [...credentials, mail.credential],
+		workflows: [trigger, proxied, broken, form, report],
+		activate: [trigger.id, proxied.id, broken.id, form.id],
 		encryptionKey,
 		env: {
 			N8N_METRICS: 'true',
@@ -156,6 +166,7 @@ afterAll(async () => {
 	await proxy?.close();
 	await prometheus?.stop();
 	await n8n?.stop();
+	await mail?.close();
 });
 
 describe('every answer of the Untis Platform Trigger is counted at /metrics', () => {
@@ -237,7 +248,12 @@ describe('alerts fire in a real Prometheus', () => {
 	it('genuine deliveries through a proxy that re-encodes the body fire UntisPlatformDeliveriesRefused', async () => {
 		const direct = n8n.webhookUrl(pathOf(proxied));
 		const throughProxy = `${proxy.url}/webhook/${pathOf(proxied)}`;
+		// Deliveries succeed for a while (two, a scrape apart, so that Prometheus sees the 200s grow),
+		// then the proxy is put in front.
 		expect((await send(direct, genuine('proxy-0'))).status).toBe(200);
+		await sleep(2500);
+		expect((await send(direct, genuine('proxy-0'))).status).toBe(200);
+		const lastOkAt = Date.now();
 		// The platform retries a refused delivery: one every second until the alert fires.
 		let refused = 0;
 		let firing: { labels: Record<string, string> } | undefined;
@@ -248,11 +264,12 @@ describe('alerts fire in a real Prometheus', () => {
 			expect(JSON.parse(answer.body).error).toMatch(/^Signature does not match the body/);
 			refused++;
 			firing = (await prometheus.alerts()).find((a) => a.labels.alertname === 'UntisPlatformDeliveriesRefused' && a.state === 'firing' && a.labels.webhook_path === pathOf(proxied));
-			await sleep(1000);
+			if (!firing) await sleep(1000);
 		}
 		expect(firing?.labels).toMatchObject({ workflow_id: proxied.id, severity: 'critical' });
-		// Only 200 before and 401 after: 20 s without a 200 (the scaled window) plus 10 s of `for:`.
-		expect(refused).toBeGreaterThanOrEqual(20);
+		// Not before the last 200 left the 20 s window and 10 s of `for:` passed (a scrape or two early).
+		expect(Date.now() - lastOkAt).toBeGreaterThanOrEqual(26_000);
+		expect(refused).toBeGreaterThan(10);
 		const reasons = refusalLines().filter((l) => l.metadata.workflowId === proxied.id).map((l) => l.metadata.reason);
 		expect(new Set(reasons)).toEqual(new Set(['signature_mismatch']));
 	}, 5 * 60 * 1000);
@@ -272,5 +289,24 @@ describe('alerts fire in a real Prometheus', () => {
 		await send(url, genuine('m-500-again'));
 		const alert = await prometheus.waitForAlert('UntisPlatformTriggerFailing', { labels: { webhook_path: pathOf(broken) }, timeoutMs: 60_000 });
 		expect(alert.labels.workflow_id).toBe(broken.id);
+	}, 5 * 60 * 1000);
+});
+
+describe('without Prometheus: example 8 reads the counts and mails operations', () => {
+	it('after the flood, the proxy and the 500s, one mail names each finding and no secret', async () => {
+		const settings = report.nodes.find((n: { name: string }) => n.name === 'Settings');
+		settings.parameters.assignments.assignments.find((a: { name: string }) => a.name === 'metricsUrl').value = `${n8n.baseUrl}/metrics`;
+		const run = await n8n.runInEditor(report).catch((error: Error) => {
+			const last = n8n.lastExecutionId();
+			throw new Error(`${error.message}: ${JSON.stringify(n8n.executionRecord(last)).slice(0, 3000)}`);
+		});
+		expect(run.status).toBe('success');
+		const [message] = await mail.waitFor(1);
+		expect(message.to).toEqual(['operations@example.com']);
+		expect(message.subject).toBe('Untis Platform: refused or failing requests');
+		expect(message.text).toContain(`refused (401) requests since the last check on the trigger ${pathOf(trigger)} (workflow ${trigger.id}): forged or unsigned.`);
+		expect(message.text).toContain(`answers 500 since the last check on ${pathOf(broken)} (workflow ${broken.id})`);
+		expect(message.text).toContain(`answers 500 since the last check on ${pathOf(form, 'form')} (workflow ${form.id})`);
+		expect(message.text).not.toMatch(/typed-secret|typed-password|Authorization/);
 	}, 5 * 60 * 1000);
 });
