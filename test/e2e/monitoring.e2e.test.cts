@@ -127,6 +127,19 @@ function delta(after: Record<string, number>, before: Record<string, number>) {
 	for (const [k, v] of Object.entries(after)) if (v - (before[k] ?? 0)) d[k] = v - (before[k] ?? 0);
 	return d;
 }
+/**
+ * The counts grown since `before`, read until they equal `expected` or 5 s passed: n8n counts an
+ * answer on the response's 'finish' event, which can come just after the client has read it.
+ */
+async function grownTo(path: string, before: Record<string, number>, expected: Record<string, number>) {
+	const until = Date.now() + 5000;
+	let grown = delta(await counts(path), before);
+	while (JSON.stringify(Object.entries(grown).sort()) !== JSON.stringify(Object.entries(expected).sort()) && Date.now() < until) {
+		await sleep(200);
+		grown = delta(await counts(path), before);
+	}
+	return grown;
+}
 /** n8n's JSON log lines (N8N_LOG_FORMAT=json) of the package's refusals. */
 function refusalLines(): Array<{ level: string; message: string; metadata: Record<string, unknown> }> {
 	return n8n
@@ -187,7 +200,8 @@ describe('every answer of the Untis Platform Trigger is counted at /metrics', ()
 			['signed text/plain', () => { const d = genuine('m-text'); return send(url, { body: d.body, headers: { ...d.headers, 'Content-Type': 'text/plain' } }); }, 200],
 		];
 		for (const [what, run, status] of cases) expect({ what, status: (await run()).status }).toEqual({ what, status });
-		expect(delta(await counts(pathOf(trigger)), before)).toEqual({ 'POST 200': 2, 'POST 401': 2, 'POST 400': 1, 'POST 413': 1 });
+		const expected = { 'POST 200': 2, 'POST 401': 2, 'POST 400': 1, 'POST 413': 1 };
+		expect(await grownTo(pathOf(trigger), before, expected)).toEqual(expected);
 	});
 
 	it('a JSON body over N8N_PAYLOAD_SIZE_MAX is refused by n8n before the node runs, and counted as the 500 n8n answered', async () => {
@@ -198,7 +212,8 @@ describe('every answer of the Untis Platform Trigger is counted at /metrics', ()
 		// raw-body's 413 reaches n8n's error handler, which answers 500: an oversized JSON body is a
 		// 500 at /metrics (and fires UntisPlatformTriggerFailing), though the trigger never ran.
 		expect(answer.status).toBe(500);
-		expect(delta(await counts(pathOf(trigger)), before)).toEqual({ 'POST 500': 1 });
+		const expected = { 'POST 500': 1 };
+		expect(await grownTo(pathOf(trigger), before, expected)).toEqual(expected);
 	});
 });
 
@@ -219,7 +234,8 @@ describe('every answer of the Manual Entry form is counted at /metrics', () => {
 			['a valid entry with a misconfigured API base', { method: 'POST', headers: { Authorization: auth, 'Content-Type': urlencoded }, body: entry }, 500],
 		];
 		for (const [what, init, status] of cases) expect({ what, status: (await fetch(url, init)).status }).toEqual({ what, status });
-		expect(delta(await counts(pathOf(form, 'form')), before)).toEqual({ 'GET 200': 1, 'POST 401': 1, 'POST 400': 1, 'POST 413': 1, 'POST 415': 1, 'POST 500': 1 });
+		const expected = { 'GET 200': 1, 'POST 401': 1, 'POST 400': 1, 'POST 413': 1, 'POST 415': 1, 'POST 500': 1 };
+		expect(await grownTo(pathOf(form, 'form'), before, expected)).toEqual(expected);
 	});
 });
 
@@ -284,7 +300,8 @@ describe('alerts fire in a real Prometheus', () => {
 		const answer = await send(url, genuine('m-500'));
 		expect(answer.status).toBe(500);
 		expect(JSON.parse(answer.body)).toEqual({ error: 'Untis Platform Trigger is misconfigured; see the n8n log' });
-		expect(delta(await counts(pathOf(broken)), before)).toEqual({ 'POST 500': 1 });
+		const expected = { 'POST 500': 1 };
+		expect(await grownTo(pathOf(broken), before, expected)).toEqual(expected);
 		const line = refusalLines().find((l) => l.metadata.workflowId === broken.id);
 		expect(line).toMatchObject({ level: 'error', metadata: { event: 'untis.refused', reason: 'misconfigured', status: 500, node: 'Untis Platform Trigger' } });
 		await sleep(2500); // one scrape after the first sample of the series, then the 500
