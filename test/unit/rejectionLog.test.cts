@@ -1,7 +1,8 @@
-import type { IDataObject } from 'n8n-workflow';
+import type { IDataObject, IWebhookFunctions } from 'n8n-workflow';
 
 // The built node, exactly as n8n loads it from dist/.
 import { UntisPlatformTrigger } from '../../dist/nodes/UntisPlatform/UntisPlatformTrigger.node';
+import { logRefusal } from '../../dist/nodes/UntisPlatform/shared/refusalLog';
 import { RejectionLog } from '../../nodes/UntisPlatform/core/observability/rejectionLog';
 import { createdPayload, signedRequest, withHeaders } from '../helpers/platform.cjs';
 import { callWebhook, customCredential } from '../helpers/webhookContext.cjs';
@@ -110,5 +111,24 @@ describe('the Untis Platform Trigger logs each refusal as one structured line', 
 		expect(answer.status).toBe(500);
 		expect(answer.logs.map((l) => l.level)).toEqual(['error']);
 		expect(meta).toEqual([{ event: 'untis.refused', reason: 'misconfigured', status: 500, workflowId: 'wfMisconfigured', node: 'Untis Platform Trigger' }]);
+	});
+});
+
+describe('the shared refusal log, as the Manual Entry form can use it', () => {
+	it('takes the form as the source, keeps the event fields over any extra field, and bounds the form by its own reason', () => {
+		const lines: Array<[string, IDataObject]> = [];
+		const context = {
+			getWorkflow: () => ({ id: 'wfFormLog' }),
+			getNode: () => ({ name: 'Credentials form' }),
+			logger: { warn: (message: string, meta: IDataObject) => lines.push([message, meta]), error: () => undefined },
+		} as unknown as IWebhookFunctions;
+		for (let i = 0; i < 12; i++) {
+			logRefusal(context, 'Untis Platform Manual Entry Trigger', 'form_login_failed', 401, 'Untis Platform Manual Entry Trigger refused a login', 'warn', { client: '127.0.0.1', event: 'spoofed' });
+		}
+		expect(lines).toHaveLength(10);
+		expect(lines[0]).toEqual([
+			'Untis Platform Manual Entry Trigger refused a login',
+			{ client: '127.0.0.1', event: 'untis.refused', reason: 'form_login_failed', status: 401, workflowId: 'wfFormLog', node: 'Credentials form' },
+		]);
 	});
 });

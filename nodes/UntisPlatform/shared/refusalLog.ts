@@ -28,6 +28,8 @@ export function logRefusal(
 	status: number,
 	message: string,
 	level: 'warn' | 'error' = 'warn',
+	/** More fields for this line only, e.g. the Manual Entry form's `client`; never a secret. */
+	extra: Record<string, string | number> = {},
 ): void {
 	const subject: RefusalSubject = {
 		source,
@@ -52,6 +54,7 @@ export function logRefusal(
 	}
 	if (!decision.write) return;
 	context.logger[level](message, {
+		...extra,
 		event: 'untis.refused',
 		reason,
 		status,
