@@ -161,4 +161,6 @@ async function main() {
 	console.log(`written ${path.relative(ROOT, out)}`);
 }
 
-main();
+// bench/calendar-inprocess.js reuses compare().
+if (require.main === module) main();
+module.exports = { compare };

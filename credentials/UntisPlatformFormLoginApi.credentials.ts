@@ -33,7 +33,8 @@ export class UntisPlatformFormLoginApi implements ICredentialType {
 			typeOptions: { password: true },
 			default: '',
 			required: true,
-			description: 'At least 16 characters; share it only with the people who may enter a school\'s credentials',
+			description:
+				"At least 16 characters: a shorter one (or an empty User) keeps the form closed. Share it only with the people who may enter a school's credentials.",
 		},
 	];
 }

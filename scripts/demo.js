@@ -2,7 +2,9 @@
 /**
  * The demo's steps 3-8 (scripts/demo.sh does 1-2). Runs on Node 24 beside n8n.
  *   --install-dir DIR   the n8n install (from scripts/install-n8n.sh)
- *   --exit              stop n8n after the events instead of waiting for Ctrl-C (CI does this)
+ *   --exit              stop n8n after the events instead of waiting for Ctrl-C or SIGTERM
+ * Without --exit it runs until a signal, terminal or not: an IDE task or `setsid ... </dev/null`
+ * keeps its n8n. Every stop prints its reason.
  */
 const crypto = require('node:crypto');
 const fs = require('node:fs');
@@ -19,12 +21,26 @@ const arg = (name) => {
 	const i = process.argv.indexOf(`--${name}`);
 	return i > 0 ? process.argv[i + 1] : undefined;
 };
-const exitAfter = process.argv.includes('--exit') || !process.stdin.isTTY;
+const exitAfter = process.argv.includes('--exit');
 const readJson = (file) => JSON.parse(fs.readFileSync(path.join(ROOT, file), 'utf8'));
 const OWNER = { email: 'demo@example.com', firstName: 'Demo', lastName: 'Vendor', password: 'Untis-demo-2026' };
 
 let n8n;
 let mail;
+let stopping = false;
+// Registered before anything starts: a signal during the set-up ends what has started so far (an
+// n8n still starting is ended by its watchdog, scripts/n8n/watchdog.js, when this process exits).
+async function stop(reason, code = 0) {
+	if (stopping) return;
+	stopping = true;
+	console.log(`\nStopping n8n (${reason}; only the processes this demo started)...`);
+	if (n8n) await n8n.stop();
+	if (mail) await mail.close();
+	process.exit(code);
+}
+process.on('SIGINT', () => stop('received SIGINT', 130));
+process.on('SIGTERM', () => stop('received SIGTERM'));
+process.on('SIGHUP', () => stop('received SIGHUP: the terminal closed', 129));
 
 async function main() {
 	console.log('[3/8] Dev signing key and encryption key (.untis-sim/, reused on re-runs)');
@@ -45,6 +61,8 @@ async function main() {
 	const onboarding = readJson('examples/1-onboarding.workflow.json');
 	const deactivation = readJson('examples/2-deactivation.workflow.json');
 	const manual = readJson('examples/3-manual-entry.workflow.json');
+	// Example 3 ships without a webhookId (the editor gives each import its own); the CLI import needs one.
+	manual.nodes[0].webhookId = crypto.randomUUID();
 	const use = readJson('examples/4-use-credentials.workflow.json');
 	const failureAlert = readJson('examples/7-failure-alert.workflow.json');
 	const credentialRef = onboarding.nodes[0].credentials.untisPlatformApi;
@@ -73,17 +91,6 @@ async function main() {
 		// Error Workflow of 1 and 2: n8n 2.41 runs it only when it is published.
 		activate: [onboarding, deactivation, manual, use, failureAlert].map((workflow) => workflow.id),
 	});
-	let stopping = false;
-	const stop = async () => {
-		if (stopping) return;
-		stopping = true;
-		console.log('\nStopping n8n (only the processes this demo started)...');
-		await n8n.stop();
-		await mail.close();
-		process.exit(0);
-	};
-	process.on('SIGINT', stop);
-	process.on('SIGTERM', stop);
 
 	// Data Tables live in n8n's server (the CLI's `execute` has no Data Table module), so the
 	// table setup example is run once as a vendor does it: Execute workflow in the editor, here
@@ -152,14 +159,14 @@ async function main() {
 		console.log(`      ${String(row.tenantId).padEnd(12)} ${String(row.status).padEnd(12)} ${String(row.eventType).padEnd(12)} ${secret}`);
 	}
 
-	if (exitAfter) return stop();
+	if (exitAfter) return stop('--exit was given');
 	console.log('\nn8n keeps running: open the editor, or send more events, e.g.');
 	console.log(`  npm run sim -- send created --url ${credentialsUrl} --tenant school-2001`);
-	console.log('Press Ctrl-C to stop.');
+	console.log('Press Ctrl-C (or send SIGTERM) to stop.');
 }
 
 main().catch(async (error) => {
-	console.error(`demo failed: ${error.message}`);
+	console.error(`demo failed, stopping: ${error.message}`);
 	if (n8n) console.error(`n8n log: ${n8n.logFile}\n${n8n.logTail(15)}`);
 	if (n8n) await n8n.stop({ keepUserFolder: true });
 	if (mail) await mail.close();

@@ -40,8 +40,8 @@ export class UntisPlatform implements INodeType {
 				name: 'untisPlatformApi',
 				required: true,
 				testedBy: 'untisPlatformApiTest',
-				// Confirm Delivery only answers the trigger's request: it reads no credential.
-				displayOptions: { hide: { operation: ['confirmDelivery'] } },
+				// Confirm Delivery and Respond with Calendar only answer a trigger's request: they read no credential.
+				displayOptions: { hide: { operation: ['confirmDelivery', 'respondWithCalendar'] } },
 			},
 		],
 		properties: [

@@ -11,13 +11,16 @@ import {
 
 import { resolveApiBase } from './core/api/apiBase';
 import { CHECK_TIMEOUT_MS, checkWithPlatform } from './core/api/platformCheck';
-import { BASIC_REALM, basicLoginMatches, type BasicLogin } from './core/webhook/basicAuth';
+import { BASIC_REALM, basicLoginMatches, loginProblem, type BasicLogin } from './core/webhook/basicAuth';
 import type { CredentialData } from './core/webhook/credentialCheck';
+import { crossSiteProblem } from './core/webhook/crossSite';
 import type { SecretsMode } from './core/webhook/delivery';
-import { deliveryIdsFor } from './core/webhook/deliveryIds';
+import { deliveryIdsFor, type DeliveryIds } from './core/webhook/deliveryIds';
+import { FORM_TOKEN_FIELD, FORM_TOKEN_PROBLEMS, FormTokens, formBinding } from './core/webhook/formToken';
+import { LoginThrottle } from './core/webhook/loginThrottle';
 import { ManualEntryError, manualCredentialsItem, type ManualEntryInput } from './core/webhook/manualEntry';
-import { FORM_CONTENT_SECURITY_POLICY, FormSubmissionError, formPage, formSubmission } from './core/webhook/manualEntryForm';
-import { sealerForCredential } from './core/sealing/sealing';
+import { FORM_CONTENT_SECURITY_POLICY, FormSubmissionError, formPage, formSubmission, refusalPage } from './core/webhook/manualEntryForm';
+import { parseEncryptionKey, sealerForCredential } from './core/sealing/sealing';
 import { secretsFields, secretsPolicy } from './actions/sealerOf';
 import { n8nSend } from './actions/untisTransport';
 import { untisPlatformApiTest, untisPlatformFormLoginApiTest } from './shared/credentialTest';
@@ -57,6 +60,46 @@ function sendPage(context: IWebhookFunctions, status: number, html: string, head
 	}
 	return { noWebhookResponse: true };
 }
+
+/** Failed logins per client address, for this process (per n8n webhook process in queue mode). */
+const loginThrottle = new LoginThrottle();
+
+/** The client's address as n8n's Express sees it (X-Forwarded-For only when N8N_PROXY_HOPS trusts it). */
+function clientAddress(context: IWebhookFunctions): string {
+	const req = context.getRequestObject();
+	return String(req.ip ?? req.socket?.remoteAddress ?? 'unknown');
+}
+
+/** A refusal for the log: the same meta shape as the main trigger's, never a typed value. */
+function logRefusal(context: IWebhookFunctions, reason: string, status: number, client: string): void {
+	context.logger.warn('Untis Platform Manual Entry Trigger refused a login', {
+		event: 'untis.refused',
+		reason,
+		status,
+		workflowId: context.getWorkflow().id,
+		node: context.getNode().name,
+		client,
+	});
+}
+
+/** What the form derives from the Untis Platform credential, or what the owner must fix. */
+interface FormKeys {
+	credential: CredentialData;
+	deliveryIds: DeliveryIds;
+	tokens: FormTokens;
+}
+
+async function formKeys(context: IWebhookFunctions | IHookFunctions): Promise<FormKeys | Error> {
+	try {
+		const credential = (await context.getCredentials('untisPlatformApi')) as unknown as CredentialData;
+		const deliveryIds = deliveryIdsFor(credential.encryptionKey);
+		return { credential, deliveryIds, tokens: new FormTokens(parseEncryptionKey(credential.encryptionKey)) };
+	} catch (error) {
+		return error as Error;
+	}
+}
+
+const bindingOf = (context: IWebhookFunctions) => formBinding(context.getWorkflow().id, context.getNode().id, context.getNode().webhookId);
 
 /** The form again with what to fix above it; nothing typed is sent back. */
 function refuse(context: IWebhookFunctions, status: number, problem: string): IWebhookResponseData {
@@ -161,7 +204,15 @@ export class UntisPlatformManualEntryTrigger implements INodeType {
 			async checkExists(this: IHookFunctions): Promise<boolean> {
 				return false;
 			},
+			// Activation checks the Encryption Key (the form's token and every deliveryId are keyed
+			// with it), so a bad key fails here and not on the first entry.
 			async create(this: IHookFunctions): Promise<boolean> {
+				const keys = await formKeys(this);
+				if (keys instanceof Error) {
+					throw new NodeOperationError(this.getNode(), keys.message, {
+						description: 'Fix the Untis Platform credential, then activate the workflow again.',
+					});
+				}
 				return true;
 			},
 			async delete(this: IHookFunctions): Promise<boolean> {
@@ -172,21 +223,57 @@ export class UntisPlatformManualEntryTrigger implements INodeType {
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		const req = this.getRequestObject();
-		// The login first: nothing of the request is read before it matches.
+		// The login first: the node uses nothing of the request before it matches (n8n has already
+		// read and parsed the body before any webhook node runs; docs/scaling.md keeps bodies out).
 		if (this.getNodeParameter('authentication', 'basicAuth') !== 'none') {
-			let login: BasicLogin;
+			const client = clientAddress(this);
+			const wait = loginThrottle.retryAfter(client);
+			if (wait > 0) {
+				return sendPage(this, 429, refusalPage('Too many failed logins', `Too many failed logins came from your address: try again in ${wait} seconds`), {
+					'Retry-After': String(wait),
+				});
+			}
+			let login: BasicLogin | undefined;
 			try {
 				login = (await this.getCredentials('untisPlatformFormLoginApi')) as unknown as BasicLogin;
 			} catch {
-				return sendPage(this, 500, formPage({ ...settingsOf(this), problem: 'The form has no login set up: ask the n8n owner to select an Untis Platform Form Login credential' }));
+				login = undefined;
 			}
-			if (!basicLoginMatches(req.headers.authorization, login)) {
+			if (loginProblem(login)) {
+				return sendPage(this, 500, formPage({
+					...settingsOf(this),
+					problem: 'The form has no login set up: ask the n8n owner to select an Untis Platform Form Login credential with a User and a Password of at least 16 characters',
+				}));
+			}
+			if (!basicLoginMatches(req.headers.authorization, login as BasicLogin)) {
+				// No Authorization is the browser's first request, answered with the challenge; a
+				// wrong one is a failed login.
+				if (req.headers.authorization !== undefined) {
+					logRefusal(this, 'form_login_failed', 401, client);
+					if (loginThrottle.failed(client)) logRefusal(this, 'form_login_throttled', 429, client);
+				}
 				return sendPage(this, 401, '<!doctype html><title>Sign in</title><p>Sign in with the login of this form.</p>', {
 					'WWW-Authenticate': `Basic realm="${BASIC_REALM}", charset="UTF-8"`,
 				});
 			}
 		}
-		if (this.getWebhookName() === 'setup') return sendPage(this, 200, formPage(settingsOf(this)));
+		const post = this.getWebhookName() !== 'setup';
+		if (post) {
+			const crossSite = crossSiteProblem(req.headers['sec-fetch-site']);
+			if (crossSite) {
+				logRefusal(this, 'form_cross_site', 403, clientAddress(this));
+				return sendPage(this, 403, refusalPage('Refused', crossSite, { linkToForm: true }));
+			}
+		}
+		const keys = await formKeys(this);
+		if (keys instanceof Error) {
+			// Said to the person, not thrown: n8n would answer its JSON with a stack trace and store an error execution.
+			return sendPage(this, 500, formPage({
+				...settingsOf(this),
+				problem: `The form cannot be used: ${keys.message}. Ask the n8n owner to fix the Untis Platform credential`,
+			}));
+		}
+		if (!post) return sendPage(this, 200, formPage({ ...settingsOf(this), token: keys.tokens.issue(bindingOf(this)) }));
 
 		let input: ManualEntryInput;
 		try {
@@ -196,9 +283,14 @@ export class UntisPlatformManualEntryTrigger implements INodeType {
 			if (error instanceof FormSubmissionError) return refuse(this, error.status, error.message);
 			return refuse(this, 400, 'The submission could not be read: send the form again');
 		}
+		const token = keys.tokens.check(input[FORM_TOKEN_FIELD], bindingOf(this));
+		if (token !== 'ok') {
+			logRefusal(this, `form_token_${token}`, 403, clientAddress(this));
+			return sendPage(this, 403, refusalPage('Refused', FORM_TOKEN_PROBLEMS[token], { linkToForm: true }));
+		}
+		delete input[FORM_TOKEN_FIELD];
 
-		const credential = (await this.getCredentials('untisPlatformApi')) as unknown as CredentialData;
-		const deliveryIds = deliveryIdsFor(credential.encryptionKey);
+		const { credential, deliveryIds } = keys;
 		const mode = this.getNodeParameter('secrets', 'seal') as SecretsMode;
 		let item: IDataObject;
 		try {

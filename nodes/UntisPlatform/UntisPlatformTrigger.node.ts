@@ -38,7 +38,7 @@ import { deriveTriggerCredential, type TriggerCredential } from './core/webhook/
 import type { Sealer } from './core/sealing/sealing';
 import { ACK_AFTER_WORKFLOW, ACK_CONFIRM_DELIVERY, ACK_IMMEDIATELY, acknowledgeResponseFields } from './shared/acknowledge';
 import { untisPlatformApiTest } from './shared/credentialTest';
-import { logRefusal } from './shared/refusalLog';
+import { answer, cacheKeyOf, credentialOf, misconfigured as misconfiguredAs, reject as rejectAs } from './shared/signedWebhook';
 import { additionalAlgorithmsOption, algorithmsFrom, includePayloadOption } from './shared/verificationOptions';
 
 const ALL_EVENTS = [
@@ -53,30 +53,12 @@ interface TriggerSettings extends Pick<ReceiveOptions, 'secrets' | 'deliveryIds'
 	events: readonly string[];
 }
 
-// Returns n8n's promise as is: an async wrapper would add a promise to every request.
-const credentialOf = (context: IWebhookFunctions | IHookFunctions) =>
-	context.getCredentials('untisPlatformApi') as unknown as Promise<CredentialData>;
-
 /**
  * What each published trigger derived from its credential, kept between requests (semantics in
  * core/webhook/credentialCache.ts and the README): the credential is read again after 60 s, after a
  * verification failure (at most once a second), and on every activation.
  */
 const credentials = new CredentialCache<TriggerCredential, CredentialData>(deriveTriggerCredential);
-
-/**
- * One entry per workflow and credential: n8n checks a workflow's access to a credential on each
- * read, so one workflow must never use what another read. Undefined for the Test URL (manual
- * mode), which reads the credential on every request as before, and for an unsaved workflow.
- */
-function cacheKeyOf(context: IWebhookFunctions | IHookFunctions): string | undefined {
-	if (context.getMode?.() === 'manual') return undefined;
-	const workflowId = context.getWorkflow().id;
-	const credential = context.getNode().credentials?.untisPlatformApi;
-	const credentialId = credential?.id ?? credential?.name;
-	if (!workflowId || !credentialId) return undefined;
-	return `${workflowId}\n${credentialId}`;
-}
 
 async function cachedCredential(
 	context: IWebhookFunctions,
@@ -192,34 +174,10 @@ function deliver(context: IWebhookFunctions, body: Buffer, verified: Verified, s
 	}
 }
 
-function misconfigured(context: IWebhookFunctions, error: Error): IWebhookResponseData {
-	// An error, not a warning: the vendor has to fix it. Bounded like the refusals, since every
-	// request to a misconfigured trigger, genuine or forged, meets it.
-	logRefusal(context, 'Untis Platform Trigger', 'misconfigured', 500, `Untis Platform Trigger is misconfigured: ${error.message}`, 'error');
-	return answer(context, 500, { error: 'Untis Platform Trigger is misconfigured; see the n8n log' });
-}
-
-function answer(context: IWebhookFunctions, status: number, body: IDataObject): IWebhookResponseData {
-	try {
-		context.getResponseObject().status(status).json(body);
-	} catch {
-		// The client is gone (aborted mid-body): there is no one to answer, and still nothing starts.
-	}
-	// The node answered itself: n8n sends nothing more and starts no execution.
-	return { noWebhookResponse: true };
-}
-
-function reject(context: IWebhookFunctions, rejection: Rejection): IWebhookResponseData {
-	// The reason only: never the body, and header values are quoted shortened.
-	logRefusal(
-		context,
-		'Untis Platform Trigger',
-		rejection.code,
-		rejection.status,
-		`Untis Platform Trigger rejected a request with ${rejection.status} (${rejection.code}): ${rejection.message}`,
-	);
-	return answer(context, rejection.status, { error: rejection.message });
-}
+// The answers are shared with the Calendar Trigger (shared/signedWebhook.ts), named for this node.
+const LABEL = 'Untis Platform Trigger';
+const misconfigured = (context: IWebhookFunctions, error: Error) => misconfiguredAs(context, LABEL, error);
+const reject = (context: IWebhookFunctions, rejection: Rejection) => rejectAs(context, LABEL, rejection);
 
 export class UntisPlatformTrigger implements INodeType {
 	description: INodeTypeDescription & { webhookIsExpressionFree: true } = {

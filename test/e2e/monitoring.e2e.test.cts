@@ -73,8 +73,8 @@ const credentials = [
 	{ id: 'untisMonFormLogin1', name: 'Form login (monitoring)', type: 'untisPlatformFormLoginApi', data: formLogin },
 ];
 
-// Example 8 (the report without Prometheus), as shipped but for the address of this n8n.
-const report = JSON.parse(readFileSync(join(ROOT, 'examples/8-refusal-report.workflow.json'), 'utf8'));
+// Example 9 (the report without Prometheus), as shipped but for the address of this n8n.
+const report = JSON.parse(readFileSync(join(ROOT, 'examples/9-refusal-report.workflow.json'), 'utf8'));
 let mail: { credential: unknown; waitFor(n: number): Promise<Array<{ to: string[]; subject: string; text: string }>>; close(): Promise<void> };
 
 type Answer = { status: number; body: string };
@@ -311,12 +311,12 @@ describe('alerts fire in a real Prometheus', () => {
 	}, 5 * 60 * 1000);
 });
 
-describe('without Prometheus: example 8 reads the counts and mails operations', () => {
+describe('without Prometheus: example 9 reads the counts and mails operations', () => {
 	it('after the flood, the proxy and the 500s, one mail names each finding and no secret', async () => {
 		const settings = report.nodes.find((n: { name: string }) => n.name === 'Settings');
 		settings.parameters.assignments.assignments.find((a: { name: string }) => a.name === 'metricsUrl').value = `${n8n.baseUrl}/metrics`;
 		// Imported as a vendor would, into the running n8n, and run once from the editor.
-		const file = join(dir, 'example-8.json');
+		const file = join(dir, 'example-9.json');
 		writeFileSync(file, JSON.stringify(report));
 		await n8n.cli(['import:workflow', `--input=${file}`]);
 		const run = await n8n.runInEditor(report).catch((error: Error) => {

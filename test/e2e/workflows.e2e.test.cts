@@ -1,5 +1,6 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -10,6 +11,7 @@ import type { UntisApiMock } from '../helpers/untisApiMock.cjs';
 const { startN8n } = require('./harness');
 const { query } = require('../../scripts/n8n/sqlite-read');
 const { startMailSink } = require('../../scripts/n8n/mail-sink');
+const { signIn, DEFAULT_OWNER } = require('../../scripts/n8n/editor-run');
 const sim = require('../../tools/untis-platform-sim/sim.js');
 // jest's e2e module map knows only triggerSuite: load the helper by its file name (the type import is erased).
 const { startUntisApiMock } = require('../helpers/untisApiMock.cts') as typeof import('../helpers/untisApiMock.cjs');
@@ -28,6 +30,8 @@ const setup = example('create-tenants-table.workflow.json');
 const onboarding = example('1-onboarding.workflow.json');
 const deactivation = example('2-deactivation.workflow.json');
 const manual = example('3-manual-entry.workflow.json');
+// The shipped example has no webhookId, so that each import gets its own form URL; the harness needs a fixed one.
+manual.nodes[0].webhookId = 'f3000000-0000-4000-8000-0000000f0003';
 const use = example('4-use-credentials.workflow.json');
 const behindWebhook = example('6-verify-signature-behind-webhook.workflow.json');
 // The same deactivation workflow with its switch set to Option A (delete the row).
@@ -40,6 +44,18 @@ const manualUnreachable = JSON.parse(JSON.stringify(manual).replace(/f3000000-/g
 manualUnreachable.id = 'untisManualUnreach';
 manualUnreachable.name += ' (unreachable platform)';
 manualUnreachable.nodes[0].credentials.untisPlatformApi = { id: 'untisUnreachable01', name: 'Untis Platform (unreachable API)' };
+/** The form with its own copy of a credential, changed by a test; ids from the prefix. */
+function manualVariant(prefix: string, id: string, name: string, credentials: Record<string, { id: string; name: string }>) {
+	const variant = JSON.parse(JSON.stringify(manual).replace(/f3000000-/g, prefix));
+	Object.assign(variant, { id, name: `${variant.name} (${name})` });
+	Object.assign(variant.nodes[0].credentials, credentials);
+	return variant;
+}
+// A Form Login with a user and an empty password (issue 35, item 2).
+const manualWeakLogin = manualVariant('f3b00000-', 'untisManualWeakLgn', 'empty form password', { untisPlatformFormLoginApi: { id: 'untisFormLoginWeak', name: 'Untis form login (empty password)' } });
+// A credential whose Encryption Key a test breaks while the workflow is active (issue 35, item 5).
+const badKeyCredential = { id: 'untisBadKeyCred001', name: 'Untis Platform (key broken later)' };
+const manualBadKey = manualVariant('f3c00000-', 'untisManualBadKey1', 'Encryption Key broken later', { untisPlatformApi: badKeyCredential });
 
 type Row = Record<string, string | null>;
 let n8n: {
@@ -54,6 +70,8 @@ let n8n: {
 	readExecutions(o: { workflowId?: string; sinceId?: number }): Array<{ id: number; status: string }>;
 	waitForExecutions(o: { workflowId: string; count: number; sinceId?: number }): Promise<Array<{ id: number; status: string }>>;
 	executionJson(id: number): Record<string, unknown[][]>;
+	request(method: string, pathOrUrl: string, options?: { headers?: Record<string, string>; body?: string }): Promise<{ status: number; text: string; json(): any; headers: Record<string, string | string[]> }>;
+	logText(): string;
 	stop(): Promise<unknown>;
 };
 const keys = sim.keygen(mkdtempSync(join(tmpdir(), 'untis-workflows-')));
@@ -127,12 +145,14 @@ beforeAll(async () => {
 			{ ...onboarding.nodes[0].credentials.untisPlatformApi, type: 'untisPlatformApi', data: { environment: 'custom', publicKeys: keys.publicKeyBase64, encryptionKey, apiBaseUrl: api.apiBase } },
 			{ ...manual.nodes[0].credentials.untisPlatformFormLoginApi, type: 'untisPlatformFormLoginApi', data: formLogin },
 			{ ...manualUnreachable.nodes[0].credentials.untisPlatformApi, type: 'untisPlatformApi', data: { environment: 'custom', publicKeys: keys.publicKeyBase64, encryptionKey, apiBaseUrl: 'http://127.0.0.1:9' } },
+			{ ...manualWeakLogin.nodes[0].credentials.untisPlatformFormLoginApi, type: 'untisPlatformFormLoginApi', data: { user: 'formadmin', password: '' } },
+			{ ...badKeyCredential, type: 'untisPlatformApi', data: { environment: 'custom', publicKeys: keys.publicKeyBase64, encryptionKey, apiBaseUrl: api.apiBase } },
 			{ ...use.nodes.find((n: { name: string }) => n.name === 'Or call this webhook').credentials.httpHeaderAuth, type: 'httpHeaderAuth', data: syncHeader },
 			mail.credential,
 		],
-		workflows: [setup, onboarding, deactivation, deactivationA, manual, manualUnreachable, use, behindWebhook],
+		workflows: [setup, onboarding, deactivation, deactivationA, manual, manualUnreachable, manualWeakLogin, manualBadKey, use, behindWebhook],
 		// The tenants-table example is imported, never published: it is run once, as from the editor.
-		activate: [onboarding, deactivation, deactivationA, manual, manualUnreachable, use, behindWebhook].map((w) => w.id),
+		activate: [onboarding, deactivation, deactivationA, manual, manualUnreachable, manualWeakLogin, manualBadKey, use, behindWebhook].map((w) => w.id),
 	});
 	// The shipped example, run as a vendor does: Execute workflow in the editor (n8n's REST API).
 	await n8n.runInEditor(setup);
@@ -232,6 +252,11 @@ describe("3 manual entry through the package's own form (Form Login, Check with 
 	const formBody = (values: Record<string, string>) => new URLSearchParams(values).toString();
 	const form = { 'Content-Type': 'application/x-www-form-urlencoded' };
 	const auth = () => ({ Authorization: basic(formLogin.user, formLogin.password) });
+	/** The hidden form token of a freshly loaded page, as the form's own submit sends it. */
+	const tokenOf = async (workflow = manual) => {
+		const page = await (await fetch(formUrl(workflow), { headers: auth() })).text();
+		return /name="formToken" value="([^"]+)"/.exec(page)?.[1] ?? 'no token in the page';
+	};
 	// Unique values, so that a search of every n8n file for them proves where they are not.
 	const typedSecret = `typed-secret-${randomBytes(9).toString('hex')}`;
 	const typedPassword = `typed-password-${randomBytes(9).toString('hex')}`;
@@ -277,7 +302,7 @@ describe("3 manual entry through the package's own form (Form Login, Check with 
 		plainPassword['w-4'] = typedPassword;
 		const before = n8n.lastExecutionId();
 		const tokenCalls = api.tokenCalls().length;
-		const answer = await fetch(formUrl(), { method: 'POST', headers: { ...form, ...auth() }, body: formBody({ ...entry(), password: `${typedPassword}-typo` }) });
+		const answer = await fetch(formUrl(), { method: 'POST', headers: { ...form, ...auth() }, body: formBody({ ...entry(), password: `${typedPassword}-typo`, formToken: await tokenOf() }) });
 		expect(answer.status).toBe(400);
 		const html = await answer.text();
 		expect(html).toMatch(/refused tenant &#39;w-4&#39;.*the password \(not the secret\)/);
@@ -290,7 +315,7 @@ describe("3 manual entry through the package's own form (Form Login, Check with 
 
 	it('an unreachable platform: its own message (502), nothing starts', async () => {
 		const before = n8n.lastExecutionId();
-		const answer = await fetch(formUrl(manualUnreachable), { method: 'POST', headers: { ...form, ...auth() }, body: formBody(entry()) });
+		const answer = await fetch(formUrl(manualUnreachable), { method: 'POST', headers: { ...form, ...auth() }, body: formBody({ ...entry(), formToken: await tokenOf(manualUnreachable) }) });
 		expect(answer.status).toBe(502);
 		expect(await answer.text()).toMatch(/could not be reached at http:\/\/127\.0\.0\.1:9 /);
 		await new Promise((resolve) => setTimeout(resolve, 1500));
@@ -300,7 +325,7 @@ describe("3 manual entry through the package's own form (Form Login, Check with 
 	it("right credentials: checked with the platform, stored sealed as a MANUAL event, and the submitter reads 'Stored' (the only execution)", async () => {
 		plainPassword['w-4'] = typedPassword;
 		const before = n8n.lastExecutionId();
-		const answer = await fetch(formUrl(), { method: 'POST', headers: { ...form, ...auth() }, body: formBody(entry()) });
+		const answer = await fetch(formUrl(), { method: 'POST', headers: { ...form, ...auth(), 'Sec-Fetch-Site': 'same-origin' }, body: formBody({ ...entry(), formToken: await tokenOf() }) });
 		expect(answer.status).toBe(200);
 		expect(answer.headers.get('content-type')).toMatch(/^text\/html/);
 		expect(await answer.text()).toMatch(/Stored.*tenant <strong>w-4<\/strong>/s);
@@ -319,6 +344,121 @@ describe("3 manual entry through the package's own form (Form Login, Check with 
 		expect(stored).not.toContain(typedSecret);
 		expect(stored).not.toContain(typedPassword);
 		typedPlaintexts.push(typedSecret, typedPassword);
+	});
+});
+
+describe('3 the form refuses what the third security review found (issue 35)', () => {
+	const formUrl = (workflow = manual) => n8n.webhookUrl(`${workflow.nodes[0].webhookId}/form`);
+	const form = { 'Content-Type': 'application/x-www-form-urlencoded' };
+	const auth = { Authorization: basic(formLogin.user, formLogin.password) };
+	const values = { tenantId: 'w-forged', clientId: 'BestApp-tenant-w-forged', secret: 'forged-secret-value', password: 'forged-password-value', host: 'attacker.example' };
+	const post = (body: Record<string, string>, headers: Record<string, string> = {}, workflow = manual) =>
+		fetch(formUrl(workflow), { method: 'POST', headers: { ...form, ...auth, ...headers }, body: new URLSearchParams(body).toString() });
+	/** A request from another loopback address (Linux routes all of 127/8 to lo): how n8n's req.ip varies without a proxy. */
+	const requestFrom = (localAddress: string, method: string, url: string, headers: Record<string, string>) =>
+		new Promise<{ status: number; headers: http.IncomingHttpHeaders; text: string }>((resolve, reject) => {
+			const req = http.request(url, { method, headers, localAddress }, (res) => {
+				let text = '';
+				res.setEncoding('utf8');
+				res.on('data', (chunk) => (text += chunk));
+				res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text }));
+			});
+			req.on('error', reject);
+			req.end();
+		});
+
+	it('item 2: a Form Login with an empty password opens nothing: the 500 page for `formadmin:`, nothing starts', async () => {
+		const before = n8n.lastExecutionId();
+		const page = await fetch(formUrl(manualWeakLogin), { headers: { Authorization: basic('formadmin', '') } });
+		expect(page.status).toBe(500);
+		expect(await page.text()).toMatch(/no login set up/);
+		const submitted = await post(values, { Authorization: basic('formadmin', '') }, manualWeakLogin);
+		expect(submitted.status).toBe(500);
+		await new Promise((resolve) => setTimeout(resolve, 1000));
+		expect(n8n.readExecutions({ sinceId: before })).toEqual([]);
+	});
+
+	it('item 1: with the right login, a POST without the form token, with a tampered one, or marked cross-site is refused (403) and starts nothing', async () => {
+		const before = n8n.lastExecutionId();
+		const page = await (await fetch(formUrl(), { headers: auth })).text();
+		const token = /name="formToken" value="([^"]+)"/.exec(page)![1];
+		const tampered = `${token.slice(0, -3)}${token.endsWith('AAA') ? 'BBB' : 'AAA'}`;
+		const attempts: Array<[string, Record<string, string>, Record<string, string>, RegExp]> = [
+			['no token', values, {}, /did not come from this form/],
+			['a tampered token', { ...values, formToken: tampered }, {}, /did not come from this form/],
+			['a right token, Sec-Fetch-Site cross-site', { ...values, formToken: token }, { 'Sec-Fetch-Site': 'cross-site' }, /started by another site/],
+		];
+		for (const [what, body, headers, message] of attempts) {
+			const answer = await post(body, headers);
+			expect({ what, status: answer.status }).toEqual({ what, status: 403 });
+			expect(await answer.text()).toMatch(message);
+		}
+		await new Promise((resolve) => setTimeout(resolve, 1000));
+		expect(n8n.readExecutions({ sinceId: before })).toEqual([]);
+		expect(rows('w-forged')).toEqual([]);
+	});
+
+	it('item 6: a burst of wrong logins from one address gets 429 with Retry-After, each logged at warn without the typed values; the right login from another address is unaffected', async () => {
+		const wrong = (i: number) => ({ Authorization: basic(formLogin.user, `guessed-${i}-${randomBytes(4).toString('hex')}`) });
+		const statuses: number[] = [];
+		const guesses: string[] = [];
+		for (let i = 0; i < 12; i++) {
+			const headers = wrong(i);
+			guesses.push(Buffer.from(headers.Authorization.slice(6), 'base64').toString().split(':')[1]);
+			statuses.push((await requestFrom('127.0.0.2', 'GET', formUrl(), headers)).status);
+		}
+		expect(statuses).toEqual([...Array(10).fill(401), 429, 429]);
+		const held = await requestFrom('127.0.0.2', 'GET', formUrl(), auth);
+		expect(held.status).toBe(429);
+		expect(Number(held.headers['retry-after'])).toBeGreaterThan(0);
+		expect(Number(held.headers['retry-after'])).toBeLessThanOrEqual(60);
+		expect((await requestFrom('127.0.0.1', 'GET', formUrl(), auth)).status).toBe(200);
+		const log = n8n.logText();
+		expect(log).toMatch(/Untis Platform Manual Entry Trigger refused a login/);
+		for (const guess of guesses) expect(log).not.toContain(guess);
+	});
+
+	it('item 5: an Encryption Key broken while the form is active: the page and a POST get a 500 page saying what to fix, no execution, no stack trace; activating again is refused', async () => {
+		const before = n8n.lastExecutionId();
+		// The owner edits the credential in the editor (its REST call) while the workflow stays active.
+		const browserId = randomUUID();
+		const cookie = await signIn(n8n, DEFAULT_OWNER, browserId);
+		const session = { 'Content-Type': 'application/json', 'browser-id': browserId, cookie };
+		const edited = await n8n.request('PATCH', `${n8n.baseUrl}/rest/credentials/${badKeyCredential.id}`, {
+			headers: session,
+			body: JSON.stringify({ ...badKeyCredential, type: 'untisPlatformApi', data: { environment: 'custom', publicKeys: keys.publicKeyBase64, encryptionKey: 'not-a-key', apiBaseUrl: api.apiBase } }),
+		});
+		expect(edited.status).toBe(200);
+		const logBefore = n8n.logText().length;
+		for (const method of ['GET', 'POST']) {
+			const answer = await fetch(formUrl(manualBadKey), { method, headers: { ...form, ...auth }, body: method === 'POST' ? new URLSearchParams(values).toString() : undefined });
+			expect({ method, status: answer.status }).toEqual({ method, status: 500 });
+			expect(answer.headers.get('content-type')).toBe('text/html; charset=utf-8');
+			const html = await answer.text();
+			expect(html).toMatch(/Encryption Key is not 32 bytes.*openssl rand -base64 32.*Ask the n8n owner/s);
+			expect(html).not.toMatch(/\n\s+at |stack/i);
+		}
+		await new Promise((resolve) => setTimeout(resolve, 1000));
+		expect(n8n.readExecutions({ sinceId: before })).toEqual([]);
+		expect(n8n.logText().slice(logBefore)).not.toMatch(/\n\s+at /);
+		// The editor's deactivate and activate: activation checks the key and says what to fix.
+		const rest = (path: string, body: unknown) =>
+			n8n.request('POST', `${n8n.baseUrl}/rest/workflows/${manualBadKey.id}/${path}`, { headers: session, body: JSON.stringify(body) });
+		expect((await rest('deactivate', {})).status).toBe(200);
+		const current = await n8n.request('GET', `${n8n.baseUrl}/rest/workflows/${manualBadKey.id}`, { headers: { 'browser-id': browserId, cookie } });
+		// n8n 2.41 publishes through an outbox: the request is accepted, the activation runs after it
+		// and records its failure with the node's message.
+		expect((await rest('activate', { versionId: current.json().data.versionId })).status).toBe(200);
+		const deadline = Date.now() + 60000;
+		let outcome: { status: string; errorMessage: string | null } | undefined;
+		for (;;) {
+			[outcome] = query(n8n.dbPath, 'SELECT status, errorMessage FROM workflow_publication_outbox WHERE workflowId = ? ORDER BY id DESC LIMIT 1', [manualBadKey.id]);
+			if (outcome && !/pending|progress/i.test(outcome.status)) break;
+			if (Date.now() > deadline) throw new Error(`the activation did not finish: ${JSON.stringify(outcome)}`);
+			await new Promise((resolve) => setTimeout(resolve, 500));
+		}
+		expect(outcome).toEqual({ status: expect.stringMatching(/fail|partial/i), errorMessage: expect.stringMatching(/Encryption Key is not 32 bytes/) });
+		expect((await fetch(formUrl(manualBadKey), { method: 'POST', headers: { ...form, ...auth }, body: 'tenantId=x' })).status).not.toBe(200);
 	});
 });
 

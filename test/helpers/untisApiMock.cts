@@ -1,6 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+
 /**
  * A loopback mock of the Untis APIs for tests: the token endpoint (client-credentials grant,
  * Basic clientId:password) and data endpoints with OneRoster paging, rate limits and failures.
@@ -858,4 +860,32 @@ export async function fetchLikeN8n(options: { method: string; url: string; heade
 		// n8n hands non-JSON bodies over as text
 	}
 	return { statusCode: response.status, headers: Object.fromEntries(response.headers), body };
+}
+
+/**
+ * The companion node's execute() against this stand-in, as n8n calls it: the items as input, each
+ * parameter a value or `={{ $json.field }}` (read from the item), the credential (its public keys
+ * and Encryption Key) with the stand-in as its API base, n8n's request helper as fetchLikeN8n.
+ */
+export async function executeAgainst(
+	mock: UntisApiMock,
+	node: { execute(this: IExecuteFunctions): Promise<INodeExecutionData[][] | null> },
+	items: IDataObject[],
+	parameters: IDataObject,
+	{ credential, continueOnFail = false }: { credential: { publicKeys: string; encryptionKey: string }; continueOnFail?: boolean },
+): Promise<INodeExecutionData[]> {
+	const context = {
+		getInputData: () => items.map((json) => ({ json })),
+		getNodeParameter: (name: string, index: number, fallback?: unknown) => {
+			const value = name in parameters ? parameters[name] : fallback;
+			const m = typeof value === 'string' ? /^=\{\{ \$json\.(\w+) \}\}$/.exec(value) : null;
+			return m ? items[index][m[1]] : value;
+		},
+		getCredentials: async () => ({ environment: 'custom', ...credential, apiBaseUrl: mock.apiBase }),
+		getNode: () => ({ name: 'Untis Platform', type: 'untisPlatform', typeVersion: 1.1 }),
+		continueOnFail: () => continueOnFail,
+		helpers: { httpRequest: fetchLikeN8n },
+	} as unknown as IExecuteFunctions;
+	const [output] = (await node.execute.call(context)) ?? [[]];
+	return output;
 }

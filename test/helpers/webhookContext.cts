@@ -13,6 +13,8 @@ export interface WebhookCall {
 	result: IWebhookResponseData;
 	status: number | undefined;
 	body: unknown;
+	/** Headers the node set itself (a text answer's content type). */
+	headers: Record<string, string>;
 	logs: Array<{ level: string; message: string }>;
 	/** Items per output when the node started the workflow, else undefined. */
 	outputs: IDataObject[][] | undefined;
@@ -72,6 +74,15 @@ export async function callWebhook(
 			response.body = body;
 			return res;
 		},
+		headers: {} as Record<string, string>,
+		setHeader(name: string, value: string) {
+			res.headers[name.toLowerCase()] = value;
+			return res;
+		},
+		send(body: unknown) {
+			response.body = body;
+			return res;
+		},
 	};
 	const req: { headers: IDataObject; rawBody?: Buffer; readRawBody(): Promise<void> } = {
 		headers: request.headers,
@@ -115,6 +126,7 @@ export async function callWebhook(
 		result,
 		status: response.statusCode,
 		body: response.body,
+		headers: res.headers,
 		logs,
 		outputs: result.workflowData?.map((items) => items.map((item) => item.json)),
 	};

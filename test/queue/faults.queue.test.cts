@@ -9,6 +9,8 @@ import type { QueueProcess } from '../helpers/queueProcess.cjs';
 /* eslint-disable @typescript-eslint/no-require-imports */
 const { startQueueCluster } = require('../../scripts/n8n/queue/queue-cluster');
 const { WEBHOOK_TIMEOUT_S, startNginx, startReencodingProxy } = require('../../scripts/n8n/queue/nginx');
+const { gzipXmlBomb } = require('../../scripts/n8n/body-bomb');
+const { groupCpuSeconds } = require('../../scripts/n8n/process-group');
 const { acknowledged, deliverConcurrently, ledger, resendUnacknowledged, tally, outcomeOf, waitsByOutcome } = require('../../scripts/n8n/delivery-ledger');
 const { onboardingVariant } = require('../../scripts/n8n/workflow-variants');
 const sim = require('../../tools/untis-platform-sim/sim.js');
@@ -358,6 +360,51 @@ describe('behind nginx (two webhook processes, the recommended configuration)', 
 			const stored = storedTenants();
 			expect([stored.has('lb-noauth'), stored.has('lb-reencoded')]).toEqual([false, false]);
 		});
+	});
+
+	it('nginx refuses a forged gzip XML body on the trigger and form paths (415/413), n8n spends nothing on it; a genuine delivery still gets 200', async () => {
+		// Issue 35, item 4: n8n would inflate (15 MiB) and parse (xml2js) this body before the trigger
+		// answers 401: 3.4 to 4.1 s of CPU each (bench/results/body-bomb.json).
+		const bomb = gzipXmlBomb();
+		const forged = { ...bomb.headers, Authorization: randomBytes(256).toString('base64'), Algorithm: 'SHA256withRSA' };
+		const rejections = () => cluster.webhooks.map((w) => (w.logText().match(/Untis Platform Trigger rejected a request/g) || []).length).reduce((a, b) => a + b, 0);
+		const webhookCpu = () => cluster.webhooks.reduce((sum, w) => sum + groupCpuSeconds(w.pid() as number), 0);
+		const before = { executions: cluster.db.lastExecutionId(), rejections: rejections() };
+		const cpu0 = webhookCpu();
+		const refused: Record<string, unknown> = {};
+		for (const [name, url, headers] of [
+			['trigger: gzip application/xml', nginx.url(hookOf(safe)), forged],
+			['trigger: gzip application/json', nginx.url(hookOf(safe)), { ...forged, 'Content-Type': 'application/json' }],
+			['trigger: plain application/xml', nginx.url(hookOf(safe)), { ...forged, 'Content-Encoding': '' }],
+			['form: gzip application/xml', nginx.url(`${safe.nodes[0].webhookId}/form`), forged],
+			['form: gzip urlencoded', nginx.url(`${safe.nodes[0].webhookId}/form`), { ...forged, 'Content-Type': 'application/x-www-form-urlencoded' }],
+		] as Array<[string, string, Record<string, string>]>) {
+			const sent = Object.fromEntries(Object.entries(headers).filter(([, value]) => value !== ''));
+			const answer = (await send(url, { tenant: name, body: bomb.wire as unknown as string, headers: sent })) as { status: number; body: string };
+			expect({ name, byNginx: /<center>nginx/.test(answer.body), refused: [413, 415].includes(answer.status) }).toEqual({ name, byNginx: true, refused: true });
+			refused[name] = answer.status;
+		}
+		const cpuSeconds = webhookCpu() - cpu0;
+		// Larger than 64 KiB on the trigger's path: 413 from nginx, whatever its type.
+		const large = (await send(nginx.url(hookOf(safe)), { tenant: 'large', body: JSON.stringify({ pad: 'x'.repeat(70 * 1024) }), headers: { 'Content-Type': 'application/json' } })) as { status: number };
+		expect(large.status).toBe(413);
+		// The control: a forged JSON body (a signed one, one byte changed) does reach the trigger (its 401 and its log line).
+		const genuineHeaders = signed('lb-control');
+		const control = (await send(nginx.url(hookOf(safe)), { ...genuineHeaders, body: `${genuineHeaders.body} ` })) as { status: number };
+		expect(control.status).toBe(401);
+		// And the form's own content type reaches n8n (no form is published here: n8n's 404, not nginx's 415).
+		const formPost = (await send(nginx.url(`${safe.nodes[0].webhookId}/form`), { tenant: 'form', body: 'tenantId=1', headers: { 'Content-Type': 'application/x-www-form-urlencoded' } })) as { status: number; body: string };
+		expect({ status: formPost.status, byNginx: /<center>nginx/.test(formPost.body) }).toEqual({ status: 404, byNginx: false });
+		const genuine = await send(nginx.url(hookOf(safe)), signed('lb-after-bomb'));
+		expect(genuine).toMatchObject({ status: 200 });
+		expect(storedTenants().has('lb-after-bomb')).toBe(true);
+		await sleep(500);
+		// Only the control was rejected by the trigger: none of the refused bodies reached n8n.
+		expect(rejections() - before.rejections).toBe(1);
+		expect(cluster.db.readExecutions({ sinceId: before.executions }).length).toBe(1);
+		// One bomb parsed costs n8n over 3 s of CPU; the five refused ones together cost well under 1.
+		expect(cpuSeconds).toBeLessThan(1);
+		note('nginxRefusesInflatableBodies', { bombWireBytes: bomb.wire.length, bombInflatedBytes: bomb.inflatedBytes, refused, webhookProcessesCpuSeconds: Number(cpuSeconds.toFixed(2)), large: large.status, control: control.status, genuine: (genuine as { status: number }).status });
 	});
 
 	it('a restarted webhook process: when it listens, when it reports ready, when it serves the trigger (no load)', async () => {

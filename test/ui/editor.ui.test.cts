@@ -1,10 +1,12 @@
 import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 
-import { chromium, selectors, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { chromium, selectors, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 
 /* eslint-disable @typescript-eslint/no-require-imports */
 const { startN8n } = require('../e2e/harness');
@@ -32,6 +34,10 @@ const run = promisify(execFile);
 
 interface N8n {
 	baseUrl: string;
+	webhookUrl(path: string): string;
+	lastExecutionId(): number;
+	readExecutions(o: { workflowId?: string; sinceId?: number }): Array<{ id: number; status: string }>;
+	waitForExecutions(o: { workflowId: string; count: number; sinceId?: number }): Promise<Array<{ id: number; status: string }>>;
 	request(method: string, path: string, options: { headers?: Record<string, string>; body?: string }): Promise<{ status: number; text: string }>;
 	logTail(lines?: number): string;
 	stop(): Promise<unknown>;
@@ -369,4 +375,130 @@ describe(`the editor experience in n8n ${N8N_VERSION} (headless Chromium)`, () =
 			await page.getByTestId('zoom-in-button').click();
 			await shot('canvas-event');
 		}));
+});
+
+/**
+ * The Manual Entry Trigger's form in a browser (issue 35, item 1): Chromium signed in to the form
+ * once resends the Basic login on a POST that another site starts; the form refuses it. And the
+ * shipped example 3, imported through the editor (a paste, as from a file), gets its own URL.
+ */
+describe('the manual-entry form in Chromium: cross-site posts refused, its own submit accepted', () => {
+	const FORM_WEBHOOK_ID = 'f3d00000-0000-4000-8000-0000000f0003';
+	const formLogin = { username: 'form-admin', password: 'ui-form-login-password-2026' };
+	const example = (file: string) => JSON.parse(readFileSync(join(ROOT, 'examples', file), 'utf8'));
+	const formUrl = () => n8n.webhookUrl(`${FORM_WEBHOOK_ID}/form`);
+	let workflowId = '';
+	let browser: Browser;
+	let attacker: http.Server;
+	let attackerOrigin = '';
+
+	async function rest(method: 'GET' | 'POST', path: string, data?: unknown): Promise<any> {
+		const answer = method === 'GET' ? await page.request.get(`${n8n.baseUrl}/rest${path}`) : await page.request.post(`${n8n.baseUrl}/rest${path}`, { data });
+		if (answer.status() !== 200) throw new Error(`${method} /rest${path}: HTTP ${answer.status()} ${(await answer.text()).slice(0, 300)}`);
+		return (await answer.json()).data;
+	}
+
+	beforeAll(async () => {
+		// Created after the editor flow above, so its credential dialog still starts from none.
+		const api = await rest('POST', '/credentials', { name: 'Untis Platform (form)', type: 'untisPlatformApi', data: { environment: 'custom', publicKeys: devKey.publicKeyBase64, encryptionKey } });
+		const login = await rest('POST', '/credentials', { name: 'Untis form login', type: 'untisPlatformFormLoginApi', data: { user: formLogin.username, password: formLogin.password } });
+		// Example 3 without the table (this n8n has none): the form straight to Confirm Delivery.
+		const shipped = example('3-manual-entry.workflow.json');
+		const trigger = { ...shipped.nodes[0], webhookId: FORM_WEBHOOK_ID, parameters: { ...shipped.nodes[0].parameters, checkWithPlatform: false } };
+		trigger.credentials = { untisPlatformApi: { id: api.id, name: api.name }, untisPlatformFormLoginApi: { id: login.id, name: login.name } };
+		const confirm = shipped.nodes.find((node: { name: string }) => node.name === 'Confirm Delivery');
+		const created = await rest('POST', '/workflows', {
+			name: 'Manual entry form (ui)',
+			nodes: [trigger, confirm],
+			connections: { [trigger.name]: { main: [[{ node: confirm.name, type: 'main', index: 0 }]] } },
+			settings: shipped.settings ?? {},
+			active: false,
+		});
+		workflowId = created.id;
+		await rest('POST', `/workflows/${workflowId}/activate`, { versionId: created.versionId });
+		const deadline = Date.now() + 30000;
+		while ((await fetch(formUrl())).status !== 401) {
+			if (Date.now() > deadline) throw new Error(`the form at ${formUrl()} did not come up`);
+			await new Promise((resolve) => setTimeout(resolve, 250));
+		}
+		// Another site: 'localhost' is another site than '127.0.0.1' for the browser. Its page
+		// posts a hidden form to the form's URL as soon as it loads.
+		attacker = http.createServer((_req, res) => {
+			res.setHeader('Content-Type', 'text/html; charset=utf-8');
+			res.end(`<!doctype html><form method="post" action="${formUrl()}">
+<input type="hidden" name="tenantId" value="w-1"><input type="hidden" name="clientId" value="attacker-client">
+<input type="hidden" name="secret" value="attacker-secret"><input type="hidden" name="password" value="attacker-password">
+<input type="hidden" name="host" value="attacker.example"><input type="hidden" name="activatorEmail" value="evil@attacker.example">
+</form><script>document.forms[0].submit()</script>`);
+		});
+		await new Promise<void>((resolve) => attacker.listen(0, '127.0.0.1', resolve));
+		attackerOrigin = `http://localhost:${(attacker.address() as AddressInfo).port}`;
+		browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'] });
+	}, 120000);
+
+	afterAll(async () => {
+		await browser?.close().catch(() => undefined);
+		await new Promise((resolve) => attacker?.close(resolve));
+	});
+
+	/** A browser that has signed in to the form once, as the person who uses it. */
+	async function signedInToForm(): Promise<{ context: BrowserContext; form: Page }> {
+		const context = await browser.newContext({ httpCredentials: { ...formLogin, origin: new URL(n8n.baseUrl).origin } });
+		const form = await context.newPage();
+		const opened = await form.goto(formUrl());
+		expect(opened?.status()).toBe(200);
+		await form.getByText('Check and store').waitFor();
+		return { context, form };
+	}
+
+	it("another site's page auto-submits a hidden form after the sign-in: 403 saying why, nothing started", async () => {
+		const { context, form } = await signedInToForm();
+		const before = n8n.lastExecutionId();
+		const posted = form.waitForResponse((response) => response.url() === formUrl() && response.request().method() === 'POST');
+		await form.goto(`${attackerOrigin}/`);
+		const answer = await posted;
+		const sent = await answer.request().allHeaders();
+		expect({ status: answer.status(), site: sent['sec-fetch-site'], signedIn: /^Basic /.test(sent.authorization ?? '') }).toEqual({ status: 403, site: 'cross-site', signedIn: true });
+		await form.getByText(/started by another site/).waitFor();
+		await new Promise((resolve) => setTimeout(resolve, 1000));
+		expect(n8n.readExecutions({ workflowId, sinceId: before })).toEqual([]);
+		await context.close();
+	});
+
+	it("the form's own submit (Origin: null, Sec-Fetch-Site: same-origin, its token) is accepted: 'Stored', one execution", async () => {
+		const { context, form } = await signedInToForm();
+		const before = n8n.lastExecutionId();
+		const values: Record<string, string> = { tenantId: 'ui-4711', clientId: 'BestApp-tenant-ui-4711', secret: 'ui-typed-secret', password: 'ui-typed-password', host: 'school.webuntis.com' };
+		for (const [name, value] of Object.entries(values)) await form.locator(`input[name="${name}"]`).fill(value);
+		const posted = form.waitForResponse((response) => response.url() === formUrl() && response.request().method() === 'POST');
+		await form.getByText('Check and store').click();
+		const answer = await posted;
+		const sent = await answer.request().allHeaders();
+		expect({ status: answer.status(), site: sent['sec-fetch-site'], origin: sent.origin }).toEqual({ status: 200, site: 'same-origin', origin: 'null' });
+		await form.getByText(/Stored/).first().waitFor();
+		const executions = await n8n.waitForExecutions({ workflowId, count: 1, sinceId: before });
+		expect(executions.map((execution) => execution.status)).toEqual(['success']);
+		await context.close();
+	});
+
+	it('example 3 imported through the editor (pasted, as from a file) gets its own form URL, not the shipped one', async () => {
+		const shipped = example('3-manual-entry.workflow.json');
+		await page.goto(`${n8n.baseUrl}/workflow/new`);
+		await page.getByTestId('canvas-add-button').waitFor({ timeout: 60000 });
+		// The editor's paste handler reads the event's clipboardData (headless Chromium has no clipboard).
+		await page.evaluate(`(() => {
+			const data = new DataTransfer();
+			data.setData('text/plain', ${JSON.stringify(JSON.stringify(shipped))});
+			document.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true }));
+		})()`);
+		await page.getByTestId('canvas-node').filter({ hasText: 'Credentials form' }).waitFor();
+		await page.keyboard.press('Control+s');
+		await page.waitForURL(/\/workflow\/[A-Za-z0-9]+$/, { timeout: 30000 });
+		const id = new URL(page.url()).pathname.split('/').pop();
+		const imported = await rest('GET', `/workflows/${id}`);
+		const node = imported.nodes.find((n: { name: string }) => n.name === 'Credentials form');
+		expect(node.webhookId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+		expect(node.webhookId).not.toBe(shipped.nodes[0].webhookId);
+		expect(node.webhookId).not.toBe('f3000000-0000-4000-8000-0000000f0003');
+	});
 });

@@ -107,8 +107,8 @@ describe('Confirm Delivery', () => {
 		expect(notice.displayName).toMatch(/right after the node that stores the event/);
 	});
 
-	it('needs no credential: the node hides it for this operation', () => {
-		expect(node.description.credentials?.[0].displayOptions).toEqual({ hide: { operation: ['confirmDelivery'] } });
+	it('needs no credential: the node hides it for this operation (and for Respond with Calendar)', () => {
+		expect(node.description.credentials?.[0].displayOptions).toEqual({ hide: { operation: ['confirmDelivery', 'respondWithCalendar'] } });
 	});
 });
 

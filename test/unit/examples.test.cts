@@ -26,7 +26,7 @@ const verifiesSignature = (node: Node) =>
 	node.type === 'n8n-nodes-untis-platform.untisPlatform' && node.parameters.operation === 'verifySignature';
 
 describe('the shipped examples', () => {
-	it('are all found (the eight numbered ones and the tenants-table setup)', () => {
+	it('are all found (the nine numbered ones and the tenants-table setup)', () => {
 		expect(examples.map(([file]) => file)).toEqual([
 			'1-onboarding.workflow.json',
 			'2-deactivation.workflow.json',
@@ -35,7 +35,8 @@ describe('the shipped examples', () => {
 			'5-rotate-encryption-key.workflow.json',
 			'6-verify-signature-behind-webhook.workflow.json',
 			'7-failure-alert.workflow.json',
-			'8-refusal-report.workflow.json',
+			'8-calendar.workflow.json',
+			'9-refusal-report.workflow.json',
 			'create-tenants-table.workflow.json',
 		]);
 	});
@@ -75,5 +76,23 @@ describe('the shipped examples', () => {
 		expect(nextNodes(workflow, trigger)).toEqual([table]);
 		expect(Object.keys(workflow.connections)).toEqual([trigger.name]);
 		expect(table.parameters).toMatchObject({ resource: 'table', operation: 'create', tableName: 'untis_tenants' });
+	});
+
+	it("example 8 answers the Calendar Trigger with Respond with Calendar, its events looked up by tenant and user", () => {
+		const workflow = examples.find(([file]) => file.startsWith('8-'))![1];
+		const [trigger, table, respond] = workflow.nodes as Array<Node & { credentials?: Record<string, unknown>; alwaysOutputData?: boolean }>;
+		expect(trigger.type).toBe('n8n-nodes-untis-platform.untisPlatformCalendarTrigger');
+		expect(trigger.parameters.options).toEqual({});
+		expect(Object.keys(trigger.credentials ?? {})).toEqual(['untisPlatformApi']);
+		expect(nextNodes(workflow, trigger)).toEqual([table]);
+		expect(table.type).toBe('n8n-nodes-base.dataTable');
+		expect(table.alwaysOutputData).toBe(true);
+		const conditions = (table.parameters.filters as { conditions: Array<{ keyName: string; condition: string; keyValue: string }> }).conditions;
+		expect(conditions).toEqual([
+			{ keyName: 'tenantId', condition: 'eq', keyValue: '={{ $json.tenantId }}' },
+			{ keyName: 'user', condition: 'eq', keyValue: '={{ $json.user }}' },
+		]);
+		expect(nextNodes(workflow, table)).toEqual([respond]);
+		expect(respond.parameters).toMatchObject({ operation: 'respondWithCalendar', startField: 'start', endField: 'end' });
 	});
 });

@@ -3,9 +3,12 @@ import type { ICredentialTestFunctions, IDataObject, IExecuteFunctions, IExecute
 import { UntisPlatform } from '../../dist/nodes/UntisPlatform/UntisPlatform.node';
 import { UntisPlatformManualEntryTrigger } from '../../dist/nodes/UntisPlatform/UntisPlatformManualEntryTrigger.node';
 import { checkWithPlatform } from '../../nodes/UntisPlatform/core/api/platformCheck';
-import { basicLoginMatches, MAX_AUTHORIZATION_LENGTH } from '../../nodes/UntisPlatform/core/webhook/basicAuth';
+import { basicLoginMatches, loginProblem, MAX_AUTHORIZATION_LENGTH } from '../../nodes/UntisPlatform/core/webhook/basicAuth';
+import { crossSiteProblem } from '../../nodes/UntisPlatform/core/webhook/crossSite';
+import { FORM_TOKEN_MAX_AGE_MS, FormTokens, formBinding } from '../../nodes/UntisPlatform/core/webhook/formToken';
+import { LOGIN_FAILURE_LIMIT, LoginThrottle } from '../../nodes/UntisPlatform/core/webhook/loginThrottle';
 import { FORM_CONTENT_SECURITY_POLICY, formPage, formSubmission, MAX_FORM_BYTES, storedPage } from '../../nodes/UntisPlatform/core/webhook/manualEntryForm';
-import { sealerFor } from '../../nodes/UntisPlatform/core/sealing/sealing';
+import { parseEncryptionKey, sealerFor } from '../../nodes/UntisPlatform/core/sealing/sealing';
 import { ENCRYPTION_KEY } from '../helpers/platform.cjs';
 import { fetchLikeN8n, startUntisApiMock, type UntisApiMock } from '../helpers/untisApiMock.cjs';
 import { customCredential } from '../helpers/webhookContext.cjs';
@@ -33,12 +36,33 @@ interface FormCall {
 	html: string;
 	outputs?: IDataObject[][];
 	requests: number;
+	warnings: Array<{ message: string; meta?: IDataObject }>;
 }
 
+// The form's webhook in these tests: its token binding.
+const FORM = { workflowId: 'wf-form-1', nodeId: 'node-form-1', webhookId: 'hook-form-1' };
+const tokens = new FormTokens(parseEncryptionKey(ENCRYPTION_KEY));
+const freshToken = () => tokens.issue(formBinding(FORM.workflowId, FORM.nodeId, FORM.webhookId));
+const hiddenToken = (html: string) => /name="formToken" value="([^"]+)"/.exec(html)?.[1];
+
 async function submit(
-	options: { method?: 'GET' | 'POST'; authorization?: string; body?: Buffer; contentType?: string; parameters?: IDataObject; credential?: IDataObject; apiBase?: string } = {},
+	options: {
+		method?: 'GET' | 'POST';
+		/** null: no Authorization header at all. */
+		authorization?: string | null;
+		body?: Buffer;
+		contentType?: string;
+		parameters?: IDataObject;
+		credential?: IDataObject;
+		apiBase?: string;
+		/** The form token sent with a POST: a fresh one unless given; null sends none. */
+		token?: string | null;
+		secFetchSite?: string;
+		ip?: string;
+		login?: IDataObject;
+	} = {},
 ): Promise<FormCall> {
-	const call: FormCall = { headers: {}, html: '', requests: 0 };
+	const call: FormCall = { headers: {}, html: '', requests: 0, warnings: [] };
 	const res = {
 		status(code: number) {
 			call.status = code;
@@ -51,9 +75,15 @@ async function submit(
 			call.html = html;
 		},
 	};
-	const body = options.body ?? urlencoded(entry);
+	const token = options.token === undefined ? freshToken() : options.token;
+	const fields = options.body ?? urlencoded(entry);
+	const body = token === null ? fields : Buffer.concat([fields, Buffer.from(`&formToken=${encodeURIComponent(token)}`)]);
+	const headers: IDataObject = { authorization: options.authorization === undefined ? basic(login.user, login.password) : options.authorization, 'content-type': options.contentType ?? 'application/x-www-form-urlencoded' };
+	if (options.authorization === null) delete headers.authorization;
+	if (options.secFetchSite !== undefined) headers['sec-fetch-site'] = options.secFetchSite;
 	const req = {
-		headers: { authorization: options.authorization ?? basic(login.user, login.password), 'content-type': options.contentType ?? 'application/x-www-form-urlencoded' },
+		headers,
+		ip: options.ip ?? '198.51.100.1',
 		rawBody: body,
 		readRawBody: async () => undefined,
 	};
@@ -64,15 +94,16 @@ async function submit(
 		getResponseObject: () => res,
 		getWebhookName: () => (options.method === 'GET' ? 'setup' : 'default'),
 		getNodeParameter: (name: string, fallback?: unknown) => (name in parameters ? parameters[name] : fallback),
-		getCredentials: async (name: string) => (name === 'untisPlatformFormLoginApi' ? login : credential),
-		getNode: () => ({ name: 'Untis Platform Manual Entry', type: 'untisPlatformManualEntryTrigger', typeVersion: 1, parameters }),
+		getCredentials: async (name: string) => (name === 'untisPlatformFormLoginApi' ? (options.login ?? login) : credential),
+		getNode: () => ({ id: FORM.nodeId, webhookId: FORM.webhookId, name: 'Untis Platform Manual Entry', type: 'untisPlatformManualEntryTrigger', typeVersion: 1, parameters }),
+		getWorkflow: () => ({ id: FORM.workflowId }),
 		helpers: {
 			httpRequest: async (request: { method: string; url: string; headers: Record<string, string>; body: string; timeout: number }) => {
 				call.requests++;
 				return fetchLikeN8n(request);
 			},
 		},
-		logger: { warn: () => undefined, error: () => undefined, info: () => undefined, debug: () => undefined },
+		logger: { warn: (message: string, meta?: IDataObject) => call.warnings.push({ message, meta }), error: () => undefined, info: () => undefined, debug: () => undefined },
 	} as unknown as IWebhookFunctions;
 	const result = await node.webhook.call(context);
 	call.outputs = result.workflowData?.map((items) => items.map((item) => item.json));
@@ -248,5 +279,154 @@ describe("Confirm Delivery answers the form's submitter", () => {
 		expect(String(responses[0].body)).toContain('Stored');
 		expect(String(responses[0].body)).toContain('&lt;4711&gt;');
 		expect(String(responses[0].body)).not.toContain('sealed:');
+	});
+});
+
+describe('an empty or weak form login is no login (issue 35, item 2)', () => {
+	it.each([
+		['an empty password', { user: 'formadmin', password: '' }, basic('formadmin', '')],
+		['an empty user', { user: '', password: login.password }, basic('', login.password)],
+		['a 15-character password', { user: 'formadmin', password: 'p'.repeat(15) }, basic('formadmin', 'p'.repeat(15))],
+	])('%s: the page and a submission get the 500 page, even with that very login; nothing starts', async (_what, weak, header) => {
+		expect(loginProblem(weak)).toBeDefined();
+		expect(basicLoginMatches(header, weak)).toBe(false);
+		for (const method of ['GET', 'POST'] as const) {
+			const call = await submit({ method, login: weak, authorization: header });
+			expect(call.status).toBe(500);
+			expect(call.html).toMatch(/no login set up.*at least 16 characters/);
+			expect(call.outputs).toBeUndefined();
+		}
+	});
+
+	it('a user and a 16-character password is a login', () => {
+		expect(loginProblem({ user: 'formadmin', password: 'p'.repeat(16) })).toBeUndefined();
+		expect(loginProblem(undefined)).toBeDefined();
+	});
+});
+
+describe('cross-site submissions (issue 35, item 1)', () => {
+	it.each([
+		['same-origin', undefined],
+		['none', undefined],
+		[undefined, undefined],
+		['cross-site', /another site/],
+		['same-site', /another site/],
+	])('Sec-Fetch-Site %s', (site, problem) => {
+		const found = crossSiteProblem(site);
+		if (problem) expect(found).toMatch(problem);
+		else expect(found).toBeUndefined();
+	});
+
+	it.each(['cross-site', 'same-site'])('a POST with Sec-Fetch-Site %s and the right login: 403, a page saying why, nothing read or started', async (site) => {
+		const call = await submit({ secFetchSite: site });
+		expect(call.status).toBe(403);
+		expect(call.html).toMatch(/started by another site/);
+		expect(call.outputs).toBeUndefined();
+		expect(call.requests).toBe(0);
+		expect(call.warnings.at(-1)?.meta).toMatchObject({ event: 'untis.refused', reason: 'form_cross_site', status: 403 });
+	});
+
+	it('the page carries a token for this form, and the form submitted with it from its own page is accepted', async () => {
+		const page = await submit({ method: 'GET' });
+		const token = hiddenToken(page.html);
+		expect(token).toMatch(/^\d+\.[\w-]{43}$/);
+		const call = await submit({ token, secFetchSite: 'same-origin' });
+		expect(call.outputs![0][0]).toMatchObject({ eventType: 'MANUAL', tenantId: '4711' });
+		expect(call.outputs![0][0]).not.toHaveProperty('formToken');
+	});
+
+	it.each([
+		['no token', null, /did not come from this form/],
+		['a tampered token', `${freshToken().slice(0, -2)}AA`, /did not come from this form/],
+		["another form's token", tokens.issue(formBinding(FORM.workflowId, FORM.nodeId, 'another-hook')), /did not come from this form/],
+		['a token from before the maximum age', tokens.issue(formBinding(FORM.workflowId, FORM.nodeId, FORM.webhookId), Date.now() - FORM_TOKEN_MAX_AGE_MS - 1000), /open for too long/],
+	])('%s: 403 with a page saying what to do, nothing started', async (_what, token, message) => {
+		const call = await submit({ token });
+		expect(call.status).toBe(403);
+		expect(call.html).toMatch(message);
+		expect(call.outputs).toBeUndefined();
+		expect(call.requests).toBe(0);
+	});
+
+	it('the token is checked with an injected clock: accepted within an hour, stale after, never from the future', () => {
+		const binding = formBinding('w', 'n', 'h');
+		const issued = Date.UTC(2026, 0, 1, 12);
+		const token = tokens.issue(binding, issued);
+		expect(tokens.check(token, binding, issued + FORM_TOKEN_MAX_AGE_MS)).toBe('ok');
+		expect(tokens.check(token, binding, issued + FORM_TOKEN_MAX_AGE_MS + 1000)).toBe('stale');
+		expect(tokens.check(token, binding, issued - 5 * 60 * 1000)).toBe('stale');
+		expect(tokens.check(token, formBinding('w', 'n', 'other'), issued)).toBe('wrong');
+		expect(new FormTokens(Buffer.alloc(32, 8)).check(token, binding, issued)).toBe('wrong');
+		for (const bad of ['', undefined, 42]) expect(tokens.check(bad, binding, issued)).toBe('missing');
+		for (const bad of ['x.y', '.abc', `${issued}`, `1.${'A'.repeat(200)}`]) expect(tokens.check(bad, binding, issued)).toBe('wrong');
+	});
+});
+
+describe('a bad Encryption Key (issue 35, item 5)', () => {
+	it.each([
+		['empty', ''],
+		['malformed', 'not-a-key'],
+	])('%s: the page and a submission get a 500 page naming the Encryption Key, nothing started, nothing thrown', async (_what, encryptionKey) => {
+		for (const method of ['GET', 'POST'] as const) {
+			const call = await submit({ method, credential: customCredential({ encryptionKey }) });
+			expect(call.status).toBe(500);
+			expect(call.html).toMatch(/Encryption Key.*openssl rand -base64 32.*Ask the n8n owner to fix the Untis Platform credential/s);
+			expect(call.html).not.toMatch(/\bat .*\.js:\d+/);
+			expect(call.outputs).toBeUndefined();
+		}
+	});
+
+	it('activation refuses the key, saying what to fix', async () => {
+		const hook = (encryptionKey: string) =>
+			({ getCredentials: async () => customCredential({ encryptionKey }), getNode: () => ({ name: 'Untis Platform Manual Entry' }) }) as never;
+		await expect(node.webhookMethods.default.create.call(hook(''))).rejects.toThrow(/Encryption Key is empty/);
+		await expect(node.webhookMethods.default.create.call(hook('not-a-key'))).rejects.toThrow(/not 32 bytes/);
+		await expect(node.webhookMethods.default.create.call(hook(ENCRYPTION_KEY))).resolves.toBe(true);
+	});
+});
+
+describe('failed logins (issue 35, item 6)', () => {
+	it('each is logged at warn with the client address and never the typed values', async () => {
+		const call = await submit({ authorization: basic('guess-user', 'guess-password-123'), ip: '192.0.2.50' });
+		expect(call.status).toBe(401);
+		expect(call.warnings).toEqual([
+			{
+				message: 'Untis Platform Manual Entry Trigger refused a login',
+				meta: { event: 'untis.refused', reason: 'form_login_failed', status: 401, workflowId: FORM.workflowId, node: 'Untis Platform Manual Entry', client: '192.0.2.50' },
+			},
+		]);
+		expect(JSON.stringify(call.warnings)).not.toMatch(/guess/);
+	});
+
+	it('the browser\'s first request without a login is a challenge, not a failed login', async () => {
+		const call = await submit({ method: 'GET', authorization: null, ip: '192.0.2.51' });
+		expect(call.status).toBe(401);
+		expect(call.warnings).toEqual([]);
+	});
+
+	it(`after ${LOGIN_FAILURE_LIMIT} failures in a minute, 429 with Retry-After for that address, even with the right login; another address is unaffected`, async () => {
+		for (let i = 0; i < LOGIN_FAILURE_LIMIT; i++) expect((await submit({ method: 'GET', authorization: basic(login.user, `wrong-${i}`), ip: '192.0.2.60' })).status).toBe(401);
+		const held = await submit({ method: 'GET', ip: '192.0.2.60' });
+		expect(held.status).toBe(429);
+		expect(Number(held.headers['retry-after'])).toBeGreaterThan(0);
+		expect(Number(held.headers['retry-after'])).toBeLessThanOrEqual(60);
+		expect(held.html).toMatch(/Too many failed logins/);
+		expect((await submit({ method: 'GET', ip: '192.0.2.61' })).status).toBe(200);
+	});
+
+	it('the throttle, with an injected clock: a window per address, Retry-After counting down, the map bounded', () => {
+		let now = 0;
+		const throttle = new LoginThrottle({ limit: 3, windowMs: 60_000, maxClients: 2, now: () => now });
+		expect([throttle.failed('a'), throttle.failed('a'), throttle.failed('a')]).toEqual([false, false, true]);
+		expect(throttle.retryAfter('a')).toBe(60);
+		now = 45_500;
+		expect(throttle.retryAfter('a')).toBe(15);
+		expect(throttle.retryAfter('b')).toBe(0);
+		now = 60_000;
+		expect(throttle.retryAfter('a')).toBe(0);
+		throttle.failed('b');
+		throttle.failed('c');
+		throttle.failed('d');
+		expect(throttle.size).toBe(2);
 	});
 });

@@ -113,7 +113,7 @@ describe('a standalone repository', () => {
 
 describe('the codex files', () => {
 	it("declare no subcategories and no 'AI' category (the community lint's no-codex-subcategories and no-ai-codex-category)", () => {
-		for (const file of ['UntisPlatformTrigger.node.json', 'UntisPlatform.node.json', 'UntisPlatformManualEntryTrigger.node.json']) {
+		for (const file of ['UntisPlatformTrigger.node.json', 'UntisPlatform.node.json', 'UntisPlatformManualEntryTrigger.node.json', 'UntisPlatformCalendarTrigger.node.json']) {
 			const codex = JSON.parse(read(`nodes/UntisPlatform/${file}`));
 			expect(codex.subcategories).toBeUndefined();
 			expect(codex.categories).not.toContain('AI');

@@ -1,4 +1,4 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
 
 import { UntisPlatform } from '../../dist/nodes/UntisPlatform/UntisPlatform.node';
 import { sealerFor } from '../../nodes/UntisPlatform/core/sealing/sealing';
@@ -7,7 +7,7 @@ import type { UntisApiMock } from '../helpers/untisApiMock.cjs';
 import { ONEROSTER_ENDPOINTS } from '../../nodes/UntisPlatform/core/api/oneRoster';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { fetchLikeN8n, startUntisApiMock } = require('../helpers/untisApiMock.cts') as typeof import('../helpers/untisApiMock.cjs');
+const { executeAgainst, startUntisApiMock } = require('../helpers/untisApiMock.cts') as typeof import('../helpers/untisApiMock.cjs');
 
 /**
  * The typed operations of node version 1.1 (Resources) through node.execute(), against the
@@ -16,27 +16,13 @@ const { fetchLikeN8n, startUntisApiMock } = require('../helpers/untisApiMock.cts
  */
 const node = new UntisPlatform();
 const sealer = sealerFor(ENCRYPTION_KEY);
+const credential = { publicKeys: keyPair().spki, encryptionKey: ENCRYPTION_KEY };
 let mock: UntisApiMock;
 beforeAll(async () => (mock = await startUntisApiMock()));
 afterAll(() => mock.close());
 beforeEach(() => (mock.calls.length = 0));
 
-async function run(items: IDataObject[], parameters: IDataObject, { continueOnFail = false } = {}) {
-	const context = {
-		getInputData: () => items.map((json) => ({ json })),
-		getNodeParameter: (name: string, index: number, fallback?: unknown) => {
-			const value = name in parameters ? parameters[name] : fallback;
-			const m = typeof value === 'string' ? /^=\{\{ \$json\.(\w+) \}\}$/.exec(value) : null;
-			return m ? items[index][m[1]] : value;
-		},
-		getCredentials: async () => ({ environment: 'custom', publicKeys: keyPair().spki, encryptionKey: ENCRYPTION_KEY, apiBaseUrl: mock.apiBase }),
-		getNode: () => ({ name: 'Untis Platform', type: 'untisPlatform', typeVersion: 1.1 }),
-		continueOnFail: () => continueOnFail,
-		helpers: { httpRequest: fetchLikeN8n },
-	} as unknown as IExecuteFunctions;
-	const [output] = await node.execute.call(context);
-	return output as INodeExecutionData[];
-}
+const run = (items: IDataObject[], parameters: IDataObject, options: { continueOnFail?: boolean } = {}) => executeAgainst(mock, node, items, parameters, { ...options, credential });
 
 const tenant = (tenantId: string, overrides: IDataObject = {}) => ({
 	tenantId,
@@ -74,12 +60,12 @@ describe('Org / School → Get Many', () => {
 		await run([tenant('t-1')], params('org', 'getMany', {
 			returnAll: false,
 			limit: 5,
-			filter: { condition: [{ field: 'name', operator: 'contains', value: "O'School" }, { field: 'status', operator: 'equals', value: 'active' }] },
+			filter: { condition: [{ field: 'name', operator: 'contains', value: 'School' }, { field: 'status', operator: 'equals', value: 'active' }] },
 			filterJoin: 'OR',
 			options: { sort: 'name', orderBy: 'desc', fields: 'sourcedId,name' },
 		}));
 		const [call] = mock.dataCalls();
-		expect(call.query).toEqual({ filter: "name~'O''School' OR status='active'", sort: 'name', orderBy: 'desc', fields: 'sourcedId,name', limit: '5', offset: '0' });
+		expect(call.query).toEqual({ filter: "name~'School' OR status='active'", sort: 'name', orderBy: 'desc', fields: 'sourcedId,name', limit: '5', offset: '0' });
 	});
 
 	it("no operator's value starts with '=' (n8n would read it as an expression)", () => {
@@ -87,6 +73,12 @@ describe('Org / School → Get Many', () => {
 		const operator = (filter.options as Array<{ values: Array<{ name: string; options?: Array<{ value: string }> }> }>)[0].values.find((v) => v.name === 'operator')!;
 		expect(operator.options!.map((o) => o.value).filter((value) => value.startsWith('='))).toEqual([]);
 		expect(operator.options).toHaveLength(7);
+	});
+
+	it("a value with a quote fails the item before any request: OneRoster defines no escape for it (issue 35, item 7)", async () => {
+		const quoted = params('org', 'getMany', { filter: { condition: [{ field: 'name', operator: 'contains', value: "O'School" }] } });
+		await expect(run([tenant('t-1')], quoted)).rejects.toThrow(/^Filter value contains a single quote \('\): OneRoster defines no way to escape it/);
+		expect(mock.calls).toEqual([]);
 	});
 
 	it('a filter that is not OneRoster fails the item before any request, saying what to fix', async () => {
@@ -141,8 +133,8 @@ describe('every typed operation shares the guards of API Request', () => {
 		expect(resource.default).toBe('platform');
 		const operations = node.description.properties.filter((p) => p.name === 'operation');
 		const count = operations.reduce((sum, p) => sum + (p.options?.length ?? 0), 0);
-		// 22 OneRoster endpoints, 4 extern operations, 7 Platform operations.
-		expect(count).toBe(22 + 4 + 7);
+		// 22 OneRoster endpoints, 4 extern operations, 8 Platform operations.
+		expect(count).toBe(22 + 4 + 8);
 	});
 });
 
@@ -169,6 +161,18 @@ describe('each of the 22 OneRoster operations: the request it builds and the env
 	it('403 without the PAM permission, and a bad filter answered with an imsx body, quote what Untis says', async () => {
 		await expect(run([tenant('no-oneroster')], params('student', 'getMany', { returnAll: true }))).rejects.toThrow(/forbidden \(HTTP 403\): the app needs the PAM permission "OneRoster read".*\(Untis: /);
 		await expect(run([tenant('t-1')], params('student', 'getMany', { filter: { condition: [{ field: 'noSuchField', operator: 'equals', value: 'x' }] } }))).rejects.toThrow(/refused \(HTTP 400\): check the filter.*invalid_filter_field/);
+	});
+});
+
+describe('the OneRoster operations are the catalogue, not a file each', () => {
+	it("every catalogue entry is an operation of its resource, with the entry's texts, sorted by name", () => {
+		const properties = node.description.properties;
+		for (const [resource, operations] of Object.entries(ONEROSTER_ENDPOINTS)) {
+			const list = properties.find((p) => p.name === 'operation' && p.displayOptions?.show?.resource?.includes(resource));
+			const offered = (list?.options ?? []) as Array<{ name: string; value: string; description: string; action: string }>;
+			const expected = Object.entries(operations).map(([value, endpoint]) => ({ ...endpoint.texts, value }));
+			expect(offered).toEqual([...expected].sort((a, b) => a.name.localeCompare(b.name)));
+		}
 	});
 });
 

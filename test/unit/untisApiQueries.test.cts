@@ -21,8 +21,19 @@ describe('OneRoster filter, built from fields', () => {
 		expect(buildFilter(two, 'AND')).toBe("role='teacher' AND familyName~'er'");
 		expect(buildFilter(two, 'OR')).toBe("role='teacher' OR familyName~'er'");
 	});
-	it("escapes a quote inside the value by doubling it (O'Brien)", () => {
-		expect(buildFilter([{ field: 'familyName', operator: '=', value: "O'Brien" }])).toBe("familyName='O''Brien'");
+	it.each([
+		["a single quote (O'Brien): OneRoster defines no escape, doubling it would be a guess", "O'Brien", /^Filter value contains a single quote \('\): OneRoster defines no way to escape it .* Untis documents none, .*Filter on a part without it \(operator Contains\)/],
+		['a quote that would end the value and add a predicate', "x' OR role='teacher", /contains a single quote/],
+		['a backslash (a backslash-escaping server would read it with the closing quote)', 'ends with \\', /contains a backslash \(\\\)/],
+		['a line break', 'a\nb', /contains a control character/],
+		['a NUL', 'a\u0000', /contains a control character/],
+		['DEL', 'a\u007f', /contains a control character/],
+	])('refuses a value with %s, rather than sending what the server may read differently', (_what, value, message) => {
+		expect(() => buildFilter([{ field: 'familyName', operator: '=', value }])).toThrow(message);
+		expect(() => buildFilter([{ field: 'role', operator: '=', value: 'student' }, { field: 'familyName', operator: '~', value }], 'OR')).toThrow(message);
+	});
+	it('sends every other value as typed between the quotes: double quotes, percent signs, umlauts, AND inside a value', () => {
+		expect(buildFilter([{ field: 'name', operator: '~', value: 'Schule "Am Park" 100% Übung AND mehr' }])).toBe('name~\'Schule "Am Park" 100% Übung AND mehr\'');
 	});
 	it('accepts every operator and a dotted field, and no filter at all', () => {
 		for (const operator of ['=', '!=', '>', '>=', '<', '<=', '~']) expect(buildFilter([{ field: 'metadata.classCode', operator, value: '9A' }])).toBe(`metadata.classCode${operator}'9A'`);

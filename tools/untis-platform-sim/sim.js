@@ -20,7 +20,7 @@ const path = require('node:path');
 const DEFAULT_DIR = '.untis-sim';
 const PRIVATE_FILE = 'untis-dev-private.pem';
 const PUBLIC_FILE = 'untis-dev-public.pem';
-const KINDS = ['created', 'reactivated', 'reset', 'deactivation', 'deletion', 'v1', 'legacy'];
+const KINDS = ['created', 'reactivated', 'reset', 'deactivation', 'deletion', 'v1', 'legacy', 'calendar'];
 const DIGESTS = { SHA256withRSA: 'sha256', SHA384withRSA: 'sha384', SHA512withRSA: 'sha512' };
 
 /** Writes a dev RSA-2048 key pair; returns the public key as bare base64 SPKI (Untis' format). */
@@ -79,6 +79,13 @@ function buildPayload(kind, { tenant = '12345', fields = {} } = {}) {
 		case 'legacy':
 			payload = { tenantId: tenant, type: 'DEACTIVATION', reasonType: 'REMOTE_DEACTIVATION', reasonText: 'Licence expired' };
 			break;
+		case 'calendar': {
+			// The Calendar API's request (one user's timetable, this week), not a lifecycle event.
+			const today = new Date().toISOString().slice(0, 10);
+			const inSixDays = new Date(Date.now() + 6 * 86400000).toISOString().slice(0, 10);
+			payload = { tenantId: tenant, user: '3f1c2a4e-7b9d-4e21-9a53-0c8d6b5e2f17', startDate: today, endDate: inSixDays };
+			break;
+		}
 		default:
 			throw new Error(`Unknown event '${kind}' (one of: ${KINDS.join(', ')})`);
 	}

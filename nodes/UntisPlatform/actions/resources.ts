@@ -1,31 +1,10 @@
-import { get as getAcademicSession } from './academicSession/get';
-import { getMany as getManyAcademicSessions } from './academicSession/getMany';
-import { get as getClass } from './class/get';
-import { getMany as getManyClasses } from './class/getMany';
-import { get as getEnrollment } from './enrollment/get';
-import { getMany as getManyEnrollments } from './enrollment/getMany';
-import { getManyOfClass as getManyEnrollmentsOfClass } from './enrollment/getManyOfClass';
-import { getManyOfSchool as getManyEnrollmentsOfSchool } from './enrollment/getManyOfSchool';
 import { getMany as getManyExternStudents } from './externStudent/getMany';
 import { operations as platformOperations } from './platform';
 import { getMany as getManyLessons } from './lesson/getMany';
+import { oneRosterOperations } from './oneRoster/oneRosterOperation';
 import type { Operation, Resource } from './operation';
-import { get as getOrg } from './org/get';
-import { getMany as getManyOrgs } from './org/getMany';
-import { getManySchools } from './org/getManySchools';
-import { getSchool } from './org/getSchool';
-import { get as getStudent } from './student/get';
-import { getMany as getManyStudents } from './student/getMany';
-import { getManyOfClass as getManyStudentsOfClass } from './student/getManyOfClass';
-import { getManyOfSchool as getManyStudentsOfSchool } from './student/getManyOfSchool';
-import { get as getTeacher } from './teacher/get';
-import { getMany as getManyTeachers } from './teacher/getMany';
-import { getManyOfClass as getManyTeachersOfClass } from './teacher/getManyOfClass';
-import { getManyOfSchool as getManyTeachersOfSchool } from './teacher/getManyOfSchool';
 import { get as getTimetable } from './timetable/get';
 import { getDeletedPeriods } from './timetable/getDeletedPeriods';
-import { get as getUser } from './user/get';
-import { getMany as getManyUsers } from './user/getMany';
 
 /**
  * The node's resources, alphabetical: Platform (the operations of 1.0, its default, so that a
@@ -35,17 +14,17 @@ import { getMany as getManyUsers } from './user/getMany';
 export const PLATFORM = 'platform';
 
 export const resources: Resource[] = [
-	{ option: { name: 'Academic Session', value: 'academicSession', description: 'OneRoster: the school years' }, operations: [getAcademicSession, getManyAcademicSessions], defaultOperation: 'getMany' },
-	{ option: { name: 'Class', value: 'class', description: 'OneRoster: classes (an Untis lesson, not a Klasse)' }, operations: [getClass, getManyClasses], defaultOperation: 'getMany' },
-	{ option: { name: 'Enrollment', value: 'enrollment', description: 'OneRoster: who is enrolled in which class' }, operations: [getEnrollment, getManyEnrollments, getManyEnrollmentsOfClass, getManyEnrollmentsOfSchool], defaultOperation: 'getMany' },
+	{ option: { name: 'Academic Session', value: 'academicSession', description: 'OneRoster: the school years' }, operations: oneRosterOperations('academicSession'), defaultOperation: 'getMany' },
+	{ option: { name: 'Class', value: 'class', description: 'OneRoster: classes (an Untis lesson, not a Klasse)' }, operations: oneRosterOperations('class'), defaultOperation: 'getMany' },
+	{ option: { name: 'Enrollment', value: 'enrollment', description: 'OneRoster: who is enrolled in which class' }, operations: oneRosterOperations('enrollment'), defaultOperation: 'getMany' },
 	{ option: { name: 'Lesson (Extern)', value: 'lesson', description: 'Lesson API v1 (known only from public clients)' }, operations: [getManyLessons], defaultOperation: 'getMany' },
-	{ option: { name: 'Org / School', value: 'org', description: 'OneRoster: orgs and schools (the same data)' }, operations: [getOrg, getManyOrgs, getManySchools, getSchool], defaultOperation: 'getManySchools' },
+	{ option: { name: 'Org / School', value: 'org', description: 'OneRoster: orgs and schools (the same data)' }, operations: oneRosterOperations('org'), defaultOperation: 'getManySchools' },
 	{ option: { name: 'Platform', value: PLATFORM, description: 'Tokens, API requests, delivery confirmation, signatures, sealing, manual entry' }, operations: platformOperations, defaultOperation: 'getAccessToken' },
-	{ option: { name: 'Student', value: 'student', description: 'OneRoster: students with a WebUntis account' }, operations: [getStudent, getManyStudents, getManyStudentsOfClass, getManyStudentsOfSchool], defaultOperation: 'getMany' },
+	{ option: { name: 'Student', value: 'student', description: 'OneRoster: students with a WebUntis account' }, operations: oneRosterOperations('student'), defaultOperation: 'getMany' },
 	{ option: { name: 'Student (Extern)', value: 'externStudent', description: 'Students API v3: every student of a school year' }, operations: [getManyExternStudents], defaultOperation: 'getMany' },
-	{ option: { name: 'Teacher', value: 'teacher', description: 'OneRoster: teachers' }, operations: [getTeacher, getManyTeachers, getManyTeachersOfClass, getManyTeachersOfSchool], defaultOperation: 'getMany' },
+	{ option: { name: 'Teacher', value: 'teacher', description: 'OneRoster: teachers' }, operations: oneRosterOperations('teacher'), defaultOperation: 'getMany' },
 	{ option: { name: 'Timetable (Extern)', value: 'timetable', description: 'Timetable API v3: periods of a date range, and deleted periods' }, operations: [getTimetable, getDeletedPeriods], defaultOperation: 'get' },
-	{ option: { name: 'User', value: 'user', description: 'OneRoster: users (students, teachers, administrators ...)' }, operations: [getUser, getManyUsers], defaultOperation: 'getMany' },
+	{ option: { name: 'User', value: 'user', description: 'OneRoster: users (students, teachers, administrators ...)' }, operations: oneRosterOperations('user'), defaultOperation: 'getMany' },
 ];
 
 const byKey = new Map<string, Operation>(resources.flatMap((resource) => resource.operations.map((operation) => [`${resource.option.value}:${operation.option.value}`, operation] as const)));

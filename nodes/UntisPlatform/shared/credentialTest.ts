@@ -4,6 +4,7 @@ import type {
 	INodeCredentialTestResult,
 } from 'n8n-workflow';
 
+import { MIN_FORM_PASSWORD_LENGTH } from '../core/webhook/basicAuth';
 import { checkCredential, type CredentialData } from '../core/webhook/credentialCheck';
 
 /** The credential's Test button, for both nodes: a local check, since Untis has nothing to call. */
@@ -14,9 +15,6 @@ export async function untisPlatformApiTest(
 	const check = checkCredential((credential.data ?? {}) as unknown as CredentialData);
 	return { status: check.ok ? 'OK' : 'Error', message: check.message };
 }
-
-/** Shortest form-login password accepted: the form guards a school's credentials. */
-export const MIN_FORM_PASSWORD_LENGTH = 16;
 
 /** The form login's Test button: a local strength check (nothing to call). */
 export async function untisPlatformFormLoginApiTest(

@@ -23,6 +23,14 @@ const { spawnGroup, tailOf, sleep } = require('./processes');
  * bodies are < 1 KiB, so sending the request never comes near it.
  */
 const WEBHOOK_TIMEOUT_S = 30;
+/**
+ * Largest body nginx passes to the trigger: the platform's events are a few hundred bytes (under
+ * 1 KiB); 64 KiB leaves 64 times that for fields the platform may add, and refuses what no
+ * delivery can be (docs/scaling.md). The form's is its own limit
+ * (MAX_FORM_BYTES in core/webhook/manualEntryForm.ts).
+ */
+const UNTIS_TRIGGER_MAX_BODY = '64k';
+const UNTIS_FORM_MAX_BODY = '16k';
 
 function nginxConfig({ listen, webhooks, main, misconfigured = {} }) {
   const proxied = (upstream, extra = [], connection = '""') =>
@@ -38,22 +46,39 @@ function nginxConfig({ listen, webhooks, main, misconfigured = {} }) {
     ]
       .map((line) => `      ${line}`)
       .join('\n');
+  const webhookProxied = (webhookExtra) =>
+    proxied('n8n_webhooks', [
+      // The trigger's notice: the workflow must answer within the platform's request timeout. A
+      // request n8n never answers (its job died with a worker) gets 504 after this long, and the
+      // platform sends it again, instead of waiting for whichever side gives up first.
+      `proxy_read_timeout ${WEBHOOK_TIMEOUT_S}s;`,
+      // A host that is gone without refusing (no RST) costs this much per request before the next one.
+      'proxy_connect_timeout 5s;',
+      `proxy_send_timeout ${WEBHOOK_TIMEOUT_S}s;`,
+      ...webhookExtra,
+    ]);
   const server = (port, webhookExtra = []) => `
   server {
     listen ${port};
-    # n8n's limit is N8N_PAYLOAD_SIZE_MAX (16 MiB); platform bodies are < 1 KiB.
+    # n8n's limit is N8N_PAYLOAD_SIZE_MAX (16 MiB), for n8n's other webhooks and the editor.
     client_max_body_size 16m;
+    # The Untis Platform Trigger (/webhook/<webhookId>/webhook): n8n inflates and parses a body
+    # before the trigger verifies it, so only what the platform sends gets through: JSON, no
+    # Content-Encoding (else 415), at most 64 KiB (else 413; its largest event is under 1 KiB).
+    location ~ ^/webhook/[^/]+/webhook$ {
+      client_max_body_size ${UNTIS_TRIGGER_MAX_BODY};
+      if ($untis_trigger_body = refuse) { return 415; }
+${webhookProxied(webhookExtra)}
+    }
+    # The Manual Entry form (/webhook/<webhookId>/form): its page (GET, no body) and its
+    # urlencoded POST, no Content-Encoding, at most 16 KiB (the form's own limit).
+    location ~ ^/webhook/[^/]+/form$ {
+      client_max_body_size ${UNTIS_FORM_MAX_BODY};
+      if ($untis_form_body = refuse) { return 415; }
+${webhookProxied(webhookExtra)}
+    }
     location /webhook/ {
-${proxied('n8n_webhooks', [
-  // The trigger's notice: the workflow must answer within the platform's request timeout. A
-  // request n8n never answers (its job died with a worker) gets 504 after this long, and the
-  // platform sends it again, instead of waiting for whichever side gives up first.
-  `proxy_read_timeout ${WEBHOOK_TIMEOUT_S}s;`,
-  // A host that is gone without refusing (no RST) costs this much per request before the next one.
-  'proxy_connect_timeout 5s;',
-  `proxy_send_timeout ${WEBHOOK_TIMEOUT_S}s;`,
-  ...webhookExtra,
-])}
+${webhookProxied(webhookExtra)}
     }
     location / {
 ${proxied('n8n_main', ['proxy_set_header Upgrade $http_upgrade;', 'proxy_read_timeout 300s;'], '$connection_upgrade')}
@@ -81,6 +106,16 @@ ${webhooks.map((w) => `    server ${w} max_fails=0;`).join('\n')}
   map $http_upgrade $connection_upgrade {
     default upgrade;
     '' '';
+  }
+  # "<Content-Encoding>:<Content-Type>" of a request to the trigger or the form: pass or refuse.
+  map "$http_content_encoding:$content_type" $untis_trigger_body {
+    default refuse;
+    "~*^:application/json[ \\t]*(;.*)?$" pass;
+  }
+  map "$http_content_encoding:$content_type" $untis_form_body {
+    default refuse;
+    ":" pass;
+    "~*^:application/x-www-form-urlencoded[ \\t]*(;.*)?$" pass;
   }
 ${server(listen)}
 ${misconfigured.dropAuthorization ? `  # MISCONFIGURED on purpose: clears the platform's signature header.${server(misconfigured.dropAuthorization, ['proxy_set_header Authorization "";'])}` : ''}
@@ -192,4 +227,4 @@ function startReencodingProxy({ target }) {
   });
 }
 
-module.exports = { WEBHOOK_TIMEOUT_S, nginxConfig, startNginx, startReencodingProxy };
+module.exports = { WEBHOOK_TIMEOUT_S, UNTIS_TRIGGER_MAX_BODY, UNTIS_FORM_MAX_BODY, nginxConfig, startNginx, startReencodingProxy };

@@ -35,7 +35,7 @@ export function collectionFields(show: { show: NonNullable<IDisplayOptions['show
 			placeholder: 'Add Condition',
 			default: {},
 			description:
-				"OneRoster's filter: at most two conditions, joined by one AND or OR (not mixed). The value is quoted and escaped for you, e.g. role = student becomes role='student'.",
+				"OneRoster's filter: at most two conditions, joined by one AND or OR (not mixed). The value is put in single quotes for you, e.g. role = student becomes role='student'. OneRoster defines no escaping inside the quotes and Untis documents none, so a value containing ' or \\ is refused rather than escaped by a guess: use Contains with a part of the value without it.",
 			displayOptions: show,
 			options: [
 				{
@@ -60,7 +60,7 @@ export function collectionFields(show: { show: NonNullable<IDisplayOptions['show
 							default: 'equals',
 							description: `One of OneRoster's operators: ${FILTER_OPERATORS.join(' ')}`,
 						},
-						{ displayName: 'Value', name: 'value', type: 'string', default: '', description: 'Compared as text; quotes inside are escaped' },
+						{ displayName: 'Value', name: 'value', type: 'string', default: '', description: "Compared as text, sent in single quotes; a value containing ' or \\ is refused (OneRoster defines no escaping)" },
 					],
 				},
 			],

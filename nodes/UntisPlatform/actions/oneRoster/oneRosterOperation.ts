@@ -14,7 +14,7 @@ import { n8nTransport } from '../untisTransport';
 import { collectionFields, collectionQueryOf } from './collectionFields';
 
 /**
- * A typed OneRoster operation from its endpoint (core/api/oneRoster.ts): the IDs its path needs,
+ * A typed OneRoster operation from its entry in the catalogue (core/api/oneRoster.ts): the IDs its path needs,
  * a Get that returns the object itself, or a Get Many that returns one item per record, with
  * Return All, Limit, Filter, Sort and Fields. Errors name the resource and what to fix.
  */
@@ -41,12 +41,7 @@ function idFields(resource: string, operation: string, endpoint: OneRosterEndpoi
 
 const singleOptions = (resource: string, operation: string): INodeProperties => optionsCollection(forResourceOperation(resource, operation), [timeoutOption(10000)]);
 
-export function oneRosterOperation<R extends OneRosterResource>(
-	resource: R,
-	operation: keyof (typeof ONEROSTER_ENDPOINTS)[R] & string,
-	option: Omit<Operation['option'], 'value'>,
-): Operation {
-	const endpoint = ONEROSTER_ENDPOINTS[resource][operation] as OneRosterEndpoint;
+function oneRosterOperation(resource: OneRosterResource, operation: string, endpoint: OneRosterEndpoint): Operation {
 	const show = forResourceOperation(resource, operation);
 
 	async function execute(context: IExecuteFunctions, index: number, _item: unknown, sealer: SealerOf): Promise<IDataObject | IDataObject[]> {
@@ -81,8 +76,16 @@ export function oneRosterOperation<R extends OneRosterResource>(
 	}
 
 	return {
-		option: { ...option, value: operation },
+		option: { ...endpoint.texts, value: operation },
 		fields: [...idFields(resource, operation, endpoint), ...(endpoint.single ? [singleOptions(resource, operation)] : collectionFields(show))],
 		execute,
 	};
+}
+
+/** A OneRoster resource's operations, built from its entries in the catalogue, by name as n8n's lint wants. */
+export function oneRosterOperations(resource: OneRosterResource): Operation[] {
+	const endpoints: Record<string, OneRosterEndpoint> = ONEROSTER_ENDPOINTS[resource];
+	return Object.entries(endpoints)
+		.map(([operation, endpoint]) => oneRosterOperation(resource, operation, endpoint))
+		.sort((a, b) => a.option.name.localeCompare(b.option.name));
 }

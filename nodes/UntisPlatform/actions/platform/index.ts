@@ -4,6 +4,7 @@ import { createCredentialsEvent } from './createCredentialsEvent';
 import { getAccessToken } from './getAccessToken';
 import type { Operation } from '../operation';
 import { reseal } from './reseal';
+import { respondWithCalendar } from './respondWithCalendar';
 import { unsealSecrets } from './unsealSecrets';
 import { verifySignature } from './verifySignature';
 
@@ -14,6 +15,7 @@ export const operations: Operation[] = [
 	createCredentialsEvent,
 	getAccessToken,
 	reseal,
+	respondWithCalendar,
 	unsealSecrets,
 	verifySignature,
 ];

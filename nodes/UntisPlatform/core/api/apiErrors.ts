@@ -70,3 +70,11 @@ export function describeApiError(status: number, body: unknown, context: ErrorCo
 	if (status === 400 || status === 422) return `${context.what} was refused (HTTP ${status}): check the filter, sort, fields or dates${quote}`;
 	return said ? `${context.what} failed with HTTP ${status}${quote}` : undefined;
 }
+
+/**
+ * An ID that is `.` or `..` (or `%2e`, which URL parsers read as a dot): sent, it would make the
+ * path name the collection above it (core/api/pathSegment.ts), so the request is not made.
+ */
+export function dotSegmentMessage(label: string, value: string): string {
+	return `${label} is '${printable(value, 6)}', not an ID: '.' and '..' (also written %2e) would make the request's path name the one above it; enter the real ID`;
+}

@@ -1,5 +1,6 @@
 import { recordsOf } from './paging';
 import { QueryError } from './oneRosterFilter';
+import { pathSegment } from './pathSegment';
 
 /**
  * The 22 OneRoster 1.1 endpoints Untis documents (developer.untis.com, "OneRoster APIs"; GET
@@ -18,48 +19,59 @@ export interface OneRosterEndpoint {
 	/** The envelope's key: plural for a collection, singular for one object. */
 	envelope: string;
 	single: boolean;
+	/** How the operation is offered: its name, what it returns, the action's words. */
+	texts: EndpointTexts;
 }
 
-const collection = (label: string, path: string, envelope: string): OneRosterEndpoint => ({ label, path, envelope, single: false });
-const one = (label: string, path: string, envelope: string): OneRosterEndpoint => ({ label, path, envelope, single: true });
+export interface EndpointTexts {
+	name: string;
+	description: string;
+	action: string;
+}
 
-/** resource → operation → endpoint. */
+const collection = (label: string, path: string, envelope: string, texts: EndpointTexts): OneRosterEndpoint => ({ label, path, envelope, single: false, texts });
+const one = (label: string, path: string, envelope: string, texts: EndpointTexts): OneRosterEndpoint => ({ label, path, envelope, single: true, texts });
+
+/**
+ * resource → operation → endpoint: the one catalogue every node builds its OneRoster operations
+ * from (a Get or a Get Many each, actions/oneRoster/oneRosterOperation.ts), not a file per operation.
+ */
 export const ONEROSTER_ENDPOINTS = {
 	org: {
-		get: one('org', '/orgs/{id}', 'org'),
-		getMany: collection('orgs', '/orgs', 'orgs'),
-		getSchool: one('school', '/schools/{id}', 'org'),
-		getManySchools: collection('schools', '/schools', 'orgs'),
+		get: one('org', '/orgs/{id}', 'org', { name: 'Get', description: 'An org by its sourcedId (/orgs/{id})', action: 'Get an org' }),
+		getMany: collection('orgs', '/orgs', 'orgs', { name: 'Get Many', description: 'Every org (/orgs)', action: 'Get many orgs' }),
+		getSchool: one('school', '/schools/{id}', 'org', { name: 'Get School', description: 'A school by its sourcedId (/schools/{id})', action: 'Get a school' }),
+		getManySchools: collection('schools', '/schools', 'orgs', { name: 'Get Many Schools', description: 'Every school (/schools: the same data as /orgs)', action: 'Get many schools' }),
 	},
 	user: {
-		get: one('user', '/users/{id}', 'user'),
-		getMany: collection('users', '/users', 'users'),
+		get: one('user', '/users/{id}', 'user', { name: 'Get', description: 'A user by its sourcedId (/users/{id})', action: 'Get a user' }),
+		getMany: collection('users', '/users', 'users', { name: 'Get Many', description: 'Every user with a WebUntis account (/users)', action: 'Get many users' }),
 	},
 	student: {
-		get: one('student', '/students/{id}', 'user'),
-		getMany: collection('students', '/students', 'users'),
-		getManyOfSchool: collection('students of a school', '/schools/{schoolId}/students', 'users'),
-		getManyOfClass: collection('students of a class', '/classes/{classId}/students', 'users'),
+		get: one('student', '/students/{id}', 'user', { name: 'Get', description: 'A student by its sourcedId (/students/{id})', action: 'Get a student' }),
+		getMany: collection('students', '/students', 'users', { name: 'Get Many', description: 'Every student with a WebUntis account (/students)', action: 'Get many students' }),
+		getManyOfSchool: collection('students of a school', '/schools/{schoolId}/students', 'users', { name: 'Get Many of a School', description: 'The students of a school (/schools/{id}/students)', action: 'Get many students of a school' }),
+		getManyOfClass: collection('students of a class', '/classes/{classId}/students', 'users', { name: 'Get Many of a Class', description: 'The students of a class (/classes/{id}/students)', action: 'Get many students of a class' }),
 	},
 	teacher: {
-		get: one('teacher', '/teachers/{id}', 'user'),
-		getMany: collection('teachers', '/teachers', 'users'),
-		getManyOfSchool: collection('teachers of a school', '/schools/{schoolId}/teachers', 'users'),
-		getManyOfClass: collection('teachers of a class', '/classes/{classId}/teachers', 'users'),
+		get: one('teacher', '/teachers/{id}', 'user', { name: 'Get', description: 'A teacher by its sourcedId (/teachers/{id})', action: 'Get a teacher' }),
+		getMany: collection('teachers', '/teachers', 'users', { name: 'Get Many', description: 'Every teacher (/teachers)', action: 'Get many teachers' }),
+		getManyOfSchool: collection('teachers of a school', '/schools/{schoolId}/teachers', 'users', { name: 'Get Many of a School', description: 'The teachers of a school (/schools/{id}/teachers)', action: 'Get many teachers of a school' }),
+		getManyOfClass: collection('teachers of a class', '/classes/{classId}/teachers', 'users', { name: 'Get Many of a Class', description: 'The teachers of a class (/classes/{id}/teachers)', action: 'Get many teachers of a class' }),
 	},
 	class: {
-		get: one('class', '/classes/{id}', 'class'),
-		getMany: collection('classes', '/classes', 'classes'),
+		get: one('class', '/classes/{id}', 'class', { name: 'Get', description: 'A class (an Untis lesson) by its sourcedId (/classes/{id})', action: 'Get a class' }),
+		getMany: collection('classes', '/classes', 'classes', { name: 'Get Many', description: 'Every class: a OneRoster class is an Untis lesson (/classes)', action: 'Get many classes' }),
 	},
 	academicSession: {
-		get: one('academic session', '/academicSessions/{id}', 'academicSession'),
-		getMany: collection('academic sessions', '/academicSessions', 'academicSessions'),
+		get: one('academic session', '/academicSessions/{id}', 'academicSession', { name: 'Get', description: 'An academic session by its sourcedId (/academicSessions/{id})', action: 'Get an academic session' }),
+		getMany: collection('academic sessions', '/academicSessions', 'academicSessions', { name: 'Get Many', description: 'Every academic session: school years only (/academicSessions)', action: 'Get many academic sessions' }),
 	},
 	enrollment: {
-		get: one('enrollment', '/enrollments/{id}', 'enrollment'),
-		getMany: collection('enrollments', '/enrollments', 'enrollments'),
-		getManyOfSchool: collection('enrollments of a school', '/schools/{schoolId}/enrollments', 'enrollments'),
-		getManyOfClass: collection('enrollments of a class in a school', '/schools/{schoolId}/classes/{classId}/enrollments', 'enrollments'),
+		get: one('enrollment', '/enrollments/{id}', 'enrollment', { name: 'Get', description: 'An enrollment by its sourcedId (/enrollments/{id})', action: 'Get an enrollment' }),
+		getMany: collection('enrollments', '/enrollments', 'enrollments', { name: 'Get Many', description: 'Every enrollment of the current school year (/enrollments)', action: 'Get many enrollments' }),
+		getManyOfSchool: collection('enrollments of a school', '/schools/{schoolId}/enrollments', 'enrollments', { name: 'Get Many of a School', description: 'The enrollments of a school (/schools/{id}/enrollments)', action: 'Get many enrollments of a school' }),
+		getManyOfClass: collection('enrollments of a class in a school', '/schools/{schoolId}/classes/{classId}/enrollments', 'enrollments', { name: 'Get Many of a Class', description: 'The enrollments of a class in a school (/schools/{id}/classes/{id}/enrollments)', action: 'Get many enrollments of a class' }),
 	},
 } as const satisfies Record<string, Record<string, OneRosterEndpoint>>;
 
@@ -67,14 +79,14 @@ export type OneRosterResource = keyof typeof ONEROSTER_ENDPOINTS;
 
 export const MAX_ID_LENGTH = 200;
 
-/** The path with its IDs filled in (each trimmed, capped, URL-encoded); an empty ID is refused. */
+/** The path with its IDs filled in (each trimmed, capped, URL-encoded); an empty, `.` or `..` ID is refused. */
 export function endpointPath(endpoint: OneRosterEndpoint, ids: Partial<Record<'id' | 'schoolId' | 'classId', string>>): string {
 	const filled = endpoint.path.replace(/\{(id|schoolId|classId)\}/g, (_match, name: 'id' | 'schoolId' | 'classId') => {
 		const value = String(ids[name] ?? '').trim();
 		const label = name === 'id' ? 'Sourced ID' : name === 'schoolId' ? 'School Sourced ID' : 'Class Sourced ID';
 		if (value === '') throw new QueryError(`${label} is empty: enter the sourcedId of the ${name === 'id' ? endpoint.label : name === 'schoolId' ? 'school' : 'class'}`);
 		if (value.length > MAX_ID_LENGTH) throw new QueryError(`${label} is ${value.length} characters long; at most ${MAX_ID_LENGTH}`);
-		return encodeURIComponent(value);
+		return pathSegment(value, label, (message) => new QueryError(message));
 	});
 	return `${ONEROSTER_BASE}${filled}`;
 }

@@ -1,9 +1,9 @@
 /**
  * OneRoster 1.1 query parameters, built from fields (the spec's "filter", "sort"/"orderBy" and
  * "fields"): at most two predicates joined by one AND or OR, operators = != > >= < <= ~, the value
- * in single quotes. OneRoster defines no escape for a quote inside a value; this builds the SQL
- * form, a doubled quote (''), which docs/untis-api.md names as our choice. Every check is linear,
- * with length caps first; the whole value is URL-encoded by the transport.
+ * in single quotes. OneRoster defines no escape for a quote inside a value and Untis documents
+ * none, so a value that needs one is refused rather than escaped by a guess (docs/untis-api.md).
+ * Every check is linear, with length caps first; the whole value is URL-encoded by the transport.
  */
 export const FILTER_OPERATORS = ['=', '!=', '>', '>=', '<', '<=', '~'] as const;
 export type FilterOperator = (typeof FILTER_OPERATORS)[number];
@@ -34,7 +34,23 @@ export function fieldProblem(field: string, what = 'Field'): string | undefined 
 	return undefined;
 }
 
-const quoted = (value: string) => `'${value.split("'").join("''")}'`;
+/**
+ * Why a value cannot be sent between single quotes, or undefined. Doubling a quote (SQL) and a
+ * backslash escape (C-like) are both guesses: a server that reads the other convention ends the
+ * value early and reads the rest as filter syntax (another predicate). So `'` and `\` are refused,
+ * never escaped, and control characters, which no filter value needs.
+ */
+export function filterValueProblem(value: string): string | undefined {
+	let what: string | undefined;
+	for (let i = 0; i < value.length && what === undefined; i++) {
+		const code = value.charCodeAt(i);
+		if (code === 39 /* ' */) what = "a single quote (')";
+		else if (code === 92 /* \ */) what = 'a backslash (\\)';
+		else if (code < 32 || code === 127) what = 'a control character (a line break, tab or similar)';
+	}
+	if (what === undefined) return undefined;
+	return `Filter value contains ${what}: OneRoster defines no way to escape it inside the quoted value and Untis documents none, so the server could read the value differently (even as more filter). Filter on a part without it (operator Contains), or filter the items after this node`;
+}
 
 /** The `filter` value, or undefined when there is no predicate. */
 export function buildFilter(predicates: FilterPredicate[], join: FilterJoin = 'AND'): string | undefined {
@@ -50,7 +66,9 @@ export function buildFilter(predicates: FilterPredicate[], join: FilterJoin = 'A
 			throw new QueryError(`Filter operator '${operator.slice(0, 10)}' is not one of ${FILTER_OPERATORS.join(' ')}`);
 		}
 		if (value.length > MAX_VALUE_LENGTH) throw new QueryError(`Filter value is ${value.length} characters long; at most ${MAX_VALUE_LENGTH}`);
-		return `${name}${operator}${quoted(value)}`;
+		const valueProblem = filterValueProblem(value);
+		if (valueProblem) throw new QueryError(valueProblem);
+		return `${name}${operator}'${value}'`;
 	});
 	return parts.join(` ${join} `);
 }

@@ -1,9 +1,12 @@
+import { pathSegment } from './pathSegment';
+
 /**
  * The client-credentials grant for one tenant, as pure request building and answer reading:
  *   POST {apiBase}/WebUntis/api/sso/v3/{tenantId}/token
  *   grant_type=client_credentials, Basic auth clientId:password (the password, not the secret).
  * The HTTP call itself is the node's (n8n's request helpers); nothing here echoes the password.
  */
+
 export interface TokenGrantInput {
 	tenantId: string;
 	clientId: string;
@@ -105,9 +108,10 @@ export function buildTokenRequest(input: TokenGrantInput): TokenRequest {
 			throw new TokenError(`${field} is empty: it comes from the tenant's credentials event`);
 		}
 	}
+	const tenant = pathSegment(input.tenantId, 'tenantId', (message) => new TokenError(message));
 	const basic = Buffer.from(`${input.clientId}:${input.password}`, 'utf8').toString('base64');
 	return {
-		url: `${withoutTrailingSlashes(input.apiBase)}/WebUntis/api/sso/v3/${encodeURIComponent(input.tenantId)}/token`,
+		url: `${withoutTrailingSlashes(input.apiBase)}/WebUntis/api/sso/v3/${tenant}/token`,
 		headers: {
 			Authorization: `Basic ${basic}`,
 			'Content-Type': 'application/x-www-form-urlencoded',

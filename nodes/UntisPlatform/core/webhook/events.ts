@@ -70,7 +70,8 @@ function invalid(message: string): Rejection {
 /** Keys that can reach an object's prototype in a careless merge: refused anywhere in a body. */
 const PROTOTYPE_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
 
-function parseJsonObject(body: Buffer): JsonObject {
+/** The body as a JSON object (depth-checked, no prototype keys), or a thrown 400 Rejection. */
+export function parseJsonObject(body: Buffer): JsonObject {
 	// Before anything is decoded or parsed: the platform sends flat objects, and a deeply nested
 	// body would parse but make an item n8n cannot serialise (bodyDepth.ts).
 	const tooDeep = bodyDepthRejection(body);
@@ -218,7 +219,7 @@ function deactivationEvent(
  */
 const CALENDAR_FIELDS = ['user', 'startDate', 'endDate'] as const;
 
-function isCalendarRequest(json: JsonObject): boolean {
+export function isCalendarRequest(json: JsonObject): boolean {
 	return (
 		json.eventType === undefined &&
 		json.type === undefined &&

@@ -6,6 +6,7 @@ import {
 	type CredentialsEvent,
 	type JsonObject,
 } from './events';
+import { dotSegmentProblem } from '../api/pathSegment';
 import { hostProblem } from '../api/token';
 
 /**
@@ -80,6 +81,9 @@ export function manualCredentialsItem(
 	for (const field of [...REQUIRED, ...OPTIONAL_CREDENTIAL_FIELDS]) values[field] = cleaned(field, input[field]);
 	const missing = REQUIRED.filter((field) => values[field] === null);
 	if (missing.length) throw new ManualEntryError(`Missing: ${missing.join(', ')}`);
+	// The tenant id becomes a segment of the token request's path (Check with the Platform, later API calls).
+	const dotted = dotSegmentProblem(values.tenantId as string, "'tenantId'");
+	if (dotted) throw new ManualEntryError(dotted);
 	if (values.secret === values.password) {
 		throw new ManualEntryError("'secret' and 'password' are the same value: the platform shows two different ones; copy each into its field");
 	}

@@ -1,3 +1,4 @@
+import { FORM_TOKEN_FIELD } from './formToken';
 import type { ManualEntryInput } from './manualEntry';
 
 /**
@@ -40,7 +41,7 @@ export class FormSubmissionError extends Error {
 	}
 }
 
-/** Reads an application/x-www-form-urlencoded submission into the manual-entry input. */
+/** Reads an application/x-www-form-urlencoded submission into the manual-entry input, the form token as `formToken`. */
 export function formSubmission(body: Buffer | undefined, contentType: unknown): ManualEntryInput {
 	if (!body || body.length === 0) throw new FormSubmissionError('The form arrived empty: fill in the fields and send it again', 400);
 	if (body.length > MAX_FORM_BYTES) {
@@ -52,10 +53,10 @@ export function formSubmission(body: Buffer | undefined, contentType: unknown): 
 	}
 	const params = new URLSearchParams(body.toString('utf8'));
 	const input: ManualEntryInput = {};
-	for (const field of FORM_FIELDS) {
-		const values = params.getAll(field.name);
-		if (values.length > 1) throw new FormSubmissionError(`'${field.name}' was sent ${values.length} times: send the form from its page`, 400);
-		if (values.length === 1) input[field.name] = values[0];
+	for (const name of [...FORM_FIELDS.map((field) => field.name), FORM_TOKEN_FIELD]) {
+		const values = params.getAll(name);
+		if (values.length > 1) throw new FormSubmissionError(`'${name}' was sent ${values.length} times: send the form from its page`, 400);
+		if (values.length === 1) input[name] = values[0];
 	}
 	return input;
 }
@@ -76,7 +77,7 @@ small{color:#555;font-weight:400}button{margin-top:1.5rem;padding:.6rem 1.2rem;f
 }
 
 /** The form, optionally with the problem of the last submission above it (no values are kept). */
-export function formPage(options: { title: string; description: string; problem?: string }): string {
+export function formPage(options: { title: string; description: string; problem?: string; token?: string }): string {
 	const fields = FORM_FIELDS.map((field) => {
 		const hint = field.hint ? ` <small>${escapeHtml(field.hint)}</small>` : '';
 		const required = field.required ? ' required' : ' <small>(optional)</small>';
@@ -85,13 +86,20 @@ export function formPage(options: { title: string; description: string; problem?
 <input id="${field.name}" name="${field.name}" type="${field.type}" maxlength="1000" autocomplete="${autocomplete}"${field.required ? ' required' : ''}>`;
 	}).join('\n');
 	const problem = options.problem ? `<p class="problem" role="alert">${escapeHtml(options.problem)}</p>` : '';
+	const token = options.token ? `<input type="hidden" name="${FORM_TOKEN_FIELD}" value="${escapeHtml(options.token)}">\n` : '';
 	return page(
 		options.title,
 		`<h1>${escapeHtml(options.title)}</h1><p>${escapeHtml(options.description)}</p>${problem}
 <form method="post" enctype="application/x-www-form-urlencoded">
-${fields}
+${token}${fields}
 <button type="submit">Check and store</button></form>`,
 	);
+}
+
+/** A refusal that is not about the typed values: no form, optionally a link back to it. */
+export function refusalPage(title: string, problem: string, options: { linkToForm?: boolean } = {}): string {
+	const link = options.linkToForm ? '<p><a href="">Open the form again</a></p>' : '';
+	return page(title, `<h1>${escapeHtml(title)}</h1><p class="problem" role="alert">${escapeHtml(problem)}</p>${link}`);
 }
 
 /** The answer once the workflow has stored the entry (sent by Confirm Delivery). */

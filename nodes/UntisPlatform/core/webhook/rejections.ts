@@ -13,6 +13,7 @@ export type RejectionCode =
 	// 400: genuinely signed, but not an event we can deliver
 	| 'invalid_body'
 	| 'calendar_request'
+	| 'lifecycle_event'
 	| 'body_too_deep'
 	// 400 / 413: the body could not be read, so nothing was verified
 	| 'unreadable_body'
@@ -36,6 +37,7 @@ export class Rejection {
 				? 413
 				: code === 'invalid_body' ||
 					  code === 'calendar_request' ||
+					  code === 'lifecycle_event' ||
 					  code === 'body_too_deep' ||
 					  code === 'unreadable_body'
 					? 400
