@@ -39,6 +39,7 @@ describe('the alert rules (promtool test rules)', () => {
 		['a forged-request threshold ten times higher', /\) > 50\n/, ') > 500\n', /UntisPlatformForgedRequests/],
 		['a broken proxy that needs 20 minutes', /for: 10m/, 'for: 20m', /UntisPlatformDeliveriesRefused/],
 		['no memory of earlier 200s', /\n\s+and on \(workflow_id, webhook_path\)\n[\s\S]*?\)\n\s+for: 10m/, '\n        for: 10m', /UntisPlatformDeliveriesRefused/],
+		["form logins without the form's 429s", /status_code=~"401\|429"/, 'status_code="401"', /UntisPlatformFormLoginsFailing/],
 		['500s of every webhook', /webhook_path=~"\.\+\/\(webhook\|form\)", status_code="500"/, 'status_code="500"', /UntisPlatformTriggerFailing/],
 	])('fail for a weakened rule: %s', (_name, from, to, failing) => {
 		const dir = mkdtempSync(join(tmpdir(), 'untis-rules-'));
