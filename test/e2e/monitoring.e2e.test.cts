@@ -218,23 +218,29 @@ describe('every answer of the Untis Platform Trigger is counted at /metrics', ()
 });
 
 describe('every answer of the Manual Entry form is counted at /metrics', () => {
-	it('200, 401, 400, 413, 415 and 500', async () => {
+	it('200, 401, 400, 403, 413, 415 and 500', async () => {
 		const url = n8n.webhookUrl(pathOf(form, 'form'));
 		const auth = `Basic ${Buffer.from(`${formLogin.user}:${formLogin.password}`).toString('base64')}`;
 		const wrong = `Basic ${Buffer.from(`${formLogin.user}:not-the-password`).toString('base64')}`;
 		const urlencoded = 'application/x-www-form-urlencoded';
-		const entry = new URLSearchParams({ tenantId: 'm-form', clientId: 'BestApp-tenant-m-form', secret: 'typed-secret', password: 'typed-password', host: 'school.webuntis.com' }).toString();
 		const before = await counts(pathOf(form, 'form'));
+		// The page, signed in: 200, with the form token a submission must carry.
+		const page = await fetch(url, { headers: { Authorization: auth } });
+		expect(page.status).toBe(200);
+		const token = /name="formToken" value="([^"]+)"/.exec(await page.text())![1];
+		const fields = { tenantId: 'm-form', clientId: 'BestApp-tenant-m-form', secret: 'typed-secret', password: 'typed-password', host: 'school.webuntis.com' };
+		const entry = (formToken: string) => new URLSearchParams({ ...fields, formToken }).toString();
+		const post = (headers: Record<string, string>, body: string): RequestInit => ({ method: 'POST', headers, body });
 		const cases: Array<[string, RequestInit, number]> = [
-			['the page, signed in', { headers: { Authorization: auth } }, 200],
-			['a wrong login', { method: 'POST', headers: { Authorization: wrong, 'Content-Type': urlencoded }, body: entry }, 401],
-			['an empty submission', { method: 'POST', headers: { Authorization: auth, 'Content-Type': urlencoded }, body: '' }, 400],
-			['a submission of 20 KB', { method: 'POST', headers: { Authorization: auth, 'Content-Type': urlencoded }, body: `tenantId=${'x'.repeat(20_000)}` }, 413],
-			['a JSON submission', { method: 'POST', headers: { Authorization: auth, 'Content-Type': 'application/json' }, body: '{}' }, 415],
-			['a valid entry with a misconfigured API base', { method: 'POST', headers: { Authorization: auth, 'Content-Type': urlencoded }, body: entry }, 500],
+			['a wrong login', post({ Authorization: wrong, 'Content-Type': urlencoded }, entry(token)), 401],
+			['an empty submission', post({ Authorization: auth, 'Content-Type': urlencoded }, ''), 400],
+			['a submission of 20 KB', post({ Authorization: auth, 'Content-Type': urlencoded }, `tenantId=${'x'.repeat(20_000)}`), 413],
+			['a JSON submission', post({ Authorization: auth, 'Content-Type': 'application/json' }, '{}'), 415],
+			['a valid entry with a forged form token', post({ Authorization: auth, 'Content-Type': urlencoded }, entry('forged')), 403],
+			['a valid entry with a misconfigured API base', post({ Authorization: auth, 'Content-Type': urlencoded }, entry(token)), 500],
 		];
 		for (const [what, init, status] of cases) expect({ what, status: (await fetch(url, init)).status }).toEqual({ what, status });
-		const expected = { 'GET 200': 1, 'POST 401': 1, 'POST 400': 1, 'POST 413': 1, 'POST 415': 1, 'POST 500': 1 };
+		const expected = { 'GET 200': 1, 'POST 401': 1, 'POST 400': 1, 'POST 403': 1, 'POST 413': 1, 'POST 415': 1, 'POST 500': 1 };
 		expect(await grownTo(pathOf(form, 'form'), before, expected)).toEqual(expected);
 	});
 });
