@@ -389,7 +389,7 @@ describe('payload limit, slow clients, forged floods', () => {
 			ms,
 			// Status or error code per request, and how long the slowest waited: on n8n's defaults each
 			// request to a community trigger builds its own expression isolate, so 200 at once take
-			// tens of seconds (docs/scaling.md, "Under a forged flood").
+			// tens of seconds (bench/scaling-runs.md, "Under a forged flood").
 			forgedAnswers: count(statuses(forgedAnswers)),
 			forgedSlowestMs: Math.round(Math.max(...forgedAnswers.map((a) => (a as { ms?: number }).ms ?? 0))),
 			genuineAnswers: count(statuses(genuineAnswers)),

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,6 +22,13 @@ const sim = require('../../tools/untis-platform-sim/sim.js');
 const ROOT = join(__dirname, '../..');
 const files = readdirSync(join(ROOT, 'examples')).filter((f) => f.endsWith('.workflow.json'));
 const examples = files.map((f) => JSON.parse(readFileSync(join(ROOT, 'examples', f), 'utf8')));
+// Example 3 ships without a webhookId so that the editor gives each import its own form URL; the
+// CLI import the harness uses needs one, as the editor would give it.
+for (const workflow of examples) {
+	for (const node of workflow.nodes as Array<{ type: string; webhookId?: string }>) {
+		if (node.type.endsWith('untisPlatformManualEntryTrigger') && !node.webhookId) node.webhookId = randomUUID();
+	}
+}
 const onboarding = examples[files.indexOf('1-onboarding.workflow.json')];
 
 type Issue = { title: string; description: string; level: string };
@@ -94,8 +101,8 @@ describe("n8n 2.41.1's 3.0 migration report with the package installed", () => {
 		expect(n8n.registeredWebhooks().some((w) => w.workflowId === onboarding.id)).toBe(true);
 		expect(reports.unset.report.targetVersion).toBe('v3');
 		expect(reports.unset.report.currentVersion).toBe('2.41.1');
-		// The seven numbered examples and the tenants-table setup.
-		expect(files).toHaveLength(8);
+		// The nine numbered examples and the tenants-table setup.
+		expect(files).toHaveLength(10);
 		expect(reports.unset.totalWorkflows).toBe(files.length);
 	});
 

@@ -35,9 +35,15 @@ export interface CallOptions {
 	 * that tests passing different credentials never share the trigger's credential cache entry.
 	 */
 	credentialId?: string;
+	/**
+	 * Default: one of its own per call, so that the refusal log's flood bound (ten lines per
+	 * reason, node and workflow a minute) never suppresses a line another test expects.
+	 */
 	workflowId?: string;
 	/** n8n's execution mode: 'webhook' for the Production URL (default), 'manual' for the Test URL. */
 	mode?: string;
+	/** Receives the meta object of every log line. */
+	logMeta?: IDataObject[];
 	/** readRawBody() rejects with this, as n8n's does for an aborted, corrupt or oversize body. */
 	readRawBodyError?: Error;
 	/** Receives the name of every getNodeParameter call, in order. */
@@ -49,6 +55,8 @@ export function customCredential(overrides: IDataObject = {}): IDataObject {
 }
 
 type WebhookNode = { webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> };
+
+let calls = 0;
 
 export async function callWebhook(
 	node: WebhookNode,
@@ -85,7 +93,11 @@ export async function callWebhook(
 		},
 	};
 	const parameters: IDataObject = { secrets: 'seal', options: {}, ...options.parameters };
-	const log = (level: string) => (message: string) => logs.push({ level, message });
+	const log = (level: string) => (message: string, meta?: IDataObject) => {
+		logs.push({ level, message });
+		if (meta) options.logMeta?.push(meta);
+	};
+	const workflowId = options.workflowId ?? `unit-test-workflow-${++calls}`;
 	const credential = options.credential ?? customCredential();
 	const credentialId =
 		options.credentialId ?? createHash('sha256').update(JSON.stringify(credential)).digest('hex').slice(0, 16);
@@ -104,7 +116,7 @@ export async function callWebhook(
 			parameters,
 			credentials: { untisPlatformApi: { id: credentialId, name: 'Untis Platform API' } },
 		}),
-		getWorkflow: () => ({ id: options.workflowId ?? 'unit-test-workflow', name: 'Unit test', active: true }),
+		getWorkflow: () => ({ id: workflowId, name: 'Unit test', active: true }),
 		getMode: () => options.mode ?? 'webhook',
 		logger: { warn: log('warn'), error: log('error'), info: log('info'), debug: log('debug') },
 	} as unknown as IWebhookFunctions;

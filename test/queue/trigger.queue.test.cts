@@ -152,6 +152,18 @@ function tenantRows(): Array<Record<string, string | null>> {
 	return cluster.pg.json(`SELECT * FROM "data_table_user_${table.id}"`) as Array<Record<string, string | null>>;
 }
 
+/** n8n's count of answers per status at a process's /metrics, for one webhook path (POST). */
+async function answerCounts(baseUrl: string, webhookPath: string): Promise<Record<string, number>> {
+	const text = await (await fetch(`${baseUrl}/metrics`)).text();
+	const counts: Record<string, number> = {};
+	for (const line of text.split('\n')) {
+		if (!line.startsWith('n8n_webhook_request_duration_seconds_count{') || !line.includes(`webhook_path="${webhookPath}"`)) continue;
+		const status = /status_code="(\d+)"/.exec(line)![1];
+		counts[status] = (counts[status] ?? 0) + Number(line.slice(line.lastIndexOf(' ') + 1));
+	}
+	return counts;
+}
+
 /** The error an execution ended with, for failure messages. */
 function errorOf(id: number): string {
 	const record = cluster.db.executionRecord(id) as { data?: { resultData?: { error?: { message?: string; name?: string }; lastNodeExecuted?: string } } };
@@ -182,6 +194,8 @@ beforeAll(async () => {
 			mail.credential,
 		],
 		workflows: [setup, onboarding, onboardingNow, deactivation, outputs, slow],
+		// n8n's opt-in webhook metrics (docs/monitoring.md): each webhook process counts its answers.
+		env: { N8N_METRICS: 'true', N8N_METRICS_INCLUDE_WEBHOOK_METRICS: 'true' },
 		// The tenants-table example is imported, never published: it is run once, as from the editor.
 		activate: [onboarding, onboardingNow, deactivation, outputs, slow].map((w) => w.id),
 	});
@@ -322,10 +336,12 @@ describe('rejections on the webhook process: status, JSON error, no execution, n
 
 	let before = 0;
 	let jobsBefore = 0;
+	let countsBefore: Record<string, number> = {};
 	const jobCounter = () => Number(cluster.redis.cli('GET', 'bull:jobs:id') || 0);
-	beforeAll(() => {
+	beforeAll(async () => {
 		before = cluster.db.lastExecutionId();
 		jobsBefore = jobCounter();
+		countsBefore = await answerCounts(cluster.webhook.baseUrl, hookOf(onboarding));
 	});
 
 	it.each(cases)('%s', async (_name, make, status, message) => {
@@ -351,6 +367,14 @@ describe('rejections on the webhook process: status, JSON error, no execution, n
 		await sleep(500);
 		expect(cluster.db.readExecutions({ sinceId: before }).map((e) => e.id)).toEqual([execution.id]);
 		expect(jobCounter()).toBe(jobsBefore + 1);
+	});
+
+	it("every answer above was counted at the webhook process's /metrics; main counts none", async () => {
+		const counted = await answerCounts(cluster.webhook.baseUrl, hookOf(onboarding));
+		const grown = Object.fromEntries(Object.entries(counted).map(([k, v]) => [k, v - (countsBefore[k] ?? 0)]).filter(([, v]) => v));
+		// 9 refused 401 and 4 refused 400 by the trigger, 1 refused 422 by n8n's JSON parser, the sentinel's 200.
+		expect(grown).toEqual({ 401: 9, 400: 4, 422: 1, 200: 1 });
+		expect(await answerCounts(cluster.main.baseUrl, hookOf(onboarding))).toEqual({});
 	});
 
 	it('the rejections were logged by the webhook process, not by main', () => {

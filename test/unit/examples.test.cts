@@ -26,7 +26,7 @@ const verifiesSignature = (node: Node) =>
 	node.type === 'n8n-nodes-untis-platform.untisPlatform' && node.parameters.operation === 'verifySignature';
 
 describe('the shipped examples', () => {
-	it('are all found (the eight numbered ones and the tenants-table setup)', () => {
+	it('are all found (the nine numbered ones and the tenants-table setup)', () => {
 		expect(examples.map(([file]) => file)).toEqual([
 			'1-onboarding.workflow.json',
 			'2-deactivation.workflow.json',
@@ -36,6 +36,7 @@ describe('the shipped examples', () => {
 			'6-verify-signature-behind-webhook.workflow.json',
 			'7-failure-alert.workflow.json',
 			'8-calendar.workflow.json',
+			'9-refusal-report.workflow.json',
 			'create-tenants-table.workflow.json',
 		]);
 	});

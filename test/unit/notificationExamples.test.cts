@@ -10,7 +10,7 @@ import { join } from 'node:path';
 type Node = { name: string; type: string; parameters: Record<string, unknown>; credentials?: Record<string, unknown> };
 type Workflow = { id: string; nodes: Node[]; connections: Record<string, { main: Array<Array<{ node: string }>> }>; settings: Record<string, unknown> };
 const example = (file: string): Workflow => JSON.parse(readFileSync(join(__dirname, '../../examples', file), 'utf8'));
-const FILES = ['1-onboarding.workflow.json', '2-deactivation.workflow.json', '7-failure-alert.workflow.json'];
+const FILES = ['1-onboarding.workflow.json', '2-deactivation.workflow.json', '7-failure-alert.workflow.json', '9-refusal-report.workflow.json'];
 
 /** Every string inside a value (parameters are nested objects and arrays). */
 const strings = (value: unknown): string[] =>

@@ -6,7 +6,7 @@ import { createdPayload, signedRequest, withHeaders, type SignedRequestFixture }
 import { callWebhook, customCredential } from '../helpers/webhookContext.cjs';
 
 /**
- * Does the trigger keep anything per request? The soak (docs/scaling.md#soak) saw the webhook
+ * Does the trigger keep anything per request? The soak (bench/scaling-runs.md#soak) saw the webhook
  * process's memory grow faster with the trigger than with n8n's Webhook node; this measures the
  * trigger's own share, without n8n around it: the heap (and Buffers outside it) after a full garbage collection, before
  * and after thousands of distinct deliveries (accepted and forged) through webhook() with one

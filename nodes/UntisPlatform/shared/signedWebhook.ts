@@ -20,6 +20,7 @@ import {
 	type Verified,
 } from '../core/webhook/signature';
 import { algorithmsFrom } from './verificationOptions';
+import { logRefusal } from './refusalLog';
 
 /**
  * The n8n side of receiving a signed platform request, for the Calendar Trigger (the lifecycle
@@ -142,12 +143,15 @@ export function answer(context: IWebhookFunctions, status: number, body: IDataOb
 }
 
 export function reject(context: IWebhookFunctions, label: string, rejection: Rejection): IWebhookResponseData {
-	// The reason only: never the body, and header values are quoted shortened.
-	context.logger.warn(`${label} rejected a request with ${rejection.status} (${rejection.code}): ${rejection.message}`);
+	// The reason only: never the body, and header values are quoted shortened. One structured,
+	// flood-bounded line (shared/refusalLog.ts; docs/monitoring.md).
+	logRefusal(context, label, rejection.code, rejection.status, `${label} rejected a request with ${rejection.status} (${rejection.code}): ${rejection.message}`);
 	return answer(context, rejection.status, { error: rejection.message });
 }
 
 export function misconfigured(context: IWebhookFunctions, label: string, error: Error): IWebhookResponseData {
-	context.logger.error(`${label} is misconfigured: ${error.message}`);
+	// An error, not a warning: the vendor has to fix it. Bounded like the refusals, since every
+	// request to a misconfigured trigger, genuine or forged, meets it.
+	logRefusal(context, label, 'misconfigured', 500, `${label} is misconfigured: ${error.message}`, 'error');
 	return answer(context, 500, { error: `${label} is misconfigured; see the n8n log` });
 }

@@ -17,25 +17,7 @@ have_all() {
 nginx_bin() { command -v nginx || { [ -x /usr/sbin/nginx ] && echo /usr/sbin/nginx; }; }
 
 if ! have_all; then
-	if [ "$(id -u)" != 0 ]; then
-		echo "install-services.sh: postgresql, redis-server or nginx is missing and this is not root; install them with apt-get" >&2
-		exit 1
-	fi
-	started=$(date +%s)
-	echo "==> apt-get install postgresql redis-server nginx (once per machine)" >&2
-	policy=/usr/sbin/policy-rc.d
-	own_policy=0
-	if [ ! -e "$policy" ]; then
-		printf '#!/bin/sh\nexit 101\n' >"$policy" && chmod +x "$policy" && own_policy=1
-	fi
-	cleanup() { if [ "$own_policy" = 1 ]; then rm -f "$policy"; fi; }
-	trap cleanup EXIT
-	export DEBIAN_FRONTEND=noninteractive
-	apt-get update -qq >&2
-	apt-get install -y -qq --no-install-recommends postgresql postgresql-client redis-server redis-tools nginx >&2
-	cleanup
-	trap - EXIT
-	echo "==> installed in $(($(date +%s) - started)) s" >&2
+	"$(dirname "$0")/../../apt-install.sh" postgresql postgresql-client redis-server redis-tools nginx
 	have_all || { echo "install-services.sh: install finished but binaries are missing" >&2; exit 1; }
 fi
 id postgres >/dev/null 2>&1 || { echo "install-services.sh: no 'postgres' user (the postgresql package creates it)" >&2; exit 1; }
