@@ -24,6 +24,9 @@ import { parseEncryptionKey, sealerForCredential } from './core/sealing/sealing'
 import { secretsFields, secretsPolicy } from './actions/sealerOf';
 import { n8nSend } from './actions/untisTransport';
 import { untisPlatformApiTest, untisPlatformFormLoginApiTest } from './shared/credentialTest';
+import { logRefusal as logBoundedRefusal } from './shared/refusalLog';
+
+const SOURCE = 'Untis Platform Manual Entry Trigger';
 
 /**
  * The manual-entry form, served by the package itself: a school admin who missed the webhook
@@ -70,16 +73,13 @@ function clientAddress(context: IWebhookFunctions): string {
 	return String(req.ip ?? req.socket?.remoteAddress ?? 'unknown');
 }
 
-/** A refusal for the log: the same meta shape as the main trigger's, never a typed value. */
+/**
+ * A refusal for the log: the same meta shape as the main trigger's, never a typed value, and the
+ * same flood bound (shared/refusalLog.ts), so 300 guesses write a few lines and a count.
+ */
 function logRefusal(context: IWebhookFunctions, reason: string, status: number, client: string): void {
-	context.logger.warn('Untis Platform Manual Entry Trigger refused a login', {
-		event: 'untis.refused',
-		reason,
-		status,
-		workflowId: context.getWorkflow().id,
-		node: context.getNode().name,
-		client,
-	});
+	const what = reason === 'form_login_failed' || reason === 'form_login_throttled' ? 'a login' : 'a submission';
+	logBoundedRefusal(context, SOURCE, reason, status, `${SOURCE} refused ${what}`, 'warn', { client });
 }
 
 /** What the form derives from the Untis Platform credential, or what the owner must fix. */
