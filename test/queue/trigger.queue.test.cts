@@ -12,6 +12,7 @@ const { startQueueCluster } = require('../../scripts/n8n/queue/queue-cluster');
 const sim = require('../../tools/untis-platform-sim/sim.js');
 const { onboardingVariant } = require('../../scripts/n8n/workflow-variants');
 const { startMailSink } = require('../../scripts/n8n/mail-sink');
+const { startNginx } = require('../../scripts/n8n/queue/nginx');
 const { orderCases } = require('../../scripts/n8n/order-cases');
 // jest's module maps know only triggerSuite: load the helper by its file name.
 const { describeOrderCases } = require('../helpers/orderSuite.cts') as typeof import('../helpers/orderSuite.cjs');
@@ -73,6 +74,7 @@ interface Cluster {
 	worker: Proc;
 	pg: { json(sql: string): Json[]; psql(sql: string): string };
 	redis: { cli(...args: string[]): string };
+	bins: { nginx: string };
 	db: {
 		readExecutions(f?: Json): Row[];
 		countByStatus(f?: Json): Record<string, number>;
@@ -375,6 +377,25 @@ describe('rejections on the webhook process: status, JSON error, no execution, n
 		// 9 refused 401 and 4 refused 400 by the trigger, 1 refused 422 by n8n's JSON parser, the sentinel's 200.
 		expect(grown).toEqual({ 401: 9, 400: 4, 422: 1, 200: 1 });
 		expect(await answerCounts(cluster.main.baseUrl, hookOf(onboarding))).toEqual({});
+	});
+
+	it('the recommended nginx configuration does not pass /metrics on: main and the webhook process serve it only directly', async () => {
+		const nginx = await startNginx({
+			bin: cluster.bins.nginx,
+			webhooks: [new URL(cluster.webhook.baseUrl).host],
+			main: new URL(cluster.main.baseUrl).host,
+			logFile: join(mkdtempSync(join(tmpdir(), 'untis-queue-nginx-log-')), 'nginx.log'),
+		});
+		try {
+			expect((await fetch(`${cluster.main.baseUrl}/metrics`)).status).toBe(200);
+			const proxied = await fetch(`${nginx.baseUrl}/metrics`);
+			expect(proxied.status).toBe(404);
+			expect(await proxied.text()).not.toContain('n8n_webhook_request_duration_seconds');
+			// The editor's paths still reach main through it.
+			expect((await fetch(`${nginx.baseUrl}/healthz`)).status).toBe(200);
+		} finally {
+			await nginx.stop();
+		}
 	});
 
 	it('the rejections were logged by the webhook process, not by main', () => {

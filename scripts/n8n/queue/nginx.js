@@ -80,6 +80,11 @@ ${webhookProxied(webhookExtra)}
     location /webhook/ {
 ${webhookProxied(webhookExtra)}
     }
+    # n8n's /metrics (docs/monitoring.md) names every workflow and webhook path: scrape each
+    # process directly on its private address, never through the public proxy.
+    location = /metrics {
+      return 404;
+    }
     location / {
 ${proxied('n8n_main', ['proxy_set_header Upgrade $http_upgrade;', 'proxy_read_timeout 300s;'], '$connection_upgrade')}
     }
