@@ -78,7 +78,9 @@ beforeAll(async () => {
 		typed('Enrollments', 'enrollment', 'getMany', all),
 		typed('Enrollments of a school', 'enrollment', 'getManyOfSchool', { ...all, schoolSourcedId: schools[0].sourcedId }),
 		typed('Enrollments of a class', 'enrollment', 'getManyOfClass', { ...all, schoolSourcedId: schools[0].sourcedId, classSourcedId: classes[0].sourcedId }),
-		typed('Students filtered', 'student', 'getMany', { returnAll: true, filter: { condition: [{ field: 'familyName', operator: 'contains', value: "o'b" }, { field: 'givenName', operator: 'equals', value: 'Anna' }] }, filterJoin: 'OR', options: { sort: 'familyName', orderBy: 'desc', pageSize: 100 } }),
+		typed('Students filtered', 'student', 'getMany', { returnAll: true, filter: { condition: [{ field: 'familyName', operator: 'contains', value: 'Bri' }, { field: 'givenName', operator: 'equals', value: 'Anna' }] }, filterJoin: 'OR', options: { sort: 'familyName', orderBy: 'desc', pageSize: 100 } }),
+		// OneRoster defines no escape inside a quoted value: a quote is refused, not guessed at (2.1.0).
+		typed('Students, a quote in the filter', 'student', 'getMany', { returnAll: true, filter: { condition: [{ field: 'familyName', operator: 'contains', value: "o'b" }] }, options: { pageSize: 100 } }),
 		typed('Students limited', 'student', 'getMany', { returnAll: false, limit: 12 }),
 		typed('Students, token revoked mid-collection', 'student', 'getMany', { returnAll: true, options: { pageSize: 5 } }, 'revoked-mid'),
 		typed('No OneRoster permission', 'user', 'getMany', all, 'no-oneroster'),
@@ -180,11 +182,16 @@ describe("a school's data with the typed operations, on a real n8n, pages capped
 		expect(items('Class')).toEqual([expect.objectContaining({ sourcedId: api.dataset.classes[1].sourcedId })]);
 	});
 
-	it('a filter of two conditions (OR, a quote in the value), sorted descending, reaches the API as OneRoster writes it', async () => {
+	it('a filter of two conditions (OR), sorted descending, reaches the API as OneRoster writes it', async () => {
 		const call = api.calls.find((c) => c.query.filter !== undefined && c.path === '/ims/oneroster/v1p1/students')!;
-		expect(call.query).toMatchObject({ filter: "familyName~'o''b' OR givenName='Anna'", sort: 'familyName', orderBy: 'desc' });
+		expect(call.query).toMatchObject({ filter: "familyName~'Bri' OR givenName='Anna'", sort: 'familyName', orderBy: 'desc' });
 		expect(items('Students filtered').map((s) => s.familyName)).toEqual(ids(await truth(`/students?filter=${encodeURIComponent(call.query.filter)}&sort=familyName&orderBy=desc`)).map((id) => api.dataset.students.find((s) => s.sourcedId === id)!.familyName));
 		expect(items('Students filtered').map((s) => s.familyName)).toContain("O'Brien");
+	});
+
+	it('a quote in a filter value fails the item, saying what to do, and nothing with it reaches the API', () => {
+		expect(items('Students, a quote in the filter')).toEqual([{ error: expect.stringMatching(/Filter value contains a single quote.*operator Contains/) }]);
+		expect(api.calls.filter((c) => String(c.query.filter ?? '').includes("o'"))).toEqual([]);
 	});
 
 	it('Limit: exactly that many, across capped pages', async () => {
