@@ -158,7 +158,7 @@ describe('checkCredential: the Test button, without any network call', () => {
 		expect(checkCredential({ environment: 'custom', publicKeys: a.spki, encryptionKey: ENCRYPTION_KEY }).message).toMatch(/; no API base \(Custom: enter API Base URL to use API Request\)$/);
 		expect(checkCredential({ environment: 'production', encryptionKey: ENCRYPTION_KEY, apiBaseUrl: 'api.webuntis' })).toEqual({
 			ok: false,
-			message: `1 public key parsed: production (RSA-2048); Encryption Key is valid; sealing keys: ${sealerFor(ENCRYPTION_KEY).keyId} (current); but API Base URL 'api.webuntis' is not a URL: enter e.g. https://api.webuntis.com`,
+			message: `1 public key parsed: production (RSA-2048); Encryption Key is valid; sealing keys: ${sealerFor(ENCRYPTION_KEY).keyId} (current). API Base URL 'api.webuntis' is not a URL: enter e.g. https://api.webuntis.com`,
 		});
 	});
 
@@ -176,7 +176,7 @@ describe('checkCredential: the Test button, without any network call', () => {
 		const check = checkCredential({ environment: 'production', encryptionKey: ENCRYPTION_KEY, previousEncryptionKeys: `${Buffer.alloc(32, 1).toString('base64')}\nhunter2-old-key` });
 		expect(check).toEqual({
 			ok: false,
-			message: `1 public key parsed: production (RSA-2048); Encryption Key ${sealerFor(ENCRYPTION_KEY).keyId} is valid, but Previous Encryption Key #2 is not 32 bytes of base64 or hex: put one key per line, each as it was the Encryption Key`,
+			message: `1 public key parsed: production (RSA-2048); Encryption Key ${sealerFor(ENCRYPTION_KEY).keyId} is valid. Previous Encryption Key #2 is not 32 bytes of base64 or hex: put one key per line, each as it was the Encryption Key`,
 		});
 		expect(check.message).not.toContain('hunter2');
 	});
@@ -192,7 +192,7 @@ describe('checkCredential: the Test button, without any network call', () => {
 	it('reports a bad encryption key after the keys that did parse', () => {
 		const check = checkCredential({ environment: 'production', encryptionKey: 'hunter2' });
 		expect(check.ok).toBe(false);
-		expect(check.message).toMatch(/^1 public key parsed: production \(RSA-2048\), but The Encryption Key is not 32 bytes/);
+		expect(check.message).toMatch(/^1 public key parsed: production \(RSA-2048\)\. The Encryption Key is not 32 bytes/);
 		expect(check.message).not.toContain('hunter2');
 	});
 });

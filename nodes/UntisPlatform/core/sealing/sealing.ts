@@ -34,7 +34,7 @@ const TAG_BYTES = 16;
 const KEY_BYTES = 32;
 
 export const ENCRYPTION_KEY_HINT =
-	'It must be 32 random bytes as base64 or hex: generate one with `openssl rand -base64 32`';
+	'It must be 32 random bytes as base64 or hex: generate one with openssl rand -base64 32';
 
 export class SealingError extends Error {
 	constructor(message: string) {

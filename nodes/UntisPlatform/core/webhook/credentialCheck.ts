@@ -40,19 +40,19 @@ export function checkCredential(data: CredentialData): CredentialCheck {
 	try {
 		current = parseEncryptionKey(data.encryptionKey);
 	} catch (error) {
-		return { ok: false, message: `${summary}, but ${(error as Error).message}` };
+		return { ok: false, message: `${summary}. ${(error as Error).message}` };
 	}
 	let sealer: Sealer;
 	try {
 		sealer = new Sealer(current, parsePreviousEncryptionKeys(data.previousEncryptionKeys));
 	} catch (error) {
 		const valid = `Encryption Key ${new Sealer(current).keyId} is valid`;
-		return { ok: false, message: `${summary}; ${valid}, but ${(error as Error).message}` };
+		return { ok: false, message: `${summary}; ${valid}. ${(error as Error).message}` };
 	}
 	// The key ids, so a vendor can match them with the ids in stored sealed values.
 	const keys = `Encryption Key is valid; sealing keys: ${sealer.describeKeys()}`;
 	// Reported, not called: the token endpoint needs a tenant's credentials, which the credential does not hold.
 	const apiBase = describeApiBase(data);
-	if (!apiBase.ok) return { ok: false, message: `${summary}; ${keys}; but ${apiBase.message}` };
+	if (!apiBase.ok) return { ok: false, message: `${summary}; ${keys}. ${apiBase.message}` };
 	return { ok: true, message: `${summary}; ${keys}; ${apiBase.message}` };
 }
