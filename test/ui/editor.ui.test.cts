@@ -196,8 +196,8 @@ describe(`the editor experience in n8n ${N8N_VERSION} (headless Chromium)`, () =
 			for (const alias of ['webuntis', 'school', 'webhook']) {
 				expect({ alias, found: await search(alias) }).toEqual({ alias, found: expect.arrayContaining(['Untis Platform']) });
 			}
-			// The grouped trigger and node, and the manual-entry form's own trigger.
-			expect(await search('Untis')).toEqual(['Untis Platform', 'Untis Platform Manual Entry Trigger']);
+			// The grouped trigger and node, and the manual-entry form's and the calendar's own triggers.
+			expect(await search('Untis')).toEqual(['Untis Platform', 'Untis Platform Calendar Trigger', 'Untis Platform Manual Entry Trigger']);
 			const item = creatorItems().first();
 			expect(await item.innerText()).toContain(
 				'Starts the workflow when a school activates or deactivates your Untis Platform (WebUntis) app',
@@ -213,12 +213,12 @@ describe(`the editor experience in n8n ${N8N_VERSION} (headless Chromium)`, () =
 			await page.emulateMedia({ colorScheme: 'light' });
 			await waitForIcon(icon, /\/untisPlatform\.svg$/);
 
-			// The grouped entry: the trigger and the companion node's actions (7 Platform ones, 22
+			// The grouped entry: the trigger and the companion node's actions (8 Platform ones, 22
 			// OneRoster reads and 4 extern ones).
 			await item.click();
-			await waitForText(nodeCreator(), /Triggers \(1\)[\s\S]*On new Untis Platform event[\s\S]*Actions \(33\)/);
-			await nodeCreator().getByText('Actions (33)').click();
-			for (const action of ['Make an API request', 'Confirm the delivery to the platform', 'Create a credentials event', 'Get an access token', 'Reseal secrets', 'Unseal secrets', 'Verify a signature', 'Get many students of a class', 'Get the timetable']) {
+			await waitForText(nodeCreator(), /Triggers \(1\)[\s\S]*On new Untis Platform event[\s\S]*Actions \(34\)/);
+			await nodeCreator().getByText('Actions (34)').click();
+			for (const action of ['Make an API request', 'Confirm the delivery to the platform', 'Respond with a calendar', 'Create a credentials event', 'Get an access token', 'Reseal secrets', 'Unseal secrets', 'Verify a signature', 'Get many students of a class', 'Get the timetable']) {
 				await waitForText(nodeCreator(), new RegExp(action));
 			}
 			await shot('nodes-panel');
