@@ -240,7 +240,10 @@ describe('update through PATCH /rest/community-packages while signed deliveries 
 				`PATCH took ${timings.update} s, ${duringPatch.length} deliveries sent and answered while it ran ` +
 				`(${duringPatch.filter(ok).length} 2xx); slowest answer ${slowest(overlapping)} ms overlapping it, ${slowest(sent)} ms overall; non-2xx windows (ms from the PATCH): ${JSON.stringify(windows)}`,
 		);
-		expect(duringPatch.length).toBeGreaterThan(0);
+		// Deliveries were in flight while n8n replaced the package. (Not "sent and answered within
+		// it": since issue 36 a delivery runs the ledger and the ordered write, and takes about as
+		// long as a quick PATCH, so none may fit inside it.)
+		expect(overlapping.length).toBeGreaterThan(0);
 		expect(sent.filter((s) => s.answeredAt > patchAnswered && ok(s)).length).toBeGreaterThan(0);
 
 		// 0 acknowledged deliveries lost: every 2xx has its row (executions may still be finishing).
