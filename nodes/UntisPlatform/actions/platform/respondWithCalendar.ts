@@ -6,6 +6,7 @@ import { isTimeZone } from '../../core/calendar/calendarTime';
 import { calendarTriggerOf, requestOfTriggerItem } from '../../core/calendar/calendarTrigger';
 import { CALENDAR_CONTENT_TYPE, writeCalendar } from '../../core/calendar/icalWriter';
 import { forOperation, type Operation } from '../operation';
+import { optionsCollection } from '../requestOptions';
 
 /**
  * The Calendar API's answer: every input item becomes a VEVENT of the fields the vendor mapped,
@@ -129,14 +130,7 @@ export const respondWithCalendar: Operation = {
 			displayOptions: show,
 			options: optionalFields,
 		},
-		{
-			displayName: 'Options',
-			name: 'options',
-			type: 'collection',
-			placeholder: 'Add Option',
-			default: {},
-			displayOptions: show,
-			options: [
+		optionsCollection(show, [
 				{
 					displayName: 'Cache For (Seconds)',
 					name: 'cacheSeconds',
@@ -153,8 +147,7 @@ export const respondWithCalendar: Operation = {
 					placeholder: 'Europe/Vienna',
 					description: "The school's IANA time zone, used only for start and end values given with Z or an offset. Empty: the workflow's time zone.",
 				},
-			],
-		},
+		]),
 	],
 	execute,
 };
