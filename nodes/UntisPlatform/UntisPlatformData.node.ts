@@ -11,7 +11,7 @@ import {
 import { PLATFORM, resources } from './actions/resources';
 import { lazySealer } from './actions/sealerOf';
 import { modelParameters, outputParameters, tenantParameters } from './actions/tool/toolFields';
-import { MODEL_FIELD_NAMES } from './actions/tool/toolReads';
+import { MODEL_FIELD_NAMES, toolOption } from './actions/tool/toolReads';
 import { readForModel, secretsOf, toolErrorText } from './actions/tool/toolRun';
 import { runsAsTool } from './actions/tool/toolGuard';
 import { untisPlatformApiTest } from './shared/credentialTest';
@@ -56,7 +56,7 @@ export class UntisPlatformData implements INodeType {
 					noDataExpression: true,
 					displayOptions: { show: { resource: [resource.option.value] } },
 					// The action is what n8n's automatic tool description says: what the read returns.
-					options: resource.operations.map(({ option }) => ({ ...option, action: `${option.action}: ${option.description}` })),
+					options: resource.operations.map(({ option }) => toolOption(resource.option.value, option)),
 					default: resource.defaultOperation,
 					description: `What to read: ${resource.option.description}`,
 				})),

@@ -1,6 +1,11 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
+import { UntisPlatform } from '../../dist/nodes/UntisPlatform/UntisPlatform.node';
 import { UntisPlatformData } from '../../dist/nodes/UntisPlatform/UntisPlatformData.node';
+import { EXTERN_OPERATIONS } from '../../nodes/UntisPlatform/core/api/extern';
+import { ONEROSTER_ENDPOINTS } from '../../nodes/UntisPlatform/core/api/oneRoster';
+import { answerFor, capOf, REMOVED, scrubbed, selectFields } from '../../nodes/UntisPlatform/core/agent/modelOutput';
+import { fromAiOutside, jsonKeysRead } from '../../nodes/UntisPlatform/core/agent/toolArguments';
 import { sealerFor } from '../../nodes/UntisPlatform/core/sealing/sealing';
 import { ENCRYPTION_KEY, keyPair } from '../helpers/platform.cjs';
 import { executeAgainst, startUntisApiMock, type UntisApiMock } from '../helpers/untisApiMock.cjs';
@@ -191,5 +196,93 @@ describe('never a token, a secret, a password or a sealed value', () => {
 		expect(json(out)[0].error).toBeUndefined();
 		expect((json(out)[0].records as unknown[]).length).toBeGreaterThan(0);
 		expect(text).not.toMatch(/tok-|sealed:|pw-1|sec-plain-1|"password"|"secret"|access_token/i);
+	});
+});
+
+/** As a tool invocation hands it over (the MCP Server Trigger, older agents): the item is the arguments alone. */
+function runAsInvokedTool(parameters: IDataObject, args: IDataObject): Promise<INodeExecutionData[]> {
+	const invoked = {
+		execute(this: IExecuteFunctions) {
+			const context = Object.create(this) as IExecuteFunctions;
+			Object.assign(context, {
+				getNode: () => ({ ...this.getNode(), parameters }),
+				isToolExecution: () => true,
+				getWorkflowDataProxy: () => ({ $fromAI: (key: string) => args[key] }),
+			});
+			return node.execute.call(context);
+		},
+	};
+	return executeAgainst(mock, invoked, [args], parameters, { credential });
+}
+
+describe('as a tool invocation (MCP Server Trigger): the same refusals', () => {
+	it('arguments that name a tenant are refused; fixed tenant values read', async () => {
+		const fixed = params('academicSession', 'getMany', { tenantId: 't-1', clientId: 'client-1', password: tenantRow().password, tenantStatus: 'active' });
+		expect(json(await runAsInvokedTool(fixed, { tenantId: 't-2' }))).toEqual([{ error: expect.stringMatching(/^Refused: the tool call carries 'tenantId'/) }]);
+		expect(mock.calls).toEqual([]);
+		const [answer] = json(await runAsInvokedTool(fixed, {}));
+		expect(answer).toMatchObject({ read: 'academicSession: Get Many', count: 1 });
+	});
+});
+
+describe('the description: the typed reads and nothing else, from the one catalogue', () => {
+	const description = node.description;
+	const operations = description.properties.filter((p) => p.name === 'operation');
+	const offered = operations.flatMap((p) => (p.options as Array<{ value: string; action: string }>).map((o) => `${p.displayOptions!.show!.resource![0]}:${o.value}`));
+
+	it('usable as a tool; 22 OneRoster reads and the 4 extern reads; no Platform operation', () => {
+		expect(description.usableAsTool).toBe(true);
+		const catalogue = [
+			...Object.entries(ONEROSTER_ENDPOINTS).flatMap(([resource, ops]) => Object.keys(ops).map((op) => `${resource}:${op}`)),
+			...Object.entries(EXTERN_OPERATIONS).flatMap(([resource, ops]) => Object.keys(ops).map((op) => `${resource}:${op}`)),
+		];
+		expect([...offered].sort()).toEqual([...catalogue].sort());
+		expect(offered).toHaveLength(26);
+		const names = JSON.stringify(description.properties);
+		for (const forbidden of ['unsealSecrets', 'getAccessToken', 'apiRequest', 'confirmDelivery', 'reseal', 'secrets', 'returnAll', '"path"', 'allowInactiveTenants']) expect(names).not.toContain(forbidden);
+	});
+
+	it("each read's action (n8n's automatic tool description) says what it returns, in the catalogue's words", () => {
+		const companion = new UntisPlatform().description.properties.filter((p) => p.name === 'operation');
+		for (const list of operations) {
+			const resource = list.displayOptions!.show!.resource![0] as string;
+			const same = companion.find((p) => p.displayOptions?.show?.resource?.[0] === resource)!;
+			for (const option of list.options as Array<{ value: string; name: string; description: string; action: string }>) {
+				const theirs = (same.options as Array<{ value: string; name: string; description: string; action: string }>).find((o) => o.value === option.value)!;
+				expect(option.name).toBe(theirs.name);
+				expect(option.action.startsWith(`${theirs.action}: ${theirs.description}`)).toBe(true);
+			}
+		}
+	});
+
+	it('tenant fields default to the input item; model arguments default to empty', () => {
+		const byName = (name: string) => description.properties.filter((p) => p.name === name);
+		for (const name of ['tenantId', 'clientId', 'password', 'host']) expect(byName(name).map((p) => p.default)).toEqual([`={{ $json.${name} }}`]);
+		expect(byName('password')[0].typeOptions).toEqual({ password: true });
+		for (const name of ['search', 'className', 'start', 'end', 'sourcedId']) for (const p of byName(name)) expect(p.default).toBe('');
+		expect(byName('maxRecords')[0]).toMatchObject({ default: 50, typeOptions: { minValue: 1, maxValue: 500 } });
+	});
+});
+
+describe('the pure parts', () => {
+	it('a $fromAI() anywhere in a value, nested or miscapitalised, outside the allowed names', () => {
+		expect(fromAiOutside({ search: "={{ $fromAI('q') }}", tenantId: '={{ $json.tenantId }}' }, ['search'])).toEqual([]);
+		expect(fromAiOutside({ tenantId: "={{ 'x' + $FROMAI('t') }}", options: { deep: ["={{ $fromAI('o') }}"] } }, ['search'])).toEqual(['tenantId', 'options']);
+		expect(jsonKeysRead('={{ $json.tenantStatus ?? $json["status"] }}')).toEqual(['tenantStatus', 'status']);
+	});
+
+	it('the cap: default 50, at most 500, never below 1', () => {
+		expect([capOf(undefined), capOf(0), capOf(-3), capOf('abc'), capOf(20), capOf(501), capOf(1e9)]).toEqual([50, 50, 50, 50, 20, 500, 500]);
+		expect(answerFor('r', [1, 2, 3], 3, [], 'x')).toEqual({ read: 'r', count: 3, records: [1, 2, 3] });
+		expect(answerFor('r', [1, 2, 3, 4], 3, [], 'give a class name')).toMatchObject({ count: 3, moreExist: true, note: expect.stringContaining('Narrow the question: give a class name.') });
+	});
+
+	it('fields: nested by dots, missing ones left out, nothing from the prototype', () => {
+		expect(selectFields({ a: 1, b: { c: 2, d: 3 }, e: 4 }, ['a', 'b.c', 'zz', 'constructor', 'b.__proto__'])).toEqual({ a: 1, b: { c: 2 } });
+	});
+
+	it('the scrub drops secret fields and replaces sealed values, bearer tokens and the password', () => {
+		const record = { name: 'x', password: 'p', clientSecret: 's', nested: [{ token: 't', note: 'Bearer abc.def', sealed: 'sealed:v2:k1:AAAA', text: 'my pw-secret-9 here' }] };
+		expect(scrubbed(record, ['pw-secret-9'])).toEqual({ name: 'x', nested: [{ note: REMOVED, sealed: REMOVED, text: REMOVED }] });
 	});
 });

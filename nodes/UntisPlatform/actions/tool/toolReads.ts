@@ -31,6 +31,8 @@ export interface ToolRead {
 	records(items: IDataObject[], argument: (name: string) => string): unknown[];
 	/** What narrows this read when more records exist than the cap. */
 	narrow: string;
+	/** What the tool's answer holds, where it differs from the companion's items. */
+	returns?: string;
 }
 
 const SEARCH: ModelField = { name: 'search', displayName: 'Search', description: 'Text the records\' names contain (a part of a name is enough); empty: no search' };
@@ -98,6 +100,7 @@ const EXTERN_READS: Record<string, Omit<ToolRead, 'resource' | 'operation'>> = {
 		parameters: () => ({ output: 'answer', resourceFilters: {}, dateLastModifiedAfter: '', options: { pageSize: 0 } }),
 		records: (items, argument) => periodsForModel(items[0], argument('className')),
 		narrow: 'give a class name or a shorter date range',
+		returns: "each period's date, start and end time, status, and the names of its classes, subjects, teachers and rooms",
 	},
 	'timetable:getDeletedPeriods': {
 		fields: [{ name: 'dateLastModifiedAfter', displayName: 'Deleted After', required: true, placeholder: '2026-12-01T00:00:00Z', description: 'Only periods deleted after this time (ISO 8601, UTC)' }],
@@ -127,3 +130,12 @@ export const toolReadOf = (resource: string, operation: string) => byKey.get(`${
 
 /** Every parameter a model may fill, by name. */
 export const MODEL_FIELD_NAMES = [...new Set(TOOL_READS.flatMap((read) => read.fields.map((field) => field.name)))];
+
+/**
+ * The Operation list entry of a read in the tool. n8n's automatic tool description is the action,
+ * so the action says what the read returns (the catalogue's texts).
+ */
+export function toolOption(resource: string, option: Operation['option']): Operation['option'] {
+	const returns = toolReadOf(resource, option.value)?.returns;
+	return { ...option, action: `${option.action}: ${option.description}${returns ? `; ${returns}` : ''}` };
+}
