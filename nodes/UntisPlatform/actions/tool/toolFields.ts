@@ -2,7 +2,8 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import { DEFAULT_CAP, MAX_CAP } from '../../core/agent/modelOutput';
 import { forResourceOperation } from '../operation';
-import { API_HOST_CREDENTIAL, API_HOST_TENANT } from '../tenantAccess';
+import { API_HOST_TENANT, apiHostField } from '../tenantAccess';
+import { hostField } from '../tenantFields';
 import { TOOL_READS } from './toolReads';
 
 /**
@@ -29,26 +30,8 @@ export function tenantParameters(): INodeProperties[] {
 			default: '={{ $json.tenantStatus ?? $json.status }}',
 			description: 'The tenant\'s status from the tenant row: only active tenants are read (deactivated tenants must not trigger new API calls; the tool offers no override)',
 		},
-		{
-			displayName: 'API Host',
-			name: 'apiHost',
-			type: 'options',
-			options: [
-				{ name: "Credential's API Base URL", value: API_HOST_CREDENTIAL, description: 'The platform API host of the environment, or the URL entered in the credential' },
-				{ name: "Tenant's Host", value: API_HOST_TENANT, description: "The school's host from the tenant row" },
-			],
-			default: API_HOST_CREDENTIAL,
-			description: 'Where the token endpoint and the APIs are called',
-		},
-		{
-			displayName: 'Host',
-			name: 'host',
-			type: 'string',
-			default: '={{ $json.host }}',
-			required: true,
-			description: "The school's platform host, from the tenant row (from the workflow, never from the model: a $fromAI() here is refused)",
-			displayOptions: { show: { apiHost: [API_HOST_TENANT] } },
-		},
+		apiHostField(),
+		hostField({ show: { apiHost: [API_HOST_TENANT] } }),
 	];
 }
 
