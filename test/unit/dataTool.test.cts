@@ -99,8 +99,28 @@ describe('the tenant comes from the workflow, never from the model', () => {
 		['an active status for a deactivated tenant', { status: 'active', tenantStatus: 'active' }],
 	])('a tool call that carries %s is refused, and the stand-in sees no request', async (_what, args) => {
 		const out = await runAsTool(tenantRow('t-1', { tenantStatus: 'deactivated' }), params('student', 'getMany', { search: "={{ $fromAI('search') }}" }), { search: 'a', ...args });
-		expect(json(out)).toEqual([{ error: expect.stringMatching(/^Refused: the tool call carries '.+'\. The tenant, its host and its credentials are fixed by the workflow/) }]);
+		expect(json(out)).toEqual([{ error: expect.stringMatching(/^Refused: the tool call carries '.+'\. The tenant, its host and its credentials, the cap and the fields are fixed by the workflow/) }]);
 		expect(mock.calls).toEqual([]);
+	});
+
+	it('a setting that reads the item (here the cap) cannot be set by the tool call either', async () => {
+		const out = await runAsTool(tenantRow(), params('org', 'getMany', { maxRecords: 10000 }), { maxRecords: 10000 }, params('org', 'getMany', { maxRecords: '={{ $json.maxRecords }}' }));
+		expect(json(out)).toEqual([{ error: expect.stringMatching(/^Refused: the tool call carries 'maxRecords'/) }]);
+		expect(mock.calls).toEqual([]);
+	});
+
+	it('without a tenant from the workflow (an MCP call with nothing before it), nothing is read', async () => {
+		const out = await runAsTool({}, params('student', 'getMany'), {});
+		expect(json(out)).toEqual([{ error: expect.stringMatching(/^Refused: no tenant\. The workflow must give the tenant's row before the agent/) }]);
+		expect(mock.calls).toEqual([]);
+	});
+
+	it('a model-given ID stays one path segment: it cannot reach another endpoint', async () => {
+		const out = await runAsTool(tenantRow(), params('student', 'get', { sourcedId: "={{ $fromAI('sourcedId') }}" }), { sourcedId: '../../../WebUntis/api/sso/v3/t-1/token' });
+		expect(json(out)[0].error).toMatch(/was not found \(HTTP 404\)/);
+		expect(mock.dataCalls().map((c) => c.path)).toEqual(['/ims/oneroster/v1p1/students/..%2F..%2F..%2FWebUntis%2Fapi%2Fsso%2Fv3%2Ft-1%2Ftoken']);
+		const [dots] = json(await runAsTool(tenantRow(), params('student', 'get', { sourcedId: "={{ $fromAI('sourcedId') }}" }), { sourcedId: '..' }));
+		expect(dots.error).toMatch(/^Sourced ID is '\.\.', not an ID/);
 	});
 
 	it('a deactivated tenant is refused, with no token request', async () => {
