@@ -195,27 +195,51 @@ describe('output fit for a model', () => {
 	});
 });
 
-describe('never a token, a secret, a password or a sealed value', () => {
-	const reads: Array<[string, string, IDataObject]> = [
-		['academicSession', 'getMany', {}],
-		['class', 'getMany', {}],
-		['enrollment', 'getMany', {}],
-		['org', 'getManySchools', {}],
-		['student', 'getMany', {}],
-		['teacher', 'getMany', {}],
-		['user', 'getMany', {}],
-		['externStudent', 'getMany', { schoolYearId: '12' }],
-		['lesson', 'getMany', { start: '2026-09-01', end: '2027-06-30' }],
-		['timetable', 'get', { start: '2026-12-07', end: '2026-12-11' }],
-		['timetable', 'getDeletedPeriods', { dateLastModifiedAfter: '2020-01-01T00:00:00Z' }],
+describe('never a token, a secret, a password or a sealed value: every read', () => {
+	// Planted in what the stand-in serves (restored after): a record that carries secrets must not pass them on.
+	const SEALED = sealer.seal('leak-1', { tenantId: 't-1', field: 'secret' });
+	let restore: () => void = () => undefined;
+	beforeAll(() => {
+		const { students, extern } = mock.dataset;
+		const [student, externStudent] = [students[0], extern.students[0]] as IDataObject[];
+		const saved = [{ ...student }, { ...externStudent }];
+		Object.assign(student, { password: 'pw-1', metadata: { ...(student.metadata as IDataObject), note: SEALED, token: 'tok-x' } });
+		Object.assign(externStudent, { secret: 'sec-plain-1', remark: `Bearer tok-planted` });
+		restore = () => {
+			for (const key of Object.keys(student)) delete student[key];
+			for (const key of Object.keys(externStudent)) delete externStudent[key];
+			Object.assign(student, saved[0]);
+			Object.assign(externStudent, saved[1]);
+		};
+	});
+	afterAll(() => restore());
+
+	const idsFor = (resource: string) => {
+		const { schools, classes, students, teachers, enrollments, academicSessions, users } = mock.dataset;
+		const sample: Record<string, unknown> = { org: schools[0], user: users[0], student: students[0], teacher: teachers[0], class: classes[0], academicSession: academicSessions[0], enrollment: enrollments[0] };
+		return { sourcedId: (sample[resource] as { sourcedId: string }).sourcedId, schoolSourcedId: schools[0].sourcedId as string, classSourcedId: classes[0].sourcedId as string };
+	};
+	const reads: Array<[string, string, () => IDataObject]> = [
+		...Object.entries(ONEROSTER_ENDPOINTS).flatMap(([resource, operations]) => Object.keys(operations).map((operation): [string, string, () => IDataObject] => [resource, operation, () => idsFor(resource)])),
+		['externStudent', 'getMany', () => ({ schoolYearId: '12' })],
+		['lesson', 'getMany', () => ({ start: '2026-09-01', end: '2027-06-30' })],
+		['timetable', 'get', () => ({ start: '2026-12-07', end: '2026-12-11' })],
+		['timetable', 'getDeletedPeriods', () => ({ dateLastModifiedAfter: '2020-01-01T00:00:00Z' })],
 	];
+	it('covers all 26 reads', () => expect(reads).toHaveLength(26));
+
 	it.each(reads)('%s → %s', async (resource, operation, extra) => {
-		const row = tenantRow('t-1', { secret: 'sec-plain-1' });
-		const out = await runAsTool(row, params(resource, operation, extra), {});
-		const text = JSON.stringify(out);
-		expect(json(out)[0].error).toBeUndefined();
-		expect((json(out)[0].records as unknown[]).length).toBeGreaterThan(0);
-		expect(text).not.toMatch(/tok-|sealed:|pw-1|sec-plain-1|"password"|"secret"|access_token/i);
+		const out = await runAsTool(tenantRow('t-1', { secret: 'sec-plain-1' }), params(resource, operation, { ...extra(), maxRecords: 500 }), {});
+		const [answer] = json(out);
+		expect(answer.error).toBeUndefined();
+		expect((answer.records as unknown[]).length).toBeGreaterThan(0);
+		expect(JSON.stringify(out)).not.toMatch(/tok-|sealed:|pw-1|sec-plain-1|leak-1|"password"|"secret"|"token"|access_token|bearer/i);
+	});
+
+	it('the planted values were served (so the reads above could have leaked them)', async () => {
+		const [answer] = json(await run([tenantRow()], params('student', 'getMany', { maxRecords: 500 })));
+		expect(JSON.stringify(answer)).toContain('[removed]');
+		expect(JSON.stringify(mock.dataset.students[0])).toContain('sealed:');
 	});
 });
 
