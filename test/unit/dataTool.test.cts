@@ -6,6 +6,7 @@ import { EXTERN_OPERATIONS } from '../../nodes/UntisPlatform/core/api/extern';
 import { ONEROSTER_ENDPOINTS } from '../../nodes/UntisPlatform/core/api/oneRoster';
 import { answerFor, capOf, REMOVED, scrubbed, selectFields } from '../../nodes/UntisPlatform/core/agent/modelOutput';
 import { fromAiOutside, jsonKeysRead } from '../../nodes/UntisPlatform/core/agent/toolArguments';
+import { toolErrorText } from '../../dist/nodes/UntisPlatform/actions/tool/toolRun';
 import { sealerFor } from '../../nodes/UntisPlatform/core/sealing/sealing';
 import { ENCRYPTION_KEY, keyPair } from '../helpers/platform.cjs';
 import { executeAgainst, startUntisApiMock, type UntisApiMock } from '../helpers/untisApiMock.cjs';
@@ -323,6 +324,14 @@ describe('the pure parts', () => {
 
 	it('fields: nested by dots, missing ones left out, nothing from the prototype', () => {
 		expect(selectFields({ a: 1, b: { c: 2, d: 3 }, e: 4 }, ['a', 'b.c', 'zz', 'constructor', 'b.__proto__'])).toEqual({ a: 1, b: { c: 2 } });
+	});
+
+	it('an error the package does not explain is named, never dumped; explained ones are scrubbed too', () => {
+		const internal = new TypeError("Cannot read properties of undefined (reading 'x') at /srv/n8n/node_modules/secret-path.js:1:2");
+		expect(toolErrorText(internal)).toBe("The read failed (TypeError); the workflow's owner can look at the execution in n8n");
+		const explained = Object.assign(new Error('Token request for tenant t-1 with pw-secret-9 was refused'), { name: 'TokenError' });
+		expect(toolErrorText(explained, ['pw-secret-9'])).toBe(REMOVED);
+		expect(toolErrorText(Object.assign(new Error('Start is after End'), { name: 'QueryError' }))).toBe('Start is after End');
 	});
 
 	it('the scrub drops secret fields and replaces sealed values, bearer tokens and the password', () => {

@@ -41,19 +41,21 @@ export function settingArgumentsSent(context: IExecuteFunctions, index: number, 
 	const parameters = (context.getNode().parameters ?? {}) as Record<string, unknown>;
 	const settings = Object.entries(parameters).filter(([name]) => !modelFields.includes(name));
 	const keys = new Set<string>([...TENANT_ARGUMENTS, ...settings.flatMap(([, raw]) => jsonKeysRead(raw))]);
+	// A tool invocation (MCP Server Trigger, older agents) hands the arguments over as the input item itself.
+	if (typeof context.isToolExecution === 'function' && context.isToolExecution()) {
+		const args = (context.getInputData()[index]?.json ?? {}) as Record<string, unknown>;
+		return [...keys].filter((key) => Object.prototype.hasOwnProperty.call(args, key));
+	}
+	// The AI Agent's engine request merges them into the item; $fromAI reads them alone.
 	const fromAi = (context.getWorkflowDataProxy(index) as unknown as { $fromAI?: (key: string) => unknown }).$fromAI;
-	const direct = (context.getInputData()[index]?.json ?? {}) as Record<string, unknown>;
-	const invoked = typeof context.isToolExecution === 'function' && context.isToolExecution();
 	return [...keys].filter((key) => {
-		let sent: unknown;
 		try {
-			sent = fromAi?.(key);
+			const sent = fromAi?.(key);
+			return sent !== undefined && sent !== null;
 		} catch {
 			// No tool arguments in this run (n8n throws "No execution data available"): none sent.
-			sent = undefined;
+			return false;
 		}
-		// A tool invocation (MCP, older agents) hands the arguments over as the input item itself.
-		return (sent !== undefined && sent !== null) || (invoked && Object.prototype.hasOwnProperty.call(direct, key));
 	});
 }
 
