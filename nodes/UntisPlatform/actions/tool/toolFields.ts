@@ -12,6 +12,13 @@ import { TOOL_READS } from './toolReads';
  */
 export function tenantParameters(): INodeProperties[] {
 	return [
+		{
+			displayName:
+				"The tenant comes from the workflow (the tenant row before the agent), never from the model: a $fromAI() in a tenant field, or a tool call that names a tenant, is refused. Let the model fill only the read's own fields.",
+			name: 'tenantNotice',
+			type: 'notice',
+			default: '',
+		},
 		{ displayName: 'Tenant ID', name: 'tenantId', type: 'string', default: '={{ $json.tenantId }}', required: true, description: "The school's tenant ID, from the tenant row (from the workflow, never from the model: a $fromAI() here is refused)" },
 		{ displayName: 'Client ID', name: 'clientId', type: 'string', default: '={{ $json.clientId }}', required: true, description: "The tenant's OIDC client ID, from the tenant row (from the workflow, never from the model: a $fromAI() here is refused)" },
 		{
