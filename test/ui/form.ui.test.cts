@@ -133,7 +133,7 @@ describe('the manual-entry form in Chromium (issue 38)', () => {
 		// Each problem right above its field, which the browser marks invalid.
 		expect(await page.locator('#host-problem').innerText()).toBe('Host muss eine Adresse wie schule.webuntis.com sein, ohne Pfad.');
 		expect(await page.locator('#host').getAttribute('aria-invalid')).toBe('true');
-		expect(await page.locator('#secret-problem').innerText()).toMatch(/^Bitte erneut eingeben/);
+		expect(await page.locator('#secret-note').innerText()).toMatch(/^Bitte erneut eingeben/);
 		// What was typed is kept, except the secret and the password (and they are nowhere in the page).
 		expect({
 			clientId: await inputValue(page, 'clientId'),

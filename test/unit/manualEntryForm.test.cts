@@ -557,8 +557,8 @@ describe('every problem at once, next to its field, what was typed kept (issue 3
 		expect(valueOf(call.html, 'password')).toBeUndefined();
 		expect(call.html).not.toMatch(/typed-SECRET-1|typed-PASSWORD-1/);
 		// Said next to both: type them again.
-		expect(call.html).toMatch(/id="secret-problem">Type it again: for your safety it is never sent back/);
-		expect(call.html).toMatch(/id="password-problem">Type it again/);
+		expect(call.html).toMatch(/id="secret-note">Type it again: for your safety it is never sent back/);
+		expect(call.html).toMatch(/id="password-note">Type it again/);
 	});
 
 	it('a kept value is HTML-escaped: markup typed into a field comes back as text', async () => {

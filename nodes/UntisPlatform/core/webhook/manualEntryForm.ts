@@ -83,7 +83,7 @@ function page(language: FormLanguage, title: string, body: string): string {
 label{display:block;margin-top:1rem;font-weight:600}input,select{width:100%;padding:.5rem;box-sizing:border-box;font:inherit}
 small{color:#555;font-weight:400}button{margin-top:1.5rem;padding:.6rem 1.2rem;font:inherit}
 .problem{border-left:4px solid #c00;padding:.5rem 1rem;background:#fee}.done{border-left:4px solid #080;padding:.5rem 1rem;background:#efe}
-.field-problem{color:#a00;font-weight:600;margin:.25rem 0 0}[aria-invalid=true]{border:2px solid #c00}</style>
+.field-problem{color:#a00;font-weight:600;margin:.25rem 0 0}.field-note{color:#555;margin:.25rem 0 0}[aria-invalid=true]{border:2px solid #c00}</style>
 </head><body>${body}</body></html>
 `;
 }
@@ -127,8 +127,8 @@ export function formPage(options: FormPageOptions): string {
 			lines.push(`<p class="field-problem" id="${field.name}-problem">${escapeHtml(say(problem))}</p>`);
 			described.unshift(`${field.name}-problem`);
 		} else if (refused && NEVER_SHOWN.has(field.name) && shownValue(options.values?.[field.name]) !== '') {
-			lines.push(`<p class="field-problem" id="${field.name}-problem">${escapeHtml(texts.typeAgain)}</p>`);
-			described.unshift(`${field.name}-problem`);
+			lines.push(`<p class="field-note" id="${field.name}-note">${escapeHtml(texts.typeAgain)}</p>`);
+			described.unshift(`${field.name}-note`);
 		}
 		const attributes = `id="${field.name}" name="${field.name}" aria-describedby="${described.join(' ')}"${problem ? ' aria-invalid="true"' : ''}${field.required ? ' required' : ''}`;
 		const typed = NEVER_SHOWN.has(field.name) ? '' : shownValue(options.values?.[field.name]);
