@@ -122,10 +122,13 @@ const bindingOf = (context: IWebhookFunctions) => formBinding(context.getWorkflo
 function refuse(
 	context: IWebhookFunctions,
 	status: number,
+	keys: FormKeys,
 	refusal: { problem?: string; problems?: EntryProblem[]; values?: ManualEntryInput; log: string },
 ): IWebhookResponseData {
 	context.logger.warn(`Untis Platform Manual Entry Trigger refused a submission with ${status}: ${refusal.log}`);
-	return sendPage(context, status, formPage({ ...settingsOf(context), problem: refusal.problem, problems: refusal.problems, values: refusal.values }));
+	// A fresh token: the corrected form is sent from this page.
+	const token = keys.tokens.issue(bindingOf(context));
+	return sendPage(context, status, formPage({ ...settingsOf(context), problem: refusal.problem, problems: refusal.problems, values: refusal.values, token }));
 }
 
 /** The API base the form's check uses: the credential's, by the one rule (core/api/apiBase.ts). */
@@ -322,7 +325,7 @@ export class UntisPlatformManualEntryTrigger implements INodeType {
 			input = formSubmission(req.rawBody, req.headers['content-type']);
 		} catch (error) {
 			const failure = error instanceof FormSubmissionError ? error : new FormSubmissionError('unreadable', 400);
-			return refuse(this, failure.status, { problem: failure.say(settings.language), log: failure.message });
+			return refuse(this, failure.status, keys, { problem: failure.say(settings.language), log: failure.message });
 		}
 		const token = keys.tokens.check(input[FORM_TOKEN_FIELD], bindingOf(this));
 		if (token !== 'ok') {
@@ -341,13 +344,13 @@ export class UntisPlatformManualEntryTrigger implements INodeType {
 		} catch (error) {
 			if (error instanceof ManualEntryError) {
 				const log = error.problems.map((problem) => `${problem.field} ${problem.kind}`).join(', ');
-				return refuse(this, 400, { problems: error.problems, values: input, log });
+				return refuse(this, 400, keys, { problems: error.problems, values: input, log });
 			}
 			throw new NodeOperationError(this.getNode(), error as Error);
 		}
 		if (settings.checked) {
 			const apiBase = checkApiBase(credential);
-			if (apiBase instanceof Error) return refuse(this, 500, { problem: texts.noApiBase(apiBase.message), values: input, log: apiBase.message });
+			if (apiBase instanceof Error) return refuse(this, 500, keys, { problem: texts.noApiBase(apiBase.message), values: input, log: apiBase.message });
 			const result = await checkWithPlatform(n8nSend(this), {
 				apiBase,
 				tenantId: String(item.tenantId),
@@ -358,9 +361,9 @@ export class UntisPlatformManualEntryTrigger implements INodeType {
 			if (!result.ok) {
 				if (result.kind === 'refused') {
 					const problem = texts.platformRefused(String(item.tenantId), result.status);
-					return refuse(this, 400, { problem, values: input, log: result.message });
+					return refuse(this, 400, keys, { problem, values: input, log: result.message });
 				}
-				return refuse(this, 502, { problem: texts.platformNotAsked(result.message), values: input, log: result.message });
+				return refuse(this, 502, keys, { problem: texts.platformNotAsked(result.message), values: input, log: result.message });
 			}
 		}
 		// For Confirm Delivery's Stored page: the person's language, and whether the platform checked the entry.

@@ -561,6 +561,18 @@ describe('every problem at once, next to its field, what was typed kept (issue 3
 		expect(call.html).toMatch(/id="password-note">Type it again/);
 	});
 
+	it.each([
+		['a mistake in the values', { ...entry, host: '' }],
+		['the platform refusing them', { ...entry, password: 'wrong-password' }],
+	])('after %s the page carries a fresh token, so the corrected form is accepted (found in Chromium)', async (_what, values) => {
+		const refused = await submit({ body: urlencoded(values) });
+		expect(refused.status).toBe(400);
+		const token = hiddenToken(refused.html);
+		expect(tokens.check(token, formBinding(FORM.workflowId, FORM.nodeId, FORM.webhookId))).toBe('ok');
+		const corrected = await submit({ token, secFetchSite: 'same-origin' });
+		expect(corrected.outputs![0][0]).toMatchObject({ eventType: 'MANUAL', tenantId: '4711' });
+	});
+
 	it('a kept value is HTML-escaped: markup typed into a field comes back as text', async () => {
 		const markup = '"><script>alert(1)</script><img src=x onerror=alert(2)>';
 		const call = await submit({ body: urlencoded({ ...entry, clientId: '', tenantId: markup, activatorEmail: `a"onfocus="x@b.c`, language: '<b>x</b>' }) });
