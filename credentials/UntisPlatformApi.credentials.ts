@@ -36,7 +36,7 @@ export class UntisPlatformApi implements ICredentialType {
 				{
 					name: 'Custom',
 					value: 'custom',
-					description: 'Only the keys pasted below, e.g. a dev key from untis-platform-sim keygen',
+					description: 'Only the keys pasted below (e.g. a dev key from untis-platform-sim keygen) and the API Base URL you enter',
 				},
 			],
 			default: 'production',
@@ -60,9 +60,9 @@ export class UntisPlatformApi implements ICredentialType {
 			type: 'string',
 			default: '',
 			placeholder: 'https://api.webuntis.com',
-			hint: 'Empty: https://api.webuntis.com for Production, https://api.integration.webuntis.dev for Integration. Required for Custom.',
+			hint: 'Empty: https://api.webuntis.com for Production, https://api.integration.webuntis.dev for Integration. Required for Custom: the Test fails without it.',
 			description:
-				"Where the tenants' token endpoint (/WebUntis/api/sso/v3/{tenantId}/token) and data APIs live, used by Get Access Token and API Request. Leave empty for the environment's default; enter another URL (e.g. a mock, or Custom) to override.",
+				"Where the tenants' token endpoint (/WebUntis/api/sso/v3/{tenantId}/token) and data APIs live. The Manual Entry form's check and every API call use it, by the same rule as the Test button. Leave it empty for the environment's default; enter another address (a stand-in such as the demo's, or your own for Custom) to override it.",
 		},
 		// A symmetric key that opens every sealed school secret: it must be masked.
 		// eslint-disable-next-line @n8n/community-nodes/credential-unnecessary-password
@@ -75,7 +75,7 @@ export class UntisPlatformApi implements ICredentialType {
 			required: true,
 			hint: 'Generate one with <code>openssl rand -base64 32</code> and keep a copy: only this key opens the sealed values',
 			description:
-				"Seals each school's secret and password (AES-256-GCM) before they reach the workflow. 32 random bytes as base64 or hex: generate one with `openssl rand -base64 32` and keep a copy in your secrets store, since the same key opens the sealed values. A published trigger seals with a changed key within 60 seconds (on a single process at once if you deactivate and activate the workflow; in queue mode and multi-main only the 60 s bound holds).",
+				"Seals each school's secret and password (AES-256-GCM) before they reach the workflow. 32 random bytes as base64 or hex: generate one with openssl rand -base64 32 and keep a copy in your secrets store, since the same key opens the sealed values. A published trigger seals with a changed key within 60 seconds (on a single process at once if you deactivate and activate the workflow; in queue mode and multi-main only the 60 s bound holds).",
 		},
 		// Old keys still open every value sealed with them: masked like the current key.
 		// eslint-disable-next-line @n8n/community-nodes/credential-unnecessary-password

@@ -13,6 +13,7 @@ const path = require('node:path');
 const { startN8n } = require('./n8n/n8n-instance');
 const { query: readRows } = require('./n8n/sqlite-read');
 const { startMailSink } = require('./n8n/mail-sink');
+const { startDemoPlatform } = require('./demo-platform');
 const sim = require('../tools/untis-platform-sim/sim.js');
 
 const ROOT = path.join(__dirname, '..');
@@ -27,6 +28,7 @@ const OWNER = { email: 'demo@example.com', firstName: 'Demo', lastName: 'Vendor'
 
 let n8n;
 let mail;
+let platform;
 let stopping = false;
 // Registered before anything starts: a signal during the set-up ends what has started so far (an
 // n8n still starting is ended by its watchdog, scripts/n8n/watchdog.js, when this process exits).
@@ -36,6 +38,7 @@ async function stop(reason, code = 0) {
 	console.log(`\nStopping n8n (${reason}; only the processes this demo started)...`);
 	if (n8n) await n8n.stop();
 	if (mail) await mail.close();
+	if (platform) await platform.close();
 	process.exit(code);
 }
 process.on('SIGINT', () => stop('received SIGINT', 130));
@@ -75,13 +78,17 @@ async function main() {
 	// Examples 1, 2 and 7 send mail through an SMTP credential the vendor creates; the demo points
 	// it at a real SMTP server on loopback that keeps what it receives (printed in step 7).
 	mail = await startMailSink();
+	// The form checks each entry with the platform: a loopback stand-in of its token endpoint
+	// knows one school, and the credential's API Base URL points at it (Custom needs one).
+	const formSchool = { tenantId: 'school-1005', clientId: 'BestApp-tenant-school-1005', password: crypto.randomBytes(12).toString('base64url') };
+	platform = await startDemoPlatform({ [formSchool.tenantId]: formSchool });
 	console.log('[4/8] Starting n8n on SQLite: package installed as a community package, credential and');
 	console.log(`      the example workflows imported, all but the table setup published; a loopback SMTP server on port ${mail.port}`);
 	n8n = await startN8n({
 		installDir: arg('install-dir'),
 		packageDir: ROOT,
 		credentials: [
-			{ ...credentialRef, type: 'untisPlatformApi', data: { environment: 'custom', publicKeys: publicKeyBase64, encryptionKey } },
+			{ ...credentialRef, type: 'untisPlatformApi', data: { environment: 'custom', publicKeys: publicKeyBase64, encryptionKey, apiBaseUrl: platform.apiBase } },
 			{ ...formLoginRef, type: 'untisPlatformFormLoginApi', data: formLogin },
 			{ ...syncWebhook.credentials.httpHeaderAuth, type: 'httpHeaderAuth', data: syncHeader },
 			mail.credential,
@@ -104,8 +111,10 @@ async function main() {
 	console.log('                         once, as from the editor; on your own n8n, open it and press Execute workflow once');
 	console.log(`      Credentials URL:   ${credentialsUrl}`);
 	console.log(`      Deactivation URL:  ${deactivationUrl}`);
-	console.log(`      Manual entry form: ${n8n.webhookUrl(`${manual.nodes[0].webhookId}/form`)}  (login ${formLogin.user} / ${formLogin.password};`);
-	console.log('                         it checks each entry with the platform, which the demo has not: it answers what to fix)');
+	const formUrl = n8n.webhookUrl(`${manual.nodes[0].webhookId}/form`);
+	console.log(`      Manual entry form: ${formUrl}  (login ${formLogin.user} / ${formLogin.password})`);
+	console.log(`                         it checks each entry with the stand-in platform at ${platform.apiBase}, which knows`);
+	console.log(`                         tenant ${formSchool.tenantId}, client ID ${formSchool.clientId}, password ${formSchool.password}`);
 	console.log(`      Sync webhook:      ${n8n.webhookUrl(syncWebhook.parameters.path)}  (POST with header ${syncHeader.name}: ${syncHeader.value})`);
 	console.log('      (in PAM you would enter the public HTTPS form of the first two URLs)');
 
@@ -132,12 +141,25 @@ async function main() {
 	const forgedAnswer = await sim.post(credentialsUrl, forged, { ...sim.signRequest(forged, privateKey), Algorithm: 'SHA1withRSA' });
 	console.log(`      forged        school-evil  -> HTTP ${forgedAnswer.status} ${forgedAnswer.body}`);
 
+	console.log('      The manual entry form, as a school administrator sends it (German browser):');
+	const beforeForm = n8n.lastExecutionId();
+	const typed = { ...formSchool, secret: `demo-secret-${crypto.randomBytes(6).toString('hex')}`, host: 'school-1005.webuntis.com', activatorEmail: 'admin@school-1005.example', language: 'Deutsch' };
+	for (const [what, values] of [
+		['a forgotten host', { ...typed, host: '' }],
+		['a mistyped password', { ...typed, password: `${typed.password}-typo` }],
+		['the right values', typed],
+	]) {
+		const answer = await submitForm(formUrl, formLogin, values);
+		console.log(`      ${what.padEnd(20)} -> HTTP ${answer.status} ${answer.says}`);
+	}
+
 	console.log('[7/8] Executions n8n recorded');
 	// Executions finish in any order across the two workflows: wait for all, then list them by id.
 	const executions = [
 		...(await n8n.waitForExecutions({ workflowId: onboarding.id, count: 5, sinceId: before, timeoutMs: 60000 })),
 		...(await n8n.waitForExecutions({ workflowId: deactivation.id, count: 3, sinceId: before, timeoutMs: 60000 })),
 	].sort((a, b) => a.id - b.id);
+	const formExecutions = await n8n.waitForExecutions({ workflowId: manual.id, count: 1, sinceId: beforeForm, timeoutMs: 60000 });
 	for (const execution of executions) {
 		const runs = n8n.executionJson(execution.id);
 		const [credentials = [], deactivated = []] = runs['Untis Platform Trigger'];
@@ -149,7 +171,12 @@ async function main() {
 			: runs['Superseded: nothing changed'] ? '  -> a later event holds the row, nothing done' : '';
 		console.log(`      #${execution.id} ${execution.status.padEnd(7)} ${output} ${item.eventType.padEnd(12)} ${item.tenantId}${alert}`);
 	}
-	console.log(`      (${executions.length} executions for ${events.length} genuine events; the forged one started none)`);
+	for (const execution of formExecutions) {
+		const [[item]] = n8n.executionJson(execution.id)[manual.nodes[0].name];
+		console.log(`      #${execution.id} ${execution.status.padEnd(7)} Manual entry ${item.eventType.padEnd(12)} ${item.tenantId}  -> checked with the platform: ${item.form.checkedWithPlatform}`);
+	}
+	console.log(`      (${executions.length} executions for ${events.length} genuine events, the forged one started none;`);
+	console.log(`       ${formExecutions.length} for the form's right entry, the two refused ones started none)`);
 	// An execution has ended only once its Send Email nodes had the server's answer: every mail is in.
 	console.log(`      Mails the loopback SMTP server received (${mail.messages.length}):`);
 	for (const message of mail.messages) console.log(`      to ${message.to.join(', ').padEnd(24)} ${message.subject}`);
@@ -168,10 +195,30 @@ async function main() {
 	console.log('Press Ctrl-C (or send SIGTERM) to stop.');
 }
 
+/** The form as a browser sends it: the page (for its token) with the login, then the entry. */
+async function submitForm(url, login, values) {
+	const authorization = `Basic ${Buffer.from(`${login.user}:${login.password}`).toString('base64')}`;
+	const headers = { Authorization: authorization, 'Accept-Language': 'de-AT,de;q=0.9,en;q=0.8' };
+	const page = await (await fetch(url, { headers })).text();
+	const formToken = /name="formToken" value="([^"]+)"/.exec(page)?.[1] ?? '';
+	const answer = await fetch(url, {
+		method: 'POST',
+		headers: { ...headers, 'Content-Type': 'application/x-www-form-urlencoded', 'Sec-Fetch-Site': 'same-origin' },
+		body: new URLSearchParams({ ...values, formToken }).toString(),
+	});
+	const html = await answer.text();
+	// What the person reads first: the summary of what to fix, or the Stored page's sentence.
+	const said = /<div class="problem" role="alert"><p>([^<]*)<\/p>/.exec(html)?.[1] ?? /<p class="done">([^<]*)<\/p>/.exec(html)?.[1] ?? '';
+	const problems = [...html.matchAll(/<p class="field-problem" id="[^"]+">([^<]*)<\/p>/g)].map((match) => match[1]);
+	const unescape = (text) => text.replace(/&#39;/g, "'").replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+	return { status: answer.status, says: unescape([said, ...problems.map((problem) => `\n${' '.repeat(34)}${problem}`)].join('')) };
+}
+
 main().catch(async (error) => {
 	console.error(`demo failed, stopping: ${error.message}`);
 	if (n8n) console.error(`n8n log: ${n8n.logFile}\n${n8n.logTail(15)}`);
 	if (n8n) await n8n.stop({ keepUserFolder: true });
 	if (mail) await mail.close();
+	if (platform) await platform.close();
 	process.exit(1);
 });

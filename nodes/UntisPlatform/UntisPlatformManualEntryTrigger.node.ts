@@ -16,10 +16,19 @@ import type { CredentialData } from './core/webhook/credentialCheck';
 import { crossSiteProblem } from './core/webhook/crossSite';
 import type { SecretsMode } from './core/webhook/delivery';
 import { deliveryIdsFor, type DeliveryIds } from './core/webhook/deliveryIds';
-import { FORM_TOKEN_FIELD, FORM_TOKEN_PROBLEMS, FormTokens, formBinding } from './core/webhook/formToken';
+import { formLanguageOf, type FormLanguage } from './core/webhook/formLanguage';
+import { FORM_TEXTS } from './core/webhook/formTexts';
+import { FORM_TOKEN_FIELD, FormTokens, formBinding } from './core/webhook/formToken';
 import { LoginThrottle } from './core/webhook/loginThrottle';
-import { ManualEntryError, manualCredentialsItem, type ManualEntryInput } from './core/webhook/manualEntry';
-import { FORM_CONTENT_SECURITY_POLICY, FormSubmissionError, formPage, formSubmission, refusalPage } from './core/webhook/manualEntryForm';
+import { ManualEntryError, manualCredentialsItem, type EntryProblem, type ManualEntryInput } from './core/webhook/manualEntry';
+import {
+	FORM_CONTENT_SECURITY_POLICY,
+	FormSubmissionError,
+	formPage,
+	formSubmission,
+	refusalPage,
+	type FormOutcome,
+} from './core/webhook/manualEntryForm';
 import { parseEncryptionKey, sealerForCredential } from './core/sealing/sealing';
 import { secretsFields, secretsPolicy } from './actions/sealerOf';
 import { n8nSend } from './actions/untisTransport';
@@ -37,14 +46,19 @@ const SOURCE = 'Untis Platform Manual Entry Trigger';
  */
 
 interface FormSettings {
+	language: FormLanguage;
 	title: string;
 	description: string;
+	checked: boolean;
 }
 
+/** The node's settings for this request; the language from the setting or the browser's Accept-Language. */
 function settingsOf(context: IWebhookFunctions): FormSettings {
 	return {
-		title: String(context.getNodeParameter('formTitle', 'Untis Platform credentials')),
-		description: String(context.getNodeParameter('formDescription', '')),
+		language: formLanguageOf(context.getNodeParameter('language', 'auto'), context.getRequestObject().headers['accept-language']),
+		title: String(context.getNodeParameter('formTitle', FORM_TEXTS.en.defaultTitle)),
+		description: String(context.getNodeParameter('formDescription', FORM_TEXTS.en.defaultDescription)),
+		checked: context.getNodeParameter('checkWithPlatform', true) !== false,
 	};
 }
 
@@ -101,10 +115,29 @@ async function formKeys(context: IWebhookFunctions | IHookFunctions): Promise<Fo
 
 const bindingOf = (context: IWebhookFunctions) => formBinding(context.getWorkflow().id, context.getNode().id, context.getNode().webhookId);
 
-/** The form again with what to fix above it; nothing typed is sent back. */
-function refuse(context: IWebhookFunctions, status: number, problem: string): IWebhookResponseData {
-	context.logger.warn(`Untis Platform Manual Entry Trigger refused a submission with ${status}: ${problem}`);
-	return sendPage(context, status, formPage({ ...settingsOf(context), problem }));
+/**
+ * The form again: every problem at the top and next to its field, what was typed kept except the
+ * secret and the password. The log names the fields and kinds, never a value.
+ */
+function refuse(
+	context: IWebhookFunctions,
+	status: number,
+	keys: FormKeys,
+	refusal: { problem?: string; problems?: EntryProblem[]; values?: ManualEntryInput; log: string },
+): IWebhookResponseData {
+	context.logger.warn(`Untis Platform Manual Entry Trigger refused a submission with ${status}: ${refusal.log}`);
+	// A fresh token: the corrected form is sent from this page.
+	const token = keys.tokens.issue(bindingOf(context));
+	return sendPage(context, status, formPage({ ...settingsOf(context), problem: refusal.problem, problems: refusal.problems, values: refusal.values, token }));
+}
+
+/** The API base the form's check uses: the credential's, by the one rule (core/api/apiBase.ts). */
+function checkApiBase(credential: CredentialData): string | Error {
+	try {
+		return resolveApiBase(credential).url;
+	} catch (error) {
+		return error as Error;
+	}
 }
 
 export class UntisPlatformManualEntryTrigger implements INodeType {
@@ -177,6 +210,19 @@ export class UntisPlatformManualEntryTrigger implements INodeType {
 				description: 'The text under the heading',
 			},
 			{
+				displayName: 'Language',
+				name: 'language',
+				type: 'options',
+				options: [
+					{ name: 'Automatic (Browser)', value: 'auto', description: "German or English, whichever the person's browser prefers (English if neither)" },
+					{ name: 'Deutsch', value: 'de' },
+					{ name: 'English', value: 'en' },
+				],
+				default: 'auto',
+				description:
+					'The language of the form, its messages and the Stored page. The default title and description are translated too; a title or description you change is shown as you wrote it.',
+			},
+			{
 				displayName: 'Check with the Platform',
 				name: 'checkWithPlatform',
 				type: 'boolean',
@@ -213,6 +259,14 @@ export class UntisPlatformManualEntryTrigger implements INodeType {
 						description: 'Fix the Untis Platform credential, then activate the workflow again.',
 					});
 				}
+				// The check needs the credential's API base: a credential whose Test fails on it
+				// fails here, not in front of a school administrator.
+				const apiBase = this.getNodeParameter('checkWithPlatform', true) !== false ? checkApiBase(keys.credential) : '';
+				if (apiBase instanceof Error) {
+					throw new NodeOperationError(this.getNode(), apiBase.message, {
+						description: "Check with the Platform asks the platform at the Untis Platform credential's API Base URL: fix it there, or turn the check off.",
+					});
+				}
 				return true;
 			},
 			async delete(this: IHookFunctions): Promise<boolean> {
@@ -223,15 +277,16 @@ export class UntisPlatformManualEntryTrigger implements INodeType {
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		const req = this.getRequestObject();
+		const settings = settingsOf(this);
+		const texts = FORM_TEXTS[settings.language];
 		// The login first: the node uses nothing of the request before it matches (n8n has already
 		// read and parsed the body before any webhook node runs; docs/scaling.md keeps bodies out).
+		// Only Accept-Language is read before, to word the answer.
 		if (this.getNodeParameter('authentication', 'basicAuth') !== 'none') {
 			const client = clientAddress(this);
 			const wait = loginThrottle.retryAfter(client);
 			if (wait > 0) {
-				return sendPage(this, 429, refusalPage('Too many failed logins', `Too many failed logins came from your address: try again in ${wait} seconds`), {
-					'Retry-After': String(wait),
-				});
+				return sendPage(this, 429, refusalPage(settings.language, texts.throttledTitle, texts.throttled(wait)), { 'Retry-After': String(wait) });
 			}
 			let login: BasicLogin | undefined;
 			try {
@@ -239,12 +294,7 @@ export class UntisPlatformManualEntryTrigger implements INodeType {
 			} catch {
 				login = undefined;
 			}
-			if (loginProblem(login)) {
-				return sendPage(this, 500, formPage({
-					...settingsOf(this),
-					problem: 'The form has no login set up: ask the n8n owner to select an Untis Platform Form Login credential with a User and a Password of at least 16 characters',
-				}));
-			}
+			if (loginProblem(login)) return sendPage(this, 500, formPage({ ...settings, problem: texts.noLogin }));
 			if (!basicLoginMatches(req.headers.authorization, login as BasicLogin)) {
 				// No Authorization is the browser's first request, answered with the challenge; a
 				// wrong one is a failed login.
@@ -252,41 +302,35 @@ export class UntisPlatformManualEntryTrigger implements INodeType {
 					logRefusal(this, 'form_login_failed', 401, client);
 					if (loginThrottle.failed(client)) logRefusal(this, 'form_login_throttled', 429, client);
 				}
-				return sendPage(this, 401, '<!doctype html><title>Sign in</title><p>Sign in with the login of this form.</p>', {
+				return sendPage(this, 401, refusalPage(settings.language, texts.signInTitle, texts.signIn), {
 					'WWW-Authenticate': `Basic realm="${BASIC_REALM}", charset="UTF-8"`,
 				});
 			}
 		}
 		const post = this.getWebhookName() !== 'setup';
-		if (post) {
-			const crossSite = crossSiteProblem(req.headers['sec-fetch-site']);
-			if (crossSite) {
-				logRefusal(this, 'form_cross_site', 403, clientAddress(this));
-				return sendPage(this, 403, refusalPage('Refused', crossSite, { linkToForm: true }));
-			}
+		if (post && crossSiteProblem(req.headers['sec-fetch-site'])) {
+			logRefusal(this, 'form_cross_site', 403, clientAddress(this));
+			return sendPage(this, 403, refusalPage(settings.language, texts.refusedTitle, texts.crossSite, { linkToForm: true }));
 		}
 		const keys = await formKeys(this);
 		if (keys instanceof Error) {
 			// Said to the person, not thrown: n8n would answer its JSON with a stack trace and store an error execution.
-			return sendPage(this, 500, formPage({
-				...settingsOf(this),
-				problem: `The form cannot be used: ${keys.message}. Ask the n8n owner to fix the Untis Platform credential`,
-			}));
+			return sendPage(this, 500, formPage({ ...settings, problem: texts.brokenCredential(keys.message) }));
 		}
-		if (!post) return sendPage(this, 200, formPage({ ...settingsOf(this), token: keys.tokens.issue(bindingOf(this)) }));
+		if (!post) return sendPage(this, 200, formPage({ ...settings, token: keys.tokens.issue(bindingOf(this)) }));
 
 		let input: ManualEntryInput;
 		try {
 			if (!req.rawBody) await req.readRawBody();
 			input = formSubmission(req.rawBody, req.headers['content-type']);
 		} catch (error) {
-			if (error instanceof FormSubmissionError) return refuse(this, error.status, error.message);
-			return refuse(this, 400, 'The submission could not be read: send the form again');
+			const failure = error instanceof FormSubmissionError ? error : new FormSubmissionError('unreadable', 400);
+			return refuse(this, failure.status, keys, { problem: failure.say(settings.language), log: failure.message });
 		}
 		const token = keys.tokens.check(input[FORM_TOKEN_FIELD], bindingOf(this));
 		if (token !== 'ok') {
 			logRefusal(this, `form_token_${token}`, 403, clientAddress(this));
-			return sendPage(this, 403, refusalPage('Refused', FORM_TOKEN_PROBLEMS[token], { linkToForm: true }));
+			return sendPage(this, 403, refusalPage(settings.language, texts.refusedTitle, token === 'stale' ? texts.tokenStale : texts.tokenMissing, { linkToForm: true }));
 		}
 		delete input[FORM_TOKEN_FIELD];
 
@@ -298,16 +342,15 @@ export class UntisPlatformManualEntryTrigger implements INodeType {
 			// refused one is dropped before n8n stores anything.
 			item = manualCredentialsItem(input, { secrets: await secretsPolicy(mode, async () => sealerForCredential(credential)), deliveryIds }) as IDataObject;
 		} catch (error) {
-			if (error instanceof ManualEntryError) return refuse(this, 400, error.message);
+			if (error instanceof ManualEntryError) {
+				const log = error.problems.map((problem) => `${problem.field} ${problem.kind}`).join(', ');
+				return refuse(this, 400, keys, { problems: error.problems, values: input, log });
+			}
 			throw new NodeOperationError(this.getNode(), error as Error);
 		}
-		if (this.getNodeParameter('checkWithPlatform', true) !== false) {
-			let apiBase: string;
-			try {
-				apiBase = resolveApiBase(credential).url;
-			} catch (error) {
-				return refuse(this, 500, `The Untis Platform credential has no usable API base (${(error as Error).message}): ask the n8n owner to fix it`);
-			}
+		if (settings.checked) {
+			const apiBase = checkApiBase(credential);
+			if (apiBase instanceof Error) return refuse(this, 500, keys, { problem: texts.noApiBase(apiBase.message), values: input, log: apiBase.message });
 			const result = await checkWithPlatform(n8nSend(this), {
 				apiBase,
 				tenantId: String(item.tenantId),
@@ -315,8 +358,16 @@ export class UntisPlatformManualEntryTrigger implements INodeType {
 				password: String(input.password).trim(),
 				timeout: CHECK_TIMEOUT_MS,
 			});
-			if (!result.ok) return refuse(this, result.kind === 'refused' ? 400 : 502, result.message);
+			if (!result.ok) {
+				if (result.kind === 'refused') {
+					const problem = texts.platformRefused(String(item.tenantId), result.status);
+					return refuse(this, 400, keys, { problem, values: input, log: result.message });
+				}
+				return refuse(this, 502, keys, { problem: texts.platformNotAsked(result.message), values: input, log: result.message });
+			}
 		}
-		return { workflowData: [[{ json: item }]] };
+		// For Confirm Delivery's Stored page: the person's language, and whether the platform checked the entry.
+		const outcome: FormOutcome = { language: settings.language, checkedWithPlatform: settings.checked };
+		return { workflowData: [[{ json: { ...item, form: { ...outcome } } }]] };
 	}
 }

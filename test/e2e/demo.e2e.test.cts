@@ -45,6 +45,14 @@ test('without a terminal it keeps n8n running until SIGTERM, then stops n8n and 
 			await new Promise((r) => setTimeout(r, 500));
 		}
 		expect(out).toContain('Press Ctrl-C');
+		// The form's happy path (issue 38): its stand-in platform accepts the right entry, and the
+		// person reads that it was checked; a forgotten host and a mistyped password start nothing.
+		expect(out).toMatch(/a forgotten host +-> HTTP 400 Bitte korrigieren Sie die unten markierte Angabe\. Es wurde nichts gespeichert\.\n +Host fehlt/);
+		expect(out).toMatch(/a mistyped password +-> HTTP 400 Die Untis Platform hat Tenant „school-1005“ mit dieser Client-ID und diesem Passwort abgelehnt/);
+		expect(out).toMatch(/the right values +-> HTTP 200 Die Untis Platform hat die Zugangsdaten von Tenant school-1005 eben akzeptiert/);
+		expect(out).toMatch(/#\d+ success Manual entry MANUAL +school-1005 +-> checked with the platform: true/);
+		expect(out).toMatch(/1 for the form's right entry, the two refused ones started none/);
+		expect(out).toMatch(/school-1005 +active +MANUAL +sealed:v2:/);
 		const editor = /Editor:\s+(http:\/\/127\.0\.0\.1:\d+)/.exec(out)?.[1];
 		expect(editor).toBeDefined();
 		// Still up a while later, with stdin at end of file: n8n answers its health check.

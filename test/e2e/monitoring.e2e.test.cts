@@ -49,7 +49,8 @@ const formNode = (id: string, webhookId: string, apiCredential: string) => ({
 		untisPlatformFormLoginApi: { id: 'untisMonFormLogin1', name: 'Form login (monitoring)' },
 	},
 });
-// The API base is longer than the credential allows: a valid entry is answered 500 (misconfigured).
+// The API base is made longer than the credential allows after activation (which refuses it,
+// issue 38): a valid entry is answered 500 (misconfigured).
 const form = {
 	id: 'untisMonitorForm01',
 	name: 'Manual entry (monitoring)',
@@ -69,7 +70,7 @@ const apiCredential = (id: string, extra: Record<string, string> = {}) => ({
 const credentials = [
 	apiCredential('untisE2eCred0001'),
 	apiCredential('untisMonBroken001'),
-	apiCredential('untisMonApiBadBase', { apiBaseUrl: `https://${'a'.repeat(2100)}.example` }),
+	apiCredential('untisMonApiBadBase', { apiBaseUrl: 'http://127.0.0.1:9' }),
 	{ id: 'untisMonFormLogin1', name: 'Form login (monitoring)', type: 'untisPlatformFormLoginApi', data: formLogin },
 ];
 
@@ -167,7 +168,10 @@ beforeAll(async () => {
 	// Break one trigger's credential now: the trigger's cache applies it within 60 s, while the
 	// other tests run, and the last test finds a misconfigured trigger.
 	const file = join(dir, 'broken-credential.json');
-	writeFileSync(file, JSON.stringify([{ ...credentials[1], data: { ...credentials[1].data, publicKeys: 'not a key' } }]));
+	writeFileSync(file, JSON.stringify([
+		{ ...credentials[1], data: { ...credentials[1].data, publicKeys: 'not a key' } },
+		{ ...credentials[2], data: { ...credentials[2].data, apiBaseUrl: `https://${'a'.repeat(2100)}.example` } },
+	]));
 	await n8n.cli(['import:credentials', `--input=${file}`]);
 	brokenAt = Date.now();
 	prometheus = await startPrometheus({ targets: [`127.0.0.1:${n8n.port}`], rules: scaledRules() });

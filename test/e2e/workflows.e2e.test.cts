@@ -331,7 +331,8 @@ describe("3 manual entry through the package's own form (Form Login, Check with 
 		const answer = await fetch(formUrl(), { method: 'POST', headers: { ...form, ...auth(), 'Sec-Fetch-Site': 'same-origin' }, body: formBody({ ...entry(), formToken: await tokenOf() }) });
 		expect(answer.status).toBe(200);
 		expect(answer.headers.get('content-type')).toMatch(/^text\/html/);
-		expect(await answer.text()).toMatch(/Stored.*tenant <strong>w-4<\/strong>/s);
+		// The page says what happened: checked with the platform, stored, secrets encrypted (issue 38).
+		expect(await answer.text()).toMatch(/Stored.*The Untis Platform accepted the credentials of tenant w-4 just now, and they are stored\. The secret and the password are stored encrypted\./s);
 		const [execution] = await n8n.waitForExecutions({ workflowId: manual.id, count: 1, sinceId: before });
 		expect(execution.status).toBe('success');
 		expect(n8n.readExecutions({ sinceId: sinceRefused }).map((e) => e.id)).toEqual([execution.id]);

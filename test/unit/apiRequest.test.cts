@@ -139,7 +139,7 @@ describe('API Request', () => {
 			continueOnFail: true,
 			credential: { environment: 'custom', publicKeys: keyPair().spki, encryptionKey: ENCRYPTION_KEY },
 		});
-		expect(out[0].json.error).toMatch(/API Base URL is empty: the Custom environment has no default/);
+		expect(out[0].json.error).toMatch(/API Base URL is empty, and the Custom environment has no default/);
 	});
 });
 

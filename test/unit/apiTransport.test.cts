@@ -60,10 +60,10 @@ describe('API base per environment', () => {
 		expect(() => tenantHostBase('school.webuntis.com/path')).toThrow(/bare host/);
 	});
 
-	it('the Test button sentence names the API base, and Custom without one is not an error', () => {
-		expect(describeApiBase({ environment: 'production' })).toEqual({ ok: true, message: 'API base https://api.webuntis.com (production default)' });
-		expect(describeApiBase({ environment: 'custom', apiBaseUrl: 'http://127.0.0.1:9' })).toEqual({ ok: true, message: 'API base http://127.0.0.1:9' });
-		expect(describeApiBase({ environment: 'custom' })).toMatchObject({ ok: true, message: /no API base/ });
+	it('the Test button sentence names the API base, and Custom without one is an error, as for the form and API calls', () => {
+		expect(describeApiBase({ environment: 'production' })).toEqual({ ok: true, message: "The form's check and API calls go to https://api.webuntis.com, the production default." });
+		expect(describeApiBase({ environment: 'custom', apiBaseUrl: 'http://127.0.0.1:9' })).toEqual({ ok: true, message: "The form's check and API calls go to http://127.0.0.1:9." });
+		expect(describeApiBase({ environment: 'custom' })).toMatchObject({ ok: false, message: /^The API Base URL is empty, and the Custom environment has no default/ });
 		expect(describeApiBase({ environment: 'production', apiBaseUrl: 'nope' })).toMatchObject({ ok: false, message: /is not a URL/ });
 	});
 });

@@ -149,16 +149,16 @@ describe('checkCredential: the Test button, without any network call', () => {
 		).toEqual({
 			ok: true,
 			message:
-				`3 public keys parsed: integration (RSA-2048), integration (RSA-2048), custom #1 (RSA-2048); Encryption Key is valid; sealing keys: ${sealerFor(ENCRYPTION_KEY).keyId} (current); API base https://api.integration.webuntis.dev (integration default)`,
+				`3 public keys parsed: integration (RSA-2048), integration (RSA-2048), custom #1 (RSA-2048). The encryption key is valid; sealing keys: ${sealerFor(ENCRYPTION_KEY).keyId} (current). The form's check and API calls go to https://api.integration.webuntis.dev, the integration default.`,
 		});
 	});
 
-	it('reports the API base in use, entered or default, and refuses a malformed one', () => {
-		expect(checkCredential({ environment: 'custom', publicKeys: a.spki, encryptionKey: ENCRYPTION_KEY, apiBaseUrl: 'https://api.example/' }).message).toMatch(/; API base https:\/\/api\.example$/);
-		expect(checkCredential({ environment: 'custom', publicKeys: a.spki, encryptionKey: ENCRYPTION_KEY }).message).toMatch(/; no API base \(Custom: enter API Base URL to use API Request\)$/);
+	it('reports the API base in use, entered or default, and refuses a malformed one or none for Custom', () => {
+		expect(checkCredential({ environment: 'custom', publicKeys: a.spki, encryptionKey: ENCRYPTION_KEY, apiBaseUrl: 'https://api.example/' }).message).toMatch(/\. The form's check and API calls go to https:\/\/api\.example\.$/);
+		expect(checkCredential({ environment: 'custom', publicKeys: a.spki, encryptionKey: ENCRYPTION_KEY })).toMatchObject({ ok: false, message: /\. The API Base URL is empty, and the Custom environment has no default: enter the address of the platform's API/ });
 		expect(checkCredential({ environment: 'production', encryptionKey: ENCRYPTION_KEY, apiBaseUrl: 'api.webuntis' })).toEqual({
 			ok: false,
-			message: `1 public key parsed: production (RSA-2048); Encryption Key is valid; sealing keys: ${sealerFor(ENCRYPTION_KEY).keyId} (current). API Base URL 'api.webuntis' is not a URL: enter e.g. https://api.webuntis.com`,
+			message: `1 public key parsed: production (RSA-2048). The encryption key is valid; sealing keys: ${sealerFor(ENCRYPTION_KEY).keyId} (current). The API Base URL 'api.webuntis' is not a URL: enter one such as https://api.webuntis.com.`,
 		});
 	});
 
@@ -168,7 +168,7 @@ describe('checkCredential: the Test button, without any network call', () => {
 		const [a1, a2] = previous.map((key) => sealerFor(key).keyId);
 		expect(check).toEqual({
 			ok: true,
-			message: `1 public key parsed: production (RSA-2048); Encryption Key is valid; sealing keys: ${sealerFor(ENCRYPTION_KEY).keyId} (current), ${a1} (previous), ${a2} (previous); API base https://api.webuntis.com (production default)`,
+			message: `1 public key parsed: production (RSA-2048). The encryption key is valid; sealing keys: ${sealerFor(ENCRYPTION_KEY).keyId} (current), ${a1} (previous), ${a2} (previous). The form's check and API calls go to https://api.webuntis.com, the production default.`,
 		});
 	});
 
@@ -176,7 +176,7 @@ describe('checkCredential: the Test button, without any network call', () => {
 		const check = checkCredential({ environment: 'production', encryptionKey: ENCRYPTION_KEY, previousEncryptionKeys: `${Buffer.alloc(32, 1).toString('base64')}\nhunter2-old-key` });
 		expect(check).toEqual({
 			ok: false,
-			message: `1 public key parsed: production (RSA-2048); Encryption Key ${sealerFor(ENCRYPTION_KEY).keyId} is valid. Previous Encryption Key #2 is not 32 bytes of base64 or hex: put one key per line, each as it was the Encryption Key`,
+			message: `1 public key parsed: production (RSA-2048). The encryption key ${sealerFor(ENCRYPTION_KEY).keyId} is valid. Previous Encryption Key #2 is not 32 bytes of base64 or hex: put one key per line, each as it was the Encryption Key`,
 		});
 		expect(check.message).not.toContain('hunter2');
 	});

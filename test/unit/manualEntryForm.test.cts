@@ -7,7 +7,10 @@ import { basicLoginMatches, loginProblem, MAX_AUTHORIZATION_LENGTH } from '../..
 import { crossSiteProblem } from '../../nodes/UntisPlatform/core/webhook/crossSite';
 import { FORM_TOKEN_MAX_AGE_MS, FormTokens, formBinding } from '../../nodes/UntisPlatform/core/webhook/formToken';
 import { LOGIN_FAILURE_LIMIT, LoginThrottle } from '../../nodes/UntisPlatform/core/webhook/loginThrottle';
-import { FORM_CONTENT_SECURITY_POLICY, formPage, formSubmission, MAX_FORM_BYTES, storedPage } from '../../nodes/UntisPlatform/core/webhook/manualEntryForm';
+import { formLanguageOf, negotiateFormLanguage, schoolLanguage } from '../../nodes/UntisPlatform/core/webhook/formLanguage';
+import { manualCredentialsItem } from '../../nodes/UntisPlatform/core/webhook/manualEntry';
+import { escapeHtml, FORM_CONTENT_SECURITY_POLICY, formPage, formSubmission, MAX_FORM_BYTES, storedPage } from '../../nodes/UntisPlatform/core/webhook/manualEntryForm';
+import { deliveryIdsFor } from '../../nodes/UntisPlatform/core/webhook/deliveryIds';
 import { parseEncryptionKey, sealerFor } from '../../nodes/UntisPlatform/core/sealing/sealing';
 import { ENCRYPTION_KEY } from '../helpers/platform.cjs';
 import { fetchLikeN8n, startUntisApiMock, type UntisApiMock } from '../helpers/untisApiMock.cjs';
@@ -30,12 +33,21 @@ beforeAll(async () => {
 });
 afterAll(() => api.close());
 
+interface HttpRequest {
+	method: string;
+	url: string;
+	headers: Record<string, string>;
+	body: string;
+	timeout: number;
+}
+
 interface FormCall {
 	status?: number;
 	headers: Record<string, string>;
 	html: string;
 	outputs?: IDataObject[][];
 	requests: number;
+	urls: string[];
 	warnings: Array<{ message: string; meta?: IDataObject }>;
 }
 
@@ -60,9 +72,12 @@ async function submit(
 		secFetchSite?: string;
 		ip?: string;
 		login?: IDataObject;
+		acceptLanguage?: string;
+		/** Instead of the loopback mock: what the platform answers. */
+		httpRequest?: (request: HttpRequest) => Promise<unknown>;
 	} = {},
 ): Promise<FormCall> {
-	const call: FormCall = { headers: {}, html: '', requests: 0, warnings: [] };
+	const call: FormCall = { headers: {}, html: '', requests: 0, urls: [], warnings: [] };
 	const res = {
 		status(code: number) {
 			call.status = code;
@@ -81,6 +96,7 @@ async function submit(
 	const headers: IDataObject = { authorization: options.authorization === undefined ? basic(login.user, login.password) : options.authorization, 'content-type': options.contentType ?? 'application/x-www-form-urlencoded' };
 	if (options.authorization === null) delete headers.authorization;
 	if (options.secFetchSite !== undefined) headers['sec-fetch-site'] = options.secFetchSite;
+	if (options.acceptLanguage !== undefined) headers['accept-language'] = options.acceptLanguage;
 	const req = {
 		headers,
 		ip: options.ip ?? '198.51.100.1',
@@ -98,9 +114,10 @@ async function submit(
 		getNode: () => ({ id: FORM.nodeId, webhookId: FORM.webhookId, name: 'Untis Platform Manual Entry', type: 'untisPlatformManualEntryTrigger', typeVersion: 1, parameters }),
 		getWorkflow: () => ({ id: FORM.workflowId }),
 		helpers: {
-			httpRequest: async (request: { method: string; url: string; headers: Record<string, string>; body: string; timeout: number }) => {
+			httpRequest: async (request: HttpRequest) => {
 				call.requests++;
-				return fetchLikeN8n(request);
+				call.urls.push(request.url);
+				return (options.httpRequest ?? fetchLikeN8n)(request);
 			},
 		},
 		logger: { warn: (message: string, meta?: IDataObject) => call.warnings.push({ message, meta }), error: () => undefined, info: () => undefined, debug: () => undefined },
@@ -158,7 +175,7 @@ describe('the form page', () => {
 	});
 
 	it('escapes the title, the description and every problem shown', () => {
-		const html = formPage({ title: '<script>x</script>', description: '"quoted" & more', problem: "<img src=x onerror='y'>" });
+		const html = formPage({ language: 'en', title: '<script>x</script>', description: '"quoted" & more', problem: "<img src=x onerror='y'>" });
 		expect(html).not.toContain('<script>x');
 		expect(html).not.toContain('<img');
 		expect(html).toContain('&lt;script&gt;x&lt;/script&gt;');
@@ -243,7 +260,7 @@ describe('a submission through the trigger', () => {
 	it('an invalid entry is refused before the platform is asked', async () => {
 		const call = await submit({ body: urlencoded({ ...entry, secret: 'typed-password' }) });
 		expect(call.status).toBe(400);
-		expect(call.html).toMatch(/the same value/);
+		expect(call.html).toMatch(/The password is the same as the secret/);
 		expect(call.requests).toBe(0);
 		expect(call.outputs).toBeUndefined();
 	});
@@ -378,7 +395,7 @@ describe('a bad Encryption Key (issue 35, item 5)', () => {
 
 	it('activation refuses the key, saying what to fix', async () => {
 		const hook = (encryptionKey: string) =>
-			({ getCredentials: async () => customCredential({ encryptionKey }), getNode: () => ({ name: 'Untis Platform Manual Entry' }) }) as never;
+			({ getCredentials: async () => customCredential({ encryptionKey, apiBaseUrl: api.apiBase }), getNodeParameter: (_name: string, fallback: unknown) => fallback, getNode: () => ({ name: 'Untis Platform Manual Entry' }) }) as never;
 		await expect(node.webhookMethods.default.create.call(hook(''))).rejects.toThrow(/Encryption Key is empty/);
 		await expect(node.webhookMethods.default.create.call(hook('not-a-key'))).rejects.toThrow(/not 32 bytes/);
 		await expect(node.webhookMethods.default.create.call(hook(ENCRYPTION_KEY))).resolves.toBe(true);
@@ -428,5 +445,328 @@ describe('failed logins (issue 35, item 6)', () => {
 		throttle.failed('c');
 		throttle.failed('d');
 		expect(throttle.size).toBe(2);
+	});
+});
+
+/** The page's visible text: tags and attributes removed, entities kept as the browser would not show them. */
+const visibleText = (html: string) => html.replace(/<style>[\s\S]*?<\/style>/, '').replace(/<[^>]*>/g, ' ');
+const valueOf = (html: string, name: string) => new RegExp(`<input id="${name}"[^>]*? value="([^"]*)"`).exec(html)?.[1];
+
+describe('the language of the form (issue 38)', () => {
+	it.each([
+		['de', 'de'],
+		['de-AT,de;q=0.9,en;q=0.8', 'de'],
+		['en-US,en;q=0.9', 'en'],
+		['fr-FR, de;q=0.5, en;q=0.4', 'de'],
+		['en;q=0.5, de-AT;q=0.8', 'de'],
+		['de;q=0, en', 'en'],
+		['fr, it', 'en'],
+		['*', 'en'],
+		['', 'en'],
+		[undefined, 'en'],
+		[`${'x-y;q=0.1,'.repeat(200)}de`, 'en'], // past the 1000 characters read
+	])('Accept-Language %j: %s', (header, language) => {
+		expect(negotiateFormLanguage(header)).toBe(language);
+	});
+
+	it('the node setting fixes the language whatever the browser says', () => {
+		expect(formLanguageOf('en', 'de')).toBe('en');
+		expect(formLanguageOf('de', 'en')).toBe('de');
+		expect(formLanguageOf('auto', 'de-DE')).toBe('de');
+		expect(formLanguageOf(undefined, 'de')).toBe('de');
+		const setting = node.description.properties.find((property) => property.name === 'language');
+		expect(setting).toMatchObject({ type: 'options', default: 'auto', description: expect.stringMatching(/\w/) });
+		expect(setting?.options?.map((option) => (option as { name: string }).name)).toEqual(['Automatic (Browser)', 'Deutsch', 'English']);
+	});
+
+	it('Accept-Language de: a German page, lang="de", German labels and button, no English field names', async () => {
+		const call = await submit({ method: 'GET', acceptLanguage: 'de-AT,de;q=0.9,en;q=0.8' });
+		expect(call.status).toBe(200);
+		expect(call.html).toContain('<html lang="de">');
+		const text = visibleText(call.html);
+		for (const label of ['Zugangsdaten für die Untis Platform', 'Tenant-ID', 'Client-ID', 'Passwort', 'Sprache der Schule', 'Prüfen und speichern']) expect(text).toContain(label);
+		expect(text).not.toMatch(/tenantId|clientId|OIDC|Check and store/);
+	});
+
+	it('Accept-Language en: an English page; the node set to Deutsch: German even for an English browser', async () => {
+		const english = await submit({ method: 'GET', acceptLanguage: 'en-GB' });
+		expect(english.html).toContain('<html lang="en">');
+		expect(visibleText(english.html)).toContain('Check and store');
+		const fixed = await submit({ method: 'GET', acceptLanguage: 'en-GB', parameters: { language: 'de' } });
+		expect(fixed.html).toContain('<html lang="de">');
+	});
+
+	it('with the check off, the button does not promise a check', async () => {
+		const call = await submit({ method: 'GET', parameters: { checkWithPlatform: false } });
+		expect(visibleText(call.html)).toMatch(/>?\s*Store\s/);
+		expect(call.html).not.toContain('Check and store');
+	});
+
+	it.each([
+		['en', /Please fix the problem marked below/, /Too many failed logins|Sign in with the login/],
+		['de', /Bitte korrigieren Sie die unten markierte Angabe/, /Bitte mit den Anmeldedaten/],
+	])('refusals in %s too: a problem, the sign-in page', async (language, summary, signIn) => {
+		const missing = await submit({ body: urlencoded({ ...entry, tenantId: '' }), acceptLanguage: language });
+		expect(missing.html).toMatch(summary);
+		const unsigned = await submit({ method: 'GET', authorization: null, acceptLanguage: language, ip: `192.0.2.7${language.length}` });
+		expect(unsigned.status).toBe(401);
+		expect(unsigned.html).toMatch(signIn);
+		expect(unsigned.html).toContain(`lang="${language}"`);
+	});
+});
+
+describe('every problem at once, next to its field, what was typed kept (issue 38)', () => {
+	const mistakes = {
+		tenantId: '',
+		clientId: 'Client ID',
+		secret: 'same-value',
+		password: 'same-value',
+		host: 'https://school.webuntis.com/WebUntis/',
+		activatorEmail: 'jane-at-school',
+		language: 'Klingonisch',
+	};
+
+	it('six mistakes: one 400 listing all six at the top and each next to its field, no code names, nothing asked or started', async () => {
+		const call = await submit({ body: urlencoded(mistakes) });
+		expect(call.status).toBe(400);
+		expect(call.requests).toBe(0);
+		expect(call.outputs).toBeUndefined();
+		const summary = /<div class="problem" role="alert">([\s\S]*?)<\/div>/.exec(call.html)?.[1] ?? '';
+		expect(summary).toContain('Please fix the 6 problems marked below. Nothing was stored.');
+		expect(summary.match(/<li>/g)).toHaveLength(6);
+		const next = (field: string) => new RegExp(`<p class="field-problem" id="${field}-problem">([^<]*)</p>`).exec(call.html)?.[1];
+		expect(next('tenantId')).toBe('Tenant ID is missing: copy it from the Untis Platform.');
+		expect(next('clientId')).toBe('Client ID contains spaces or line breaks: copy the value alone.');
+		expect(next('password')).toMatch(/^The password is the same as the secret/);
+		expect(next('host')).toBe('Host must be an address such as school.webuntis.com, without a path.');
+		expect(next('activatorEmail')).toBe('This is not an email address.');
+		expect(next('language')).toBe('&#39;Klingonisch&#39; is not a language this form knows: choose Deutsch (de) or English (en).');
+		expect(call.html).toMatch(/<input id="host"[^>]*aria-invalid="true"/);
+		expect(visibleText(call.html)).not.toMatch(/tenantId|clientId|activatorEmail|'host'/);
+	});
+
+	it('keeps what was typed, except the secret and the password, which are never in the page', async () => {
+		const call = await submit({ body: urlencoded({ ...entry, secret: 'typed-SECRET-1', password: 'typed-PASSWORD-1', host: 'https://school.webuntis.com/x', language: 'Deutsch' }) });
+		expect(call.status).toBe(400);
+		expect(valueOf(call.html, 'tenantId')).toBe('4711');
+		expect(valueOf(call.html, 'clientId')).toBe('BestApp-tenant-4711');
+		expect(valueOf(call.html, 'host')).toBe('https://school.webuntis.com/x');
+		expect(valueOf(call.html, 'activatorEmail')).toBe('admin@school.example');
+		expect(call.html).toMatch(/<option value="de" selected>/);
+		expect(valueOf(call.html, 'secret')).toBeUndefined();
+		expect(valueOf(call.html, 'password')).toBeUndefined();
+		expect(call.html).not.toMatch(/typed-SECRET-1|typed-PASSWORD-1/);
+		// Said next to both: type them again.
+		expect(call.html).toMatch(/id="secret-note">Type it again: for your safety it is never sent back/);
+		expect(call.html).toMatch(/id="password-note">Type it again/);
+	});
+
+	it.each([
+		['a mistake in the values', { ...entry, host: '' }],
+		['the platform refusing them', { ...entry, password: 'wrong-password' }],
+	])('after %s the page carries a fresh token, so the corrected form is accepted (found in Chromium)', async (_what, values) => {
+		const refused = await submit({ body: urlencoded(values) });
+		expect(refused.status).toBe(400);
+		const token = hiddenToken(refused.html);
+		expect(tokens.check(token, formBinding(FORM.workflowId, FORM.nodeId, FORM.webhookId))).toBe('ok');
+		const corrected = await submit({ token, secFetchSite: 'same-origin' });
+		expect(corrected.outputs![0][0]).toMatchObject({ eventType: 'MANUAL', tenantId: '4711' });
+	});
+
+	it('a kept value is HTML-escaped: markup typed into a field comes back as text', async () => {
+		const markup = '"><script>alert(1)</script><img src=x onerror=alert(2)>';
+		const call = await submit({ body: urlencoded({ ...entry, clientId: '', tenantId: markup, activatorEmail: `a"onfocus="x@b.c`, language: '<b>x</b>' }) });
+		expect(call.status).toBe(400);
+		expect(call.html).not.toMatch(/<script>alert|<img src=x|<b>x<\/b>|"onfocus="/);
+		expect(valueOf(call.html, 'tenantId')).toBe('&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;&lt;img src=x onerror=alert(2)&gt;');
+		expect(call.html).toContain('<option value="&lt;b&gt;x&lt;/b&gt;" selected>&lt;b&gt;x&lt;/b&gt;</option>');
+	});
+
+	it('the platform refusing the entry: the values kept, the password and secret not, German when asked', async () => {
+		const call = await submit({ body: urlencoded({ ...entry, password: 'wrong-PASSWORD' }), acceptLanguage: 'de' });
+		expect(call.status).toBe(400);
+		expect(call.html).toMatch(/Die Untis Platform hat Tenant „4711“ mit dieser Client-ID und diesem Passwort abgelehnt \(HTTP 401\)/);
+		expect(valueOf(call.html, 'clientId')).toBe('BestApp-tenant-4711');
+		expect(call.html).not.toMatch(/wrong-PASSWORD|typed-secret/);
+		expect(call.outputs).toBeUndefined();
+	});
+
+	it('a warning names fields and kinds of problem, never a typed value', async () => {
+		const call = await submit({ body: urlencoded({ ...mistakes, secret: 'logged-SECRET', password: 'logged-SECRET' }) });
+		const logged = JSON.stringify(call.warnings);
+		expect(logged).toMatch(/tenantId missing, clientId spaces, password sameAsSecret, host host, activatorEmail email, language language/);
+		expect(logged).not.toMatch(/logged-SECRET|Klingonisch|jane-at-school/);
+	});
+});
+
+describe('the school language: mapped or refused with the choices (issue 38)', () => {
+	it.each([
+		['Deutsch', 'de'],
+		['deutsch', 'de'],
+		['German', 'de'],
+		['de-AT', 'de'],
+		['English', 'en'],
+		['Englisch', 'en'],
+		['EN', 'en'],
+		['en_GB', 'en'],
+	])('%j is stored as %s', async (typed, code) => {
+		expect(schoolLanguage(typed)).toBe(code);
+		const call = await submit({ body: urlencoded({ ...entry, language: typed }) });
+		expect(call.outputs![0][0]).toMatchObject({ language: code });
+	});
+
+	it.each(['fr', 'Français', 'deu', 'de-AT-x', 'x'.repeat(30)])('%j is refused, naming the choices, and starts nothing', async (typed) => {
+		expect(schoolLanguage(typed)).toBeUndefined();
+		const call = await submit({ body: urlencoded({ ...entry, language: typed }) });
+		expect(call.status).toBe(400);
+		expect(call.html).toMatch(/choose Deutsch \(de\) or English \(en\)/);
+		expect(call.outputs).toBeUndefined();
+		expect(call.requests).toBe(0);
+	});
+
+	it('Create Credentials Event maps and refuses the same way', () => {
+		const options = { secrets: { mode: 'omit' as const }, deliveryIds: deliveryIdsFor(ENCRYPTION_KEY) };
+		expect(manualCredentialsItem({ ...entry, language: 'Deutsch' }, options).language).toBe('de');
+		expect(() => manualCredentialsItem({ ...entry, language: 'fr' }, options)).toThrow(/'language' 'fr' is not a language this package knows: enter de \(Deutsch\) or en \(English\)/);
+	});
+});
+
+describe('the Stored page says exactly what happened (issue 38)', () => {
+	async function confirm(triggerJson: IDataObject | undefined, parameters: IDataObject = {}) {
+		const responses: IExecuteResponsePromiseData[] = [];
+		const context = {
+			getInputData: () => [{ json: { tenantId: '4711', eventType: 'MANUAL', deliveryId: 'ab' } }],
+			getNodeParameter: (name: string, _i: number, fallback?: unknown) => (name === 'operation' ? 'confirmDelivery' : fallback),
+			getNode: () => ({ name: 'Confirm Delivery', type: 'n8n-nodes-untis-platform.untisPlatform', typeVersion: 1 }),
+			getParentNodes: () => [{ name: 'Form', type: 'n8n-nodes-untis-platform.untisPlatformManualEntryTrigger', parameters }],
+			getWorkflowDataProxy: () => ({ $node: triggerJson ? { Form: { json: triggerJson } } : {} }),
+			sendResponse: async (response: IExecuteResponsePromiseData) => void responses.push(response),
+			continueOnFail: () => false,
+		} as unknown as IExecuteFunctions;
+		await new UntisPlatform().execute.call(context);
+		return String(responses[0].body);
+	}
+
+	it('the trigger tells Confirm Delivery the language and whether it checked (the item\'s form field)', async () => {
+		const checked = await submit({ acceptLanguage: 'de' });
+		expect(checked.outputs![0][0].form).toEqual({ language: 'de', checkedWithPlatform: true });
+		const unchecked = await submit({ parameters: { checkWithPlatform: false } });
+		expect(unchecked.outputs![0][0].form).toEqual({ language: 'en', checkedWithPlatform: false });
+	});
+
+	it('checked: the platform accepted them', async () => {
+		const html = await confirm({ secrets: 'sealed', form: { language: 'en', checkedWithPlatform: true } });
+		expect(html).toContain('The Untis Platform accepted the credentials of tenant 4711 just now, and they are stored. The secret and the password are stored encrypted.');
+	});
+
+	it('not checked: says so, and never that the platform accepted anything', async () => {
+		const html = await confirm({ secrets: 'sealed', form: { language: 'en', checkedWithPlatform: false } });
+		expect(html).toContain('They were not checked with the Untis Platform');
+		expect(html).not.toMatch(/accepted/);
+		const german = await confirm({ secrets: 'plain', form: { language: 'de', checkedWithPlatform: false } });
+		expect(german).toContain('<html lang="de">');
+		expect(german).toContain('Sie wurden nicht bei der Untis Platform geprüft');
+		expect(german).not.toMatch(/akzeptiert|verschlüsselt/);
+	});
+
+	it('an item without the form field (before 2.1.0): the trigger\'s own settings decide', async () => {
+		expect(await confirm(undefined, { checkWithPlatform: false, language: 'de' })).toContain('nicht bei der Untis Platform geprüft');
+		expect(await confirm(undefined, {})).toContain('accepted the credentials');
+	});
+});
+
+describe('activation: a form that checks needs an API base, by the Test\'s rule (issue 38)', () => {
+	const hook = (credential: IDataObject, checkWithPlatform: boolean) =>
+		({
+			getCredentials: async () => credential,
+			getNodeParameter: (name: string, fallback: unknown) => (name === 'checkWithPlatform' ? checkWithPlatform : fallback),
+			getNode: () => ({ name: 'Untis Platform Manual Entry' }),
+		}) as never;
+
+	it('Custom without an API Base URL: refused with the check on, with the Test\'s sentence; fine with the check off', async () => {
+		const custom = customCredential({ apiBaseUrl: '' });
+		await expect(node.webhookMethods.default.create.call(hook(custom, true))).rejects.toThrow(/The API Base URL is empty, and the Custom environment has no default/);
+		await expect(node.webhookMethods.default.create.call(hook(custom, false))).resolves.toBe(true);
+	});
+
+	it('a credential changed after activation: a POST gets a 500 page saying what to tell the owner, nothing asked, nothing started', async () => {
+		const call = await submit({ credential: customCredential({ apiBaseUrl: '' }) });
+		expect(call.status).toBe(500);
+		expect(call.html).toMatch(/cannot check entries with the Untis Platform, so nothing was stored: ask the n8n owner/);
+		expect(call.requests).toBe(0);
+		expect(call.outputs).toBeUndefined();
+	});
+});
+
+/**
+ * One rule for the API base (issue 38): each case goes through the credential's Test, the form's
+ * check and an API call. The Test passes exactly when the other two reach the platform, and they
+ * reach it at the same address; when it fails, both refuse with the Test's own sentence.
+ */
+describe('the credential Test, the form and API calls agree on the API base', () => {
+	const cases: Array<[string, IDataObject, string | null]> = [
+		['Production, empty', { environment: 'production' }, 'https://api.webuntis.com'],
+		['Integration, empty', { environment: 'integration' }, 'https://api.integration.webuntis.dev'],
+		['Custom, empty', { environment: 'custom', apiBaseUrl: '' }, null],
+		['Custom, spaces only', { environment: 'custom', apiBaseUrl: '   ' }, null],
+		['Custom, a loopback stand-in over http', { environment: 'custom', apiBaseUrl: 'http://127.0.0.1:8125/' }, 'http://127.0.0.1:8125'],
+		['Custom, a proxy path', { environment: 'custom', apiBaseUrl: ' https://proxy.example/untis// ' }, 'https://proxy.example/untis'],
+		['Production, overridden', { environment: 'production', apiBaseUrl: 'https://api.example' }, 'https://api.example'],
+		['Production, not a URL', { environment: 'production', apiBaseUrl: 'api.webuntis' }, null],
+		['Custom, plain http to another host', { environment: 'custom', apiBaseUrl: 'http://api.example' }, null],
+		['Custom, ftp', { environment: 'custom', apiBaseUrl: 'ftp://api.example' }, null],
+		['Custom, a user in the URL', { environment: 'custom', apiBaseUrl: 'https://user:pw@api.example' }, null],
+		['Integration, a query', { environment: 'integration', apiBaseUrl: 'https://api.example/?a=1' }, null],
+		['Custom, over 2048 characters', { environment: 'custom', apiBaseUrl: `https://api.example/${'p'.repeat(2100)}` }, null],
+	];
+	const granted = async (request: HttpRequest) => ({ statusCode: 200, headers: {}, body: request.url.endsWith('/token') ? { access_token: 'tok-1', token_type: 'bearer', expires_in: 300 } : {} });
+
+	async function apiCall(credential: IDataObject): Promise<{ urls: string[]; error?: string }> {
+		const urls: string[] = [];
+		const items = [{ tenantId: '4711', clientId: 'c-1', password: 'p-1', host: 'school.webuntis.com', tenantStatus: 'active' }];
+		const parameters: IDataObject = { operation: 'apiRequest', method: 'GET', path: '/ims/oneroster/v1p1/orgs', returnAll: false, limit: 1, ...items[0] };
+		const context = {
+			getInputData: () => items.map((json) => ({ json })),
+			getNodeParameter: (name: string, _i: number, fallback?: unknown) => (name in parameters ? parameters[name] : fallback),
+			getCredentials: async () => credential,
+			getNode: () => ({ name: 'Untis Platform', type: 'untisPlatform', typeVersion: 1 }),
+			continueOnFail: () => true,
+			helpers: { httpRequest: async (request: HttpRequest) => (urls.push(request.url), granted(request)) },
+		} as unknown as IExecuteFunctions;
+		const [output] = await new UntisPlatform().execute.call(context);
+		return { urls, error: output[0]?.json.error as string | undefined };
+	}
+
+	it.each(cases)('%s', async (_what, apiBase, expected) => {
+		const credential = customCredential(apiBase);
+		const test = await node.methods.credentialTest.untisPlatformApiTest.call({} as ICredentialTestFunctions, { id: '1', name: 'x', type: 'untisPlatformApi', data: credential as never });
+		const form = await submit({ credential, httpRequest: granted });
+		const api = await apiCall(credential);
+		if (expected === null) {
+			expect(test.status).toBe('Error');
+			const sentence = test.message.split(/(?<=\.) (?=The form's check|The API Base URL)/).pop()!;
+			expect(form.status).toBe(500);
+			expect(form.urls).toEqual([]);
+			expect(form.outputs).toBeUndefined();
+			expect(form.html).toContain(escapeHtml(sentence.replace(/\.$/, '')));
+			expect(api.urls).toEqual([]);
+			expect(api.error).toContain(sentence.replace(/\.$/, ''));
+		} else {
+			expect(test).toMatchObject({ status: 'OK', message: expect.stringContaining(`go to ${expected}`) });
+			expect(form.urls).toEqual([`${expected}/WebUntis/api/sso/v3/4711/token`]);
+			expect(form.outputs![0][0]).toMatchObject({ eventType: 'MANUAL' });
+			expect(api.error).toBeUndefined();
+			expect(api.urls[0]).toBe(`${expected}/WebUntis/api/sso/v3/4711/token`);
+			expect(api.urls[1]).toMatch(new RegExp(`^${expected.replace(/[.]/g, '\\.')}/ims/oneroster/v1p1/orgs`));
+		}
+	});
+
+	it('the Test speaks in plain sentences: no backticks, each sentence starts with a capital and ends with a period', async () => {
+		for (const [, apiBase] of cases) {
+			const { message } = await node.methods.credentialTest.untisPlatformApiTest.call({} as ICredentialTestFunctions, { id: '1', name: 'x', type: 'untisPlatformApi', data: customCredential(apiBase) as never });
+			expect(message).not.toContain('`');
+			expect(message).toMatch(/\.$/);
+			for (const sentence of message!.split(/(?<=\.) /)) expect(sentence).toMatch(/^[A-Z0-9]/);
+		}
 	});
 });

@@ -395,7 +395,7 @@ describe('the credential Test button', () => {
 	it('reports the keys that parsed', async () => {
 		await expect(test({ environment: 'production', publicKeys: '', encryptionKey: ENCRYPTION_KEY })).resolves.toEqual({
 			status: 'OK',
-			message: `1 public key parsed: production (RSA-2048); Encryption Key is valid; sealing keys: ${sealerFor(ENCRYPTION_KEY).keyId} (current); API base https://api.webuntis.com (production default)`,
+			message: `1 public key parsed: production (RSA-2048). The encryption key is valid; sealing keys: ${sealerFor(ENCRYPTION_KEY).keyId} (current). The form's check and API calls go to https://api.webuntis.com, the production default.`,
 		});
 	});
 

@@ -1,8 +1,8 @@
 import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
 
-import { confirmationOf, confirmingTriggerProblem, isManualEntryTrigger } from '../../core/webhook/confirmation';
+import { confirmationOf, confirmingTriggerProblem, isManualEntryTrigger, type ParentNode } from '../../core/webhook/confirmation';
 import { MANUAL_EVENT_TYPE } from '../../core/webhook/manualEntry';
-import { storedPage } from '../../core/webhook/manualEntryForm';
+import { storedPage, type FormOutcome } from '../../core/webhook/manualEntryForm';
 import { ACK_CONFIRM_DELIVERY } from '../../shared/acknowledge';
 import { forOperation, type Operation } from '../operation';
 
@@ -16,6 +16,27 @@ import { forOperation, type Operation } from '../operation';
  */
 const show = forOperation('confirmDelivery');
 
+/**
+ * What the form's trigger did with this submission, from its item (`form`, `secrets`), so the
+ * Stored page says only what happened. Without it (an item from before 2.1.0), from the
+ * trigger's parameters as this execution ran them.
+ */
+function formOutcome(context: IExecuteFunctions, form: ParentNode): FormOutcome & { sealed: boolean } {
+	let json: IDataObject | undefined;
+	try {
+		json = context.getWorkflowDataProxy(0).$node[form.name]?.json as IDataObject | undefined;
+	} catch {
+		json = undefined;
+	}
+	const told = (json?.form ?? {}) as Partial<FormOutcome>;
+	const setting = form.parameters?.language;
+	return {
+		language: told.language === 'de' || told.language === 'en' ? told.language : setting === 'de' ? 'de' : 'en',
+		checkedWithPlatform: typeof told.checkedWithPlatform === 'boolean' ? told.checkedWithPlatform : form.parameters?.checkWithPlatform !== false,
+		sealed: json ? json.secrets === 'sealed' : (form.parameters?.secrets ?? 'seal') === 'seal',
+	};
+}
+
 async function execute(context: IExecuteFunctions, index: number, item: INodeExecutionData): Promise<IDataObject> {
 	if (index === 0) {
 		const node = context.getNode();
@@ -28,10 +49,10 @@ async function execute(context: IExecuteFunctions, index: number, item: INodeExe
 			});
 		}
 		// A person submitted the package's form: they get a page, not the platform's JSON.
-		const fromForm = item.json.eventType === MANUAL_EVENT_TYPE && parents.some(isManualEntryTrigger);
+		const form = item.json.eventType === MANUAL_EVENT_TYPE ? parents.find(isManualEntryTrigger) : undefined;
 		await context.sendResponse(
-			fromForm
-				? { body: storedPage(item.json.tenantId), headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }, statusCode: 200 }
+			form
+				? { body: storedPage(item.json.tenantId, formOutcome(context, form)), headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }, statusCode: 200 }
 				: { body: confirmationOf(item.json), headers: {}, statusCode: 200 },
 		);
 	}

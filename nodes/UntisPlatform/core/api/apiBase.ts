@@ -31,18 +31,18 @@ export const MAX_API_BASE_LENGTH = 2048;
 /** Why an entered API Base URL cannot be used, or undefined when it can. */
 export function apiBaseProblem(text: string): string | undefined {
 	if (text.length > MAX_API_BASE_LENGTH) {
-		return `API Base URL is ${text.length} characters long; enter the platform's API host (at most ${MAX_API_BASE_LENGTH} characters), e.g. ${DEFAULT_API_BASES.production}`;
+		return `The API Base URL is ${text.length} characters long: enter the address of the platform's API (at most ${MAX_API_BASE_LENGTH} characters), such as ${DEFAULT_API_BASES.production}.`;
 	}
 	let url: URL;
 	try {
 		url = new URL(text.trim());
 	} catch {
-		return `API Base URL '${text.trim().slice(0, 80)}' is not a URL: enter e.g. ${DEFAULT_API_BASES.production}`;
+		return `The API Base URL '${text.trim().slice(0, 80)}' is not a URL: enter one such as ${DEFAULT_API_BASES.production}.`;
 	}
 	if (url.username || url.password || url.search || url.hash) {
-		return 'API Base URL must not carry a user, query or fragment';
+		return 'The API Base URL must not carry a user, query or fragment: enter the address alone.';
 	}
-	return insecureSchemeProblem(url, 'API Base URL');
+	return insecureSchemeProblem(url, 'The API Base URL');
 }
 
 /** Origin plus an optional path prefix (a proxy may serve the API below one), no trailing slash. */
@@ -64,7 +64,7 @@ export function resolveApiBase(config: ApiBaseConfig): { url: string; source: 'e
 	const preset = DEFAULT_API_BASES[config.environment as keyof typeof DEFAULT_API_BASES];
 	if (!preset) {
 		throw new ApiBaseError(
-			"API Base URL is empty: the Custom environment has no default, enter the platform's API host in the credential",
+			"The API Base URL is empty, and the Custom environment has no default: enter the address of the platform's API (for the simulator's stand-in, its http://127.0.0.1 address). The form's check and API calls need it.",
 		);
 	}
 	return { url: preset, source: 'default' };
@@ -77,16 +77,18 @@ export function tenantHostBase(host: string): string {
 	return baseUrlOf(host);
 }
 
-/** One sentence for the credential's Test button; never throws. */
+/**
+ * The Test button's sentence about the API base, by the same rule as resolveApiBase, which the
+ * form's check and every API call use: what passes here works there, and the reverse. Custom
+ * without an API Base URL fails here too (the trigger alone would not need it, but the form's
+ * check and the API calls do, and a Test that passes must mean they work). Never throws.
+ */
 export function describeApiBase(config: ApiBaseConfig): { ok: boolean; message: string } {
 	try {
 		const { url, source } = resolveApiBase(config);
-		return { ok: true, message: `API base ${url}${source === 'default' ? ` (${config.environment} default)` : ''}` };
+		const where = source === 'default' ? `${url}, the ${config.environment} default` : url;
+		return { ok: true, message: `The form's check and API calls go to ${where}.` };
 	} catch (error) {
-		// Custom without an API base is fine for the trigger, which calls nothing.
-		if ((config.apiBaseUrl ?? '').trim() === '') {
-			return { ok: true, message: 'no API base (Custom: enter API Base URL to use API Request)' };
-		}
 		return { ok: false, message: (error as Error).message };
 	}
 }

@@ -12,7 +12,8 @@ export const CHECK_TIMEOUT_MS = 10000;
 
 export type PlatformCheck =
 	| { ok: true }
-	| { ok: false; kind: 'refused' | 'unreachable' | 'misconfigured'; message: string };
+	| { ok: false; kind: 'refused'; status: number; message: string }
+	| { ok: false; kind: 'unreachable' | 'misconfigured'; message: string };
 
 export interface PlatformCheckInput {
 	apiBase: string;
@@ -45,6 +46,7 @@ export async function checkWithPlatform(send: Send, input: PlatformCheckInput): 
 		return {
 			ok: false,
 			kind: 'refused',
+			status,
 			message: `The platform refused tenant '${input.tenantId}' with this client ID and password (HTTP ${status}): check that you copied the password (not the secret) and the tenant ID, and that the school belongs to the environment of the Untis Platform credential. Nothing was stored.`,
 		};
 	}

@@ -57,7 +57,7 @@ const LOOPBACK_HOSTS = new Set(['127.0.0.1', '[::1]', 'localhost']);
 export function insecureSchemeProblem(url: URL, what: string): string | undefined {
 	if (url.protocol === 'https:') return undefined;
 	if (url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname)) return undefined;
-	return `${what} must start with https:// (plain http:// is accepted only for a loopback test host: 127.0.0.1, [::1] or localhost), so that the password and tokens never travel in clear text`;
+	return `${what} must start with https:// (plain http:// is accepted only for a loopback test host: 127.0.0.1, [::1] or localhost), so that the password and tokens never travel in clear text.`;
 }
 
 /** Why a host value cannot be used, or undefined when it can. */

@@ -35,24 +35,23 @@ export function checkCredential(data: CredentialData): CredentialCheck {
 		return { ok: false, message: `${customKeysParsed(data)}${(error as Error).message}` };
 	}
 	const labels = ring.map(describeKey);
-	const summary = `${ring.length} public key${ring.length === 1 ? '' : 's'} parsed: ${labels.join(', ')}`;
+	const summary = `${ring.length} public key${ring.length === 1 ? '' : 's'} parsed: ${labels.join(', ')}.`;
 	let current: Buffer;
 	try {
 		current = parseEncryptionKey(data.encryptionKey);
 	} catch (error) {
-		return { ok: false, message: `${summary}. ${(error as Error).message}` };
+		return { ok: false, message: `${summary} ${(error as Error).message}` };
 	}
 	let sealer: Sealer;
 	try {
 		sealer = new Sealer(current, parsePreviousEncryptionKeys(data.previousEncryptionKeys));
 	} catch (error) {
-		const valid = `Encryption Key ${new Sealer(current).keyId} is valid`;
-		return { ok: false, message: `${summary}; ${valid}. ${(error as Error).message}` };
+		const valid = `The encryption key ${new Sealer(current).keyId} is valid.`;
+		return { ok: false, message: `${summary} ${valid} ${(error as Error).message}` };
 	}
 	// The key ids, so a vendor can match them with the ids in stored sealed values.
-	const keys = `Encryption Key is valid; sealing keys: ${sealer.describeKeys()}`;
+	const keys = `The encryption key is valid; sealing keys: ${sealer.describeKeys()}.`;
 	// Reported, not called: the token endpoint needs a tenant's credentials, which the credential does not hold.
 	const apiBase = describeApiBase(data);
-	if (!apiBase.ok) return { ok: false, message: `${summary}; ${keys}. ${apiBase.message}` };
-	return { ok: true, message: `${summary}; ${keys}; ${apiBase.message}` };
+	return { ok: apiBase.ok, message: `${summary} ${keys} ${apiBase.message}` };
 }
