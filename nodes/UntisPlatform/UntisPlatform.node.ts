@@ -8,7 +8,7 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
-import { operationOf, PLATFORM, resources, typedOperationValues } from './actions/resources';
+import { operationOf, operationSubtitle, PLATFORM, resources, typedOperationValues } from './actions/resources';
 import { lazySealer } from './actions/sealerOf';
 import { tenantStatusFields } from './actions/tenantStatus';
 import { tenantAccessFields } from './actions/tenantAccess';
@@ -25,7 +25,8 @@ export class UntisPlatform implements INodeType {
 		// saved with version 1 keep working unchanged (no check).
 		version: [1, 1.1],
 		defaultVersion: 1.1,
-		subtitle: '={{$parameter["resource"] === "platform" ? $parameter["operation"] : $parameter["resource"] + ": " + $parameter["operation"]}}',
+		// The operation's display name (with its resource's, outside Platform), as the editor lists them.
+		subtitle: operationSubtitle,
 		description: "Use a school's Untis Platform credentials: its OneRoster and timetable data, API requests, access tokens, delivery confirmation, signature checks, unsealing, manual entry",
 		defaults: { name: 'Untis Platform' },
 		// Deliberately not a tool for AI agents: Unseal Secrets returns a school's secret and password
