@@ -640,8 +640,9 @@ describe("the README's quick start in the editor: preflight, import, publish, a 
 			const welcome = mail.messages.find((m) => m.to.includes('admin@qs-1001.example'))!;
 			expect(welcome.subject).toBe('Willkommen bei BestApp');
 			expect(welcome.text).toMatch(/^Guten Tag Frau Admin,\n\nIhre Schule hat BestApp auf der Untis Platform aktiviert\./);
+			// The execution as the vendor finds it: the Executions tab, the run open on the canvas.
 			await page.goto(`${n8n.baseUrl}/workflow/${ids['1-onboarding']}/executions`);
-			await page.waitForTimeout(1500);
+			await waitForText(page.locator('body'), /Succe/, 30000);
 			await qsShot('8-first-school');
 		}));
 });
