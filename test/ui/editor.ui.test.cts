@@ -604,6 +604,10 @@ describe("the README's quick start in the editor: preflight, import, publish, a 
 			await importExample('7-failure-alert');
 			await importExample('2-deactivation');
 			await importExample('1-onboarding');
+			// The canvas names the options as the lists do (subtitles), not by their values.
+			await waitForText(page.getByTestId('canvas-node').filter({ hasText: TRIGGER }), /Secrets sealed/);
+			await waitForText(page.getByTestId('canvas-node').filter({ hasText: /^Confirm delivery\s/ }), /Confirm Delivery/);
+			expect(await page.getByTestId('canvas-node').allInnerTexts()).not.toContainEqual(expect.stringMatching(/confirmDelivery|Secrets: seal/));
 			await qsShot('5-import');
 			await page.getByTestId('canvas-node').filter({ hasText: TRIGGER }).dblclick();
 			await ndv().getByTestId('node-execute-button').click();
