@@ -606,7 +606,7 @@ describe("the README's quick start in the editor: preflight, import, publish, a 
 			await importExample('1-onboarding');
 			// The canvas names the options as the lists do (subtitles), not by their values.
 			await waitForText(page.getByTestId('canvas-node').filter({ hasText: TRIGGER }), /Secrets sealed/);
-			await waitForText(page.getByTestId('canvas-node').filter({ hasText: /^Confirm delivery\s/ }), /Confirm Delivery/);
+			await waitForText(page.getByTestId('canvas-node').filter({ hasText: /^Confirm delivery\s/ }).first(), /Confirm Delivery/);
 			expect(await page.getByTestId('canvas-node').allInnerTexts()).not.toContainEqual(expect.stringMatching(/confirmDelivery|Secrets: seal/));
 			await qsShot('5-import');
 			await page.getByTestId('canvas-node').filter({ hasText: TRIGGER }).dblclick();
