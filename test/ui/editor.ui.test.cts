@@ -522,7 +522,7 @@ describe("the README's quick start in the editor: preflight, import, publish, a 
 	const example = (file: string) => JSON.parse(readFileSync(join(ROOT, 'examples', file), 'utf8'));
 	let mail: { messages: Array<{ to: string[]; subject: string; text: string }>; credential: unknown; waitFor(count: number, o?: { timeoutMs?: number }): Promise<unknown>; close(): Promise<void> };
 	const ids: Record<string, string> = {};
-	const started = Date.now();
+	let started = 0;
 	const qsShot = async (name: string) => {
 		await page.waitForTimeout(400);
 		await page.screenshot({ path: join(ARTIFACTS, `${name}.png`) });
@@ -560,6 +560,7 @@ describe("the README's quick start in the editor: preflight, import, publish, a 
 	}
 
 	beforeAll(async () => {
+		started = Date.now();
 		mkdirSync(ARTIFACTS, { recursive: true });
 		mail = await startMailSink();
 		const file = join(keyDir, 'quickstart-credentials.json');
