@@ -3,7 +3,7 @@ import { Workflow, type INodeParameters, type INodeType, type INodeTypes, type I
 // The built nodes, exactly as n8n loads them from dist/.
 import { UntisPlatform } from '../../dist/nodes/UntisPlatform/UntisPlatform.node';
 import { UntisPlatformTrigger } from '../../dist/nodes/UntisPlatform/UntisPlatformTrigger.node';
-import { resources } from '../../dist/nodes/UntisPlatform/actions/resources';
+import { operationSubtitle, resources } from '../../dist/nodes/UntisPlatform/actions/resources';
 import { createdPayload, signedRequest } from '../helpers/platform.cjs';
 import { callWebhook } from '../helpers/webhookContext.cjs';
 
@@ -33,6 +33,10 @@ describe('canvas subtitles name the options as the editor lists them', () => {
 		expect(subtitleOf(trigger, { secrets: 'omit' })).toBe('Secrets omitted');
 		// The default (Seal) when the parameter is absent, as in a workflow saved with defaults.
 		expect(subtitleOf(trigger, {})).toBe('Secrets sealed');
+	});
+
+	it("the companion's subtitle is a literal (n8n's scanner wants one) equal to the one built from the catalogue", () => {
+		expect(companion.description.subtitle).toBe(operationSubtitle);
 	});
 
 	it('the companion: every operation by its display name, with its resource outside Platform', () => {
