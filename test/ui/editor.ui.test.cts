@@ -600,10 +600,11 @@ describe("the README's quick start in the editor: preflight, import, publish, a 
 			await ndv().getByTestId('ndv-close-button').click();
 		}));
 
-	it("5. examples 7, 1 and 2 imported; a test event to 1's Test URL says that nothing was confirmed", () =>
-		step('qs-import', async () => {
+	it("5 and 6. examples 7, 1 and 2 imported and published in that order; a test event to 1's Test URL says that nothing was confirmed", () =>
+		step('qs-import-publish', async () => {
+			// Each is published while it is open (the README's order, 7 then 1 and 2): no page load more.
 			await importExample('7-failure-alert');
-			await importExample('2-deactivation');
+			await publish('7-failure-alert');
 			await importExample('1-onboarding');
 			// The canvas names the options as the lists do (subtitles), not by their values.
 			await waitForText(page.getByTestId('canvas-node').filter({ hasText: TRIGGER }), /Secrets sealed/);
@@ -623,15 +624,9 @@ describe("the README's quick start in the editor: preflight, import, publish, a 
 			await waitForText(outputPanel(), /qs-test-event/);
 			await qsShot('5-test-event');
 			await ndv().getByTestId('ndv-close-button').click();
-		}));
-
-	it('6. published from the editor: 7, then 1 and 2', () =>
-		step('qs-publish', async () => {
-			for (const file of ['7-failure-alert', '1-onboarding', '2-deactivation']) {
-				await page.goto(`${n8n.baseUrl}/workflow/${ids[file]}`);
-				await page.getByTestId('canvas-node').first().waitFor({ timeout: 60000 });
-				await publish(file);
-			}
+			await publish('1-onboarding');
+			await importExample('2-deactivation');
+			await publish('2-deactivation');
 			await qsShot('6-published');
 		}));
 
