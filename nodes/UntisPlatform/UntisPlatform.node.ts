@@ -25,7 +25,11 @@ export class UntisPlatform implements INodeType {
 		// saved with version 1 keep working unchanged (no check).
 		version: [1, 1.1],
 		defaultVersion: 1.1,
-		subtitle: '={{$parameter["resource"] === "platform" ? $parameter["operation"] : $parameter["resource"] + ": " + $parameter["operation"]}}',
+		// The operation's display name (with its resource's, outside Platform), as the editor lists them.
+		// A literal, as n8n's scanner wants; test/unit/editorTexts.test.cts checks it equals
+		// operationSubtitle (actions/resources.ts), which is built from the catalogue.
+		subtitle:
+			'={{ ({"academicSession:get":"Academic Session: Get","academicSession:getMany":"Academic Session: Get Many","class:get":"Class: Get","class:getMany":"Class: Get Many","enrollment:get":"Enrollment: Get","enrollment:getMany":"Enrollment: Get Many","enrollment:getManyOfClass":"Enrollment: Get Many of a Class","enrollment:getManyOfSchool":"Enrollment: Get Many of a School","lesson:getMany":"Lesson (Extern): Get Many","org:get":"Org / School: Get","org:getMany":"Org / School: Get Many","org:getManySchools":"Org / School: Get Many Schools","org:getSchool":"Org / School: Get School","platform:apiRequest":"API Request","platform:confirmDelivery":"Confirm Delivery","platform:createCredentialsEvent":"Create Credentials Event","platform:getAccessToken":"Get Access Token","platform:reseal":"Reseal","platform:respondWithCalendar":"Respond with Calendar","platform:unsealSecrets":"Unseal Secrets","platform:verifySignature":"Verify Signature","student:get":"Student: Get","student:getMany":"Student: Get Many","student:getManyOfClass":"Student: Get Many of a Class","student:getManyOfSchool":"Student: Get Many of a School","externStudent:getMany":"Student (Extern): Get Many","teacher:get":"Teacher: Get","teacher:getMany":"Teacher: Get Many","teacher:getManyOfClass":"Teacher: Get Many of a Class","teacher:getManyOfSchool":"Teacher: Get Many of a School","timetable:get":"Timetable (Extern): Get","timetable:getDeletedPeriods":"Timetable (Extern): Get Deleted Periods","user:get":"User: Get","user:getMany":"User: Get Many"})[($parameter["resource"] || "platform") + ":" + $parameter["operation"]] ?? $parameter["operation"] }}',
 		description: "Use a school's Untis Platform credentials: its OneRoster and timetable data, API requests, access tokens, delivery confirmation, signature checks, unsealing, manual entry",
 		defaults: { name: 'Untis Platform' },
 		// Deliberately not a tool for AI agents: Unseal Secrets returns a school's secret and password

@@ -33,6 +33,7 @@ import {
 	V1_EVENT_TYPE,
 } from './core/webhook/events';
 import { bodyReadRejection } from './core/webhook/bodyRead';
+import { testEventAnswer } from './core/webhook/confirmation';
 import { dependsOnKeys, Rejection } from './core/webhook/rejections';
 import { deriveTriggerCredential, type TriggerCredential } from './core/webhook/triggerCredential';
 import type { Sealer } from './core/sealing/sealing';
@@ -191,7 +192,8 @@ export class UntisPlatformTrigger implements INodeType {
 		// (see BENCHMARKS.md). Workflows saved with version 1 keep working unchanged.
 		version: [1, 1.1],
 		defaultVersion: 1.1,
-		subtitle: '={{"Secrets: " + $parameter["secrets"]}}',
+		// Display names, not option values: the canvas speaks to a vendor.
+		subtitle: '={{ ({ seal: "Secrets sealed", plain: "Secrets in plain text", omit: "Secrets omitted" })[$parameter["secrets"]] ?? "Secrets sealed" }}',
 		description:
 			'Starts the workflow when a school activates or deactivates your Untis Platform (WebUntis) app, after verifying the RSA signature',
 		defaults: { name: 'Untis Platform Trigger' },
@@ -300,7 +302,7 @@ export class UntisPlatformTrigger implements INodeType {
 			},
 			{
 				displayName:
-					"Add the Untis Platform node with the operation Confirm Delivery right after the node that stores the event. Every path must reach it or fail: n8n answers 200 for a workflow that ends without it.",
+					"Add the Untis Platform node with the operation Confirm Delivery right after the node that stores the event. Every path must reach it or fail: n8n answers 200 for a workflow that ends without it. A test event to the Test URL is answered at once with \"confirmed\": false, since a test may run this trigger alone.",
 				name: 'confirmDeliveryNotice',
 				type: 'notice',
 				default: '',
@@ -450,8 +452,14 @@ export class UntisPlatformTrigger implements INodeType {
 			});
 		}
 		const item = { json: delivery.json as IDataObject };
+		const workflowData = delivery.output === 0 ? [[item], []] : [[], [item]];
+		// The Test URL ('manual' mode) may run the trigger alone, so nothing would confirm: the test
+		// event is answered here, saying so. A later Confirm Delivery's answer is then dropped by n8n.
+		if (this.getMode() === 'manual' && this.getNodeParameter('acknowledge', ACK_IMMEDIATELY) === ACK_CONFIRM_DELIVERY) {
+			return { ...answer(this, 200, testEventAnswer(delivery.json.deliveryId) as IDataObject), workflowData };
+		}
 		return {
-			workflowData: delivery.output === 0 ? [[item], []] : [[], [item]],
+			workflowData,
 			// Acknowledge 'immediately': n8n sends this 200 as soon as the execution is created,
 			// before any downstream node runs. 'After the workflow succeeds': n8n ignores it.
 			webhookResponse: { received: true, started: true, deliveryId: delivery.json.deliveryId },

@@ -127,21 +127,27 @@ describe('1 onboarding: a welcome in the school\'s language after Confirm Delive
 		const welcome = to['admin@n-de.example'];
 		expect(welcome.from).toEqual(['onboarding@example.com']);
 		expect(welcome.subject).toBe('Willkommen bei BestApp');
-		expect(welcome.text).toMatch(/^Guten Tag Admin of n-de,\n\nIhre Schule hat BestApp auf der Untis Platform aktiviert \(Tenant n-de\)\./);
+		expect(welcome.text).toMatch(/^Guten Tag Admin of n-de,\n\nIhre Schule hat BestApp auf der Untis Platform aktiviert\. Die Verbindung/);
+		// Nothing of the platform's internals for a school administrator: no tenant, no id.
+		expect(welcome.text.split('\n').slice(1).join('\n')).not.toMatch(/tenant|n-de/i); // after the greeting, which names the activator
 		expect(welcome.text).not.toMatch(/welcome|Hello/i);
 		expect(welcome.headers['reply-to']).toContain(OPERATIONS);
 		const notice = to[OPERATIONS];
-		expect(notice.subject).toBe('School office@n-de.example activated (tenant n-de)');
+		// The school as the vendor knows it: not by its e-mail address; v2 events carry no name.
+		expect(notice.subject).toBe('School with Untis tenant n-de activated');
+		expect(notice.text).toMatch(/^The Untis Platform sent CREATED for the school with Untis tenant n-de; the school is stored as active\./);
 		expect(notice.text).toContain('activator: Admin of n-de <admin@n-de.example>');
 		expect(notice.text).toContain('country / region: AT / AT-9');
 		expect(notice.text).toContain('welcome email: sent to the activator');
 	});
 
-	it('CREATED with language en: the English welcome', async () => {
-		const { mails } = await deliver(onboarding, 'created', 'n-en', { fields: school('n-en', 'en') });
+	it('CREATED with language en and a schoolName (a field the platform may add): the English welcome and the notice name the school', async () => {
+		const { mails } = await deliver(onboarding, 'created', 'n-en', { fields: { ...school('n-en', 'en'), schoolName: 'Duckburg College' } });
 		const welcome = byRecipient(mails)['admin@n-en.example'];
 		expect(welcome.subject).toBe('Welcome to BestApp');
-		expect(welcome.text).toMatch(/^Hello Admin of n-en,\n\nyour school has activated BestApp on the Untis Platform \(tenant n-en\)\./);
+		expect(welcome.text).toMatch(/^Hello Admin of n-en,\n\nyour school Duckburg College has activated BestApp on the Untis Platform\. The connection/);
+		expect(welcome.text.split('\n').slice(1).join('\n')).not.toMatch(/tenant|n-en/i); // after the greeting, which names the activator
+		expect(byRecipient(mails)[OPERATIONS].subject).toBe('Duckburg College (Untis tenant n-en) activated');
 		expect(welcome.text).not.toMatch(/Willkommen|Guten/);
 		expect(mails).toHaveLength(2);
 	});
@@ -165,13 +171,14 @@ describe('1 onboarding: a welcome in the school\'s language after Confirm Delive
 	it('a v1 body (deprecated, no eventType, no activatorEmail): operations learn of the activation; no welcome', async () => {
 		const { execution, mails } = await deliver(onboarding, 'v1', 'n-v1');
 		expect(execution.status).toBe('success');
-		expect(mails.map((m) => [m.to, m.subject])).toEqual([[[OPERATIONS], 'School n-v1 activated (tenant n-v1)']]);
+		// The v1 body names the school (schoolName): the notice uses it.
+		expect(mails.map((m) => [m.to, m.subject])).toEqual([[[OPERATIONS], 'Example School (Untis tenant n-v1) activated']]);
 	});
 
 	it('RESET: operations learn that the school reset its credentials; no welcome', async () => {
 		const { json, mails } = await deliver(onboarding, 'reset', 'n-en', { fields: school('n-en', 'en') });
 		expect(mails.map((m) => m.to)).toEqual([[OPERATIONS]]);
-		expect(mails[0].subject).toBe('School office@n-en.example reset its credentials (tenant n-en)');
+		expect(mails[0].subject).toBe('School with Untis tenant n-en reset its credentials');
 		expect(json['No welcome email'][0][0]).toMatchObject({ reason: expect.stringMatching(/^RESET renews the credentials/) });
 	});
 });
@@ -186,10 +193,10 @@ describe('2 deactivation: alerts follow state, not deliveries', () => {
 		expect(mails).toHaveLength(1);
 		const [alert] = mails;
 		expect(alert.to).toEqual([OPERATIONS]);
-		expect(alert.subject).toBe('School office@n-de.example deactivated (tenant n-de)');
+		expect(alert.subject).toBe('School with Untis tenant n-de deactivated');
 		const receivedAt = json['Untis Platform Trigger'][1][0].receivedAt as string;
 		for (const line of [
-			'The Untis Platform sent DEACTIVATION for tenant n-de.',
+			'The Untis Platform sent DEACTIVATION for the school with Untis tenant n-de.',
 			'school email: office@n-de.example',
 			'activator: Admin of n-de <admin@n-de.example>',
 			'country / region: AT / AT-9',
@@ -232,7 +239,7 @@ describe('2 deactivation: alerts follow state, not deliveries', () => {
 	it('then DELETION: the state changes again, a second alert', async () => {
 		const { mails } = await deliver(deactivation, 'deletion', 'n-de');
 		expect(mails).toHaveLength(1);
-		expect(mails[0].subject).toBe('School office@n-de.example deleted (tenant n-de)');
+		expect(mails[0].subject).toBe('School with Untis tenant n-de deleted');
 		expect(mails[0].text).toContain('status before: deactivated');
 		expect(mails[0].text).toContain('reason type: SCHOOL_DELETION');
 		expect(mails[0].text).toContain('What was done: the row was kept and flagged deleted (Option B).');
@@ -243,14 +250,14 @@ describe('2 deactivation: alerts follow state, not deliveries', () => {
 		const to = byRecipient(mails);
 		expect(mails).toHaveLength(2);
 		expect(to['admin@n-de.example'].subject).toBe('Willkommen zurück bei BestApp');
-		expect(to['admin@n-de.example'].text).toContain('auf der Untis Platform wieder aktiviert (Tenant n-de)');
-		expect(to[OPERATIONS].subject).toBe('School office@n-de.example reactivated (tenant n-de)');
+		expect(to['admin@n-de.example'].text).toContain('Ihre Schule hat BestApp auf der Untis Platform wieder aktiviert. Die Verbindung');
+		expect(to[OPERATIONS].subject).toBe('School with Untis tenant n-de reactivated');
 	});
 
 	it('a DEACTIVATION for a tenant never onboarded: still an alert, saying so; its retry sends none', async () => {
 		const first = await deliver(deactivation, 'deactivation', 'n-unknown');
 		expect(first.mails).toHaveLength(1);
-		expect(first.mails[0].subject).toBe('School n-unknown deactivated (tenant n-unknown): no stored row');
+		expect(first.mails[0].subject).toBe('School with Untis tenant n-unknown deactivated: no stored row');
 		expect(first.mails[0].text).toContain('No stored row for this tenant: it was never onboarded here');
 		expect(first.mails[0].text).not.toContain('status before');
 		const retry = await deliver(deactivation, 'deactivation', 'n-unknown', { body: first.body });
@@ -276,7 +283,7 @@ describe('7 failure alert: the Error Workflow of the lifecycle examples', () => 
 		expect(alert.text).toMatch(/\nerror: .*untis_missing_table/);
 		expect(alert.text).toContain(`execution: ${execution.id}\n`);
 		expect(alert.text).toMatch(new RegExp(`\\nlink: http://\\S+/workflow/${broken.id}/executions/${execution.id}\\n`));
-		expect(alert.text).toContain('tenant id: not known here');
+		expect(alert.text).toContain('school: not known here');
 		for (const itemData of ['n-broken-tenant', 'marker-reason-text', 'SCHOOL_DEACTIVATION']) expect(alert.raw).not.toContain(itemData);
 	});
 });

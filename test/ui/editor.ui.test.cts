@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -40,6 +40,8 @@ interface N8n {
 	waitForExecutions(o: { workflowId: string; count: number; sinceId?: number }): Promise<Array<{ id: number; status: string }>>;
 	request(method: string, path: string, options: { headers?: Record<string, string>; body?: string }): Promise<{ status: number; text: string }>;
 	logTail(lines?: number): string;
+	runCli(args: string[]): Promise<void>;
+	executionJson(id: number): Record<string, Array<Array<Record<string, unknown>>>>;
 	stop(): Promise<unknown>;
 }
 
@@ -517,4 +519,146 @@ describe('the manual-entry form in Chromium: cross-site posts refused, its own s
 		// The ids these examples shipped with until 2.1.0.
 		for (const old of ['f1000000-0000-4000-8000-0000000b0001', 'f2000000-0000-4000-8000-0000000b0002', 'f3000000-0000-4000-8000-0000000f0003', 'f8000000-0000-4000-8000-0000000c0008']) expect(all).not.toContain(old);
 	});
+});
+
+/**
+ * The README's quick start, as a vendor follows it in the editor (issue 38): the credentials
+ * (step 2 and 3; created here through n8n's import with the ids the examples reference, as
+ * picking them in each node would), the preflight imported and executed (4), examples 7, 1 and 2
+ * imported and published (5, 6), then a signed CREATED to example 1's Production URL (8): stored,
+ * confirmed, its welcome at the mail sink. On the way, a test event to example 1's Test URL is
+ * answered that nothing was confirmed. Screenshots of each step go to test-artifacts/quickstart/
+ * (gitignored), not to docs/images.
+ */
+describe("the README's quick start in the editor: preflight, import, publish, a first school", () => {
+	/* eslint-disable @typescript-eslint/no-require-imports */
+	const { startMailSink } = require('../../scripts/n8n/mail-sink');
+	/* eslint-enable @typescript-eslint/no-require-imports */
+	const ARTIFACTS = join(ROOT, 'test-artifacts/quickstart');
+	const example = (file: string) => JSON.parse(readFileSync(join(ROOT, 'examples', file), 'utf8'));
+	let mail: { messages: Array<{ to: string[]; subject: string; text: string }>; credential: unknown; waitFor(count: number, o?: { timeoutMs?: number }): Promise<unknown>; close(): Promise<void> };
+	const ids: Record<string, string> = {};
+	let started = 0;
+	const qsShot = async (name: string) => {
+		await page.waitForTimeout(400);
+		await page.screenshot({ path: join(ARTIFACTS, `${name}.png`) });
+	};
+
+	async function rest(path: string): Promise<any> {
+		const answer = await page.request.get(`${n8n.baseUrl}/rest${path}`);
+		if (answer.status() !== 200) throw new Error(`GET /rest${path}: HTTP ${answer.status()}`);
+		return (await answer.json()).data;
+	}
+
+	/** Import as from a file: the editor's paste of the whole workflow, then Save. */
+	async function importExample(file: string): Promise<string> {
+		await page.goto(`${n8n.baseUrl}/workflow/new`);
+		await page.getByTestId('canvas-add-button').waitFor({ timeout: 60000 });
+		await page.evaluate(`(() => {
+			const data = new DataTransfer();
+			data.setData('text/plain', ${JSON.stringify(JSON.stringify(example(`${file}.workflow.json`)))});
+			document.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true }));
+		})()`);
+		await page.getByTestId('canvas-node').first().waitFor();
+		await page.keyboard.press('Control+s');
+		await page.waitForURL(/\/workflow\/[A-Za-z0-9]+$/, { timeout: 30000 });
+		return (ids[file] = new URL(page.url()).pathname.split('/').pop()!);
+	}
+
+	async function publish(file: string): Promise<void> {
+		await page.getByTestId('workflow-open-publish-modal-button').click();
+		await page.getByTestId('workflow-publish-button').click();
+		const deadline = Date.now() + 30000;
+		while (!(await rest(`/workflows/${ids[file]}`)).activeVersionId) {
+			if (Date.now() > deadline) throw new Error(`${file} was not published`);
+			await page.waitForTimeout(500);
+		}
+	}
+
+	beforeAll(async () => {
+		started = Date.now();
+		mkdirSync(ARTIFACTS, { recursive: true });
+		mail = await startMailSink();
+		const file = join(keyDir, 'quickstart-credentials.json');
+		const untis = example('1-onboarding.workflow.json').nodes[0].credentials.untisPlatformApi;
+		writeFileSync(file, JSON.stringify([
+			{ ...untis, type: 'untisPlatformApi', data: { environment: 'custom', publicKeys: devKey.publicKeyBase64, encryptionKey } },
+			mail.credential,
+		]));
+		await n8n.runCli(['import:credentials', `--input=${file}`]);
+	}, 120000);
+
+	afterAll(async () => {
+		await mail?.close();
+		console.log(`QUICKSTART UI: ${((Date.now() - started) / 1000).toFixed(1)} s`);
+	});
+
+	it('4. the preflight, executed from the editor: tables made, credential and test mail ✓; the placeholder address and plain http ✗ with their fix', () =>
+		step('qs-preflight', async () => {
+			const id = await importExample('0-preflight');
+			const before = n8n.lastExecutionId();
+			await page.getByTestId('execute-workflow-button').click();
+			const [run] = await n8n.waitForExecutions({ workflowId: id, count: 1, sinceId: before });
+			expect(run.status).toBe('success');
+			const report = n8n.executionJson(run.id)['Ready?'][0][0];
+			expect(report).toMatchObject({
+				ready: false,
+				tables: expect.stringMatching(/^✓ Tables/),
+				untisCredential: expect.stringMatching(/^✓ Untis credential/),
+				mail: expect.stringMatching(/^✓ Mail/),
+				operationsAddress: expect.stringMatching(/^✗ Operations address: operations@example\.com is a placeholder\. Fix: /),
+				publicHttps: expect.stringMatching(/^✗ Public HTTPS: .*Fix: serve n8n over HTTPS and set WEBHOOK_URL=https:/),
+			});
+			expect(mail.messages.map((m) => m.subject)).toEqual(['Untis Platform preflight: test mail']);
+			await page.getByTestId('canvas-node').filter({ hasText: 'Ready?' }).dblclick();
+			await waitForText(ndv(), /not ready: fix the lines that start with ✗/);
+			await qsShot('4-preflight');
+			await ndv().getByTestId('ndv-close-button').click();
+		}));
+
+	it("5 and 6. examples 7, 1 and 2 imported and published in that order; a test event to 1's Test URL says that nothing was confirmed", () =>
+		step('qs-import-publish', async () => {
+			// Each is published while it is open (the README's order, 7 then 1 and 2): no page load more.
+			await importExample('7-failure-alert');
+			await publish('7-failure-alert');
+			await importExample('1-onboarding');
+			// The canvas names the options as the lists do (subtitles), not by their values.
+			await waitForText(page.getByTestId('canvas-node').filter({ hasText: TRIGGER }), /Secrets sealed/);
+			await waitForText(page.getByTestId('canvas-node').filter({ hasText: /^Confirm delivery\s/ }).first(), /Confirm Delivery/);
+			expect(await page.getByTestId('canvas-node').allInnerTexts()).not.toContainEqual(expect.stringMatching(/confirmDelivery|Secrets: seal/));
+			await qsShot('5-import');
+			await page.getByTestId('canvas-node').filter({ hasText: TRIGGER }).dblclick();
+			await ndv().getByTestId('node-execute-button').click();
+			await waitForText(ndv(), /Listening for test event/);
+			const webhookId = (await rest(`/workflows/${ids['1-onboarding']}`)).nodes[0].webhookId;
+			const body = JSON.stringify(sim.buildPayload('created', { tenant: 'qs-test-event' }));
+			const answer = await sim.post(n8n.webhookUrl(`${webhookId}/webhook`).replace('/webhook/', '/webhook-test/'), body, sim.signRequest(body, readFileSync(devKey.privatePath, 'utf8')));
+			expect({ status: answer.status, body: JSON.parse(answer.body) }).toEqual({
+				status: 200,
+				body: { received: true, confirmed: false, deliveryId: expect.stringMatching(/^[0-9a-f]{64}$/), test: true, reason: expect.stringMatching(/^A test event is answered at once and confirms nothing/) },
+			});
+			await waitForText(outputPanel(), /qs-test-event/);
+			await qsShot('5-test-event');
+			await ndv().getByTestId('ndv-close-button').click();
+			await publish('1-onboarding');
+			await importExample('2-deactivation');
+			await publish('2-deactivation');
+			await qsShot('6-published');
+		}));
+
+	it("8. a school activates: a signed CREATED to 1's Production URL is stored and confirmed, and its welcome arrives", () =>
+		step('qs-first-school', async () => {
+			const webhookId = (await rest(`/workflows/${ids['1-onboarding']}`)).nodes[0].webhookId;
+			const body = JSON.stringify(sim.buildPayload('created', { tenant: 'qs-1001', fields: { language: 'de', activatorEmail: 'admin@qs-1001.example', activatorUsername: 'Frau Admin' } }));
+			const answer = await sim.post(n8n.webhookUrl(`${webhookId}/webhook`), body, sim.signRequest(body, readFileSync(devKey.privatePath, 'utf8')));
+			expect({ status: answer.status, body: JSON.parse(answer.body) }).toEqual({ status: 200, body: { received: true, confirmed: true, deliveryId: expect.stringMatching(/^[0-9a-f]{64}$/) } });
+			await mail.waitFor(3);
+			const welcome = mail.messages.find((m) => m.to.includes('admin@qs-1001.example'))!;
+			expect(welcome.subject).toBe('Willkommen bei BestApp');
+			expect(welcome.text).toMatch(/^Guten Tag Frau Admin,\n\nIhre Schule hat BestApp auf der Untis Platform aktiviert\./);
+			// The execution as the vendor finds it: the Executions tab, the run open on the canvas.
+			await page.goto(`${n8n.baseUrl}/workflow/${ids['1-onboarding']}/executions`);
+			await waitForText(page.locator('body'), /Succe/, 30000);
+			await qsShot('8-first-school');
+		}));
 });

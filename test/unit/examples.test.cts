@@ -26,8 +26,9 @@ const verifiesSignature = (node: Node) =>
 	node.type === 'n8n-nodes-untis-platform.untisPlatform' && node.parameters.operation === 'verifySignature';
 
 describe('the shipped examples', () => {
-	it('are all found (the nine numbered ones and the tenants-table setup)', () => {
+	it('are all found (the setup and preflight, the nine numbered ones and the tenants-table setup)', () => {
 		expect(examples.map(([file]) => file)).toEqual([
+			'0-preflight.workflow.json',
 			'1-onboarding.workflow.json',
 			'2-deactivation.workflow.json',
 			'3-manual-entry.workflow.json',
@@ -85,6 +86,18 @@ describe('the shipped examples', () => {
 		expect(Object.keys(workflow.connections)).toEqual([trigger.name, tenants.name]);
 		expect(tenants.parameters).toMatchObject({ resource: 'table', operation: 'create', tableName: 'untis_tenants' });
 		expect(deliveries.parameters).toMatchObject({ resource: 'table', operation: 'create', tableName: 'untis_deliveries' });
+	});
+
+	it('0-preflight starts with a Manual Trigger, has no webhook, and creates the tables exactly as create-tenants-table does', () => {
+		const preflight = examples.find(([file]) => file === '0-preflight.workflow.json')![1];
+		const setup = examples.find(([file]) => file === 'create-tenants-table.workflow.json')![1];
+		expect(preflight.nodes[0].type).toBe('n8n-nodes-base.manualTrigger');
+		expect(preflight.nodes.filter((node) => OPEN_TO_ANYONE.includes(node.type) || /webhook|trigger/i.test(node.type.replace('manualTrigger', '')))).toEqual([]);
+		const tables = (workflow: Workflow) => workflow.nodes.filter((node) => node.type === 'n8n-nodes-base.dataTable').map((node) => node.parameters);
+		expect(tables(preflight)).toEqual(tables(setup));
+		// Every check goes on after a failure, so the report lists every problem at once.
+		const checks = preflight.nodes.filter((node) => !['n8n-nodes-base.manualTrigger', 'n8n-nodes-base.set'].includes(node.type));
+		expect(checks.map((node) => (node as Node & { onError?: string }).onError)).toEqual(checks.map(() => 'continueRegularOutput'));
 	});
 
 	// Issue 36: every example that writes the tenant row writes it only through the conditional

@@ -61,3 +61,24 @@ describe('the lifecycle examples as shipped', () => {
 		}
 	});
 });
+
+describe('the mails name the school as the vendor knows it (issue 38)', () => {
+	const assignment = (file: string, node: string, name: string): string =>
+		(example(file).nodes.find((n) => n.name === node)!.parameters.assignments as { assignments: Array<{ name: string; value: string }> }).assignments.find((a) => a.name === name)!.value;
+
+	it("operations subjects: the school's name where the event or the stored row has one, else 'School with Untis tenant …'; never its e-mail address", () => {
+		for (const [file, node] of [['1-onboarding.workflow.json', 'Operations notice text'], ['2-deactivation.workflow.json', 'Alert text']]) {
+			const subject = assignment(file, node, 'subject');
+			expect(subject).toMatch(/\.schoolName \? .*\.schoolName \+ ' \(Untis tenant ' \+ /);
+			expect(subject).toContain("'School with Untis tenant ' + ");
+			expect(subject).not.toMatch(/schoolEmail|activatorEmail/i);
+		}
+	});
+
+	it("the welcome to a school's administrator: its name where the event has one, and no tenant", () => {
+		const text = assignment('1-onboarding.workflow.json', 'Welcome text (de/en)', 'text');
+		expect(text).toContain(".schoolName ? ' ' + ");
+		expect(text).not.toMatch(/tenant/i);
+		expect(assignment('1-onboarding.workflow.json', 'Welcome text (de/en)', 'subject')).not.toMatch(/tenant/i);
+	});
+});

@@ -33,3 +33,19 @@ export const operationOf = (resource: string, operation: string): Operation | un
 
 /** Every operation value of the typed (non-Platform) resources, for the shared tenant fields. */
 export const typedOperationValues = [...new Set(resources.filter((r) => r.option.value !== PLATFORM).flatMap((r) => r.operations.map((o) => o.option.value)))];
+
+/**
+ * The canvas subtitle: an expression n8n evaluates in the editor, mapping resource and operation
+ * values to their display names ("Confirm Delivery", "Student: Get Many"). Built from the list
+ * above, so a new operation needs no second entry; an unknown pair shows the operation value.
+ */
+export const operationSubtitle = `={{ (${JSON.stringify(
+	Object.fromEntries(
+		resources.flatMap((resource) =>
+			resource.operations.map((operation) => [
+				`${resource.option.value}:${operation.option.value}`,
+				resource.option.value === PLATFORM ? operation.option.name : `${resource.option.name}: ${operation.option.name}`,
+			]),
+		),
+	),
+)})[($parameter["resource"] || "${PLATFORM}") + ":" + $parameter["operation"]] ?? $parameter["operation"] }}`;

@@ -15,7 +15,8 @@ export function collectionFields(show: { show: NonNullable<IDisplayOptions['show
 			type: 'boolean',
 			default: false,
 			description: 'Whether to return all results or only up to a given limit',
-			hint: 'Every page (limit/offset), going on while X-Total-Count or a Link rel="next" says more remain, so a server that caps its pages loses no record',
+			// How pages are followed (limit/offset, X-Total-Count, Link rel="next"): docs/untis-api.md.
+			hint: 'Every page, one item per record: no record is left out when the school has more than one page',
 			displayOptions: show,
 		},
 		{

@@ -118,7 +118,8 @@ export const apiRequest: Operation = {
 			default: false,
 			description:
 				'Whether to return all results or only up to a given limit',
-			hint: 'On: every page of a collection (limit/offset, continuing while X-Total-Count or a Link rel="next" says more remain, stopping at a short page otherwise; a repeated page is an error), one item per record. Off: one call, its answer as the item.',
+			// How pages are followed (limit/offset, X-Total-Count, Link rel="next"): docs/untis-api.md.
+			hint: 'On: every page of a collection, one item per record. Off: one call, its answer as the item.',
 			displayOptions: show,
 		},
 		{

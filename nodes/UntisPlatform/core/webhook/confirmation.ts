@@ -40,3 +40,18 @@ export function confirmationOf(json: Record<string, unknown>): { received: true;
 		? { received: true, confirmed: true, deliveryId }
 		: { received: true, confirmed: true };
 }
+
+/**
+ * What the trigger answers a test event (the editor's Test URL) when it waits for Confirm Delivery.
+ * n8n may run the trigger alone there ('Execute step'), and would then answer an empty 200 as if
+ * something had been confirmed: this answer comes at once and says that nothing was.
+ */
+export function testEventAnswer(deliveryId: unknown): Record<string, unknown> {
+	const confirmation = confirmationOf({ deliveryId });
+	return {
+		...confirmation,
+		confirmed: false,
+		test: true,
+		reason: 'A test event is answered at once and confirms nothing. The Production URL answers when Confirm Delivery runs.',
+	};
+}
