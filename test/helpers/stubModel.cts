@@ -55,18 +55,23 @@ export async function startStubModel(): Promise<StubModel> {
 	const requests: SeenRequest[] = [];
 	let calls = 0;
 
-	const answer = (req: IncomingMessage, res: ServerResponse, raw: string) => {
+	const answer = (req: IncomingMessage, res: ServerResponse, raw: string): void => {
 		const json = (status: number, value: unknown) => res.writeHead(status, { 'Content-Type': 'application/json' }).end(JSON.stringify(value));
 		const path = new URL(req.url ?? '/', 'http://stub').pathname;
 		if (req.method === 'GET' && path === '/v1/models') {
-			return json(200, { object: 'list', data: [{ id: 'stub-model', object: 'model', created: 0, owned_by: 'tests' }] });
+			json(200, { object: 'list', data: [{ id: 'stub-model', object: 'model', created: 0, owned_by: 'tests' }] });
+			return;
 		}
-		if (req.method !== 'POST' || path !== '/v1/chat/completions') return json(404, { error: { message: `no route ${req.method} ${path}` } });
+		if (req.method !== 'POST' || path !== '/v1/chat/completions') {
+			json(404, { error: { message: `no route ${req.method} ${path}` } });
+			return;
+		}
 		let body: SeenRequest['body'];
 		try {
 			body = JSON.parse(raw);
 		} catch {
-			return json(400, { error: { message: 'body is not JSON' } });
+			json(400, { error: { message: 'body is not JSON' } });
+			return;
 		}
 		const toolNames = (body.tools ?? []).map((t) => t.function.name);
 		const toolResults = (body.messages ?? []).filter((m) => m.role === 'tool').map((m) => text(m.content));
@@ -78,7 +83,10 @@ export async function startStubModel(): Promise<StubModel> {
 		let message: { role: 'assistant'; content: string | null; tool_calls?: Array<{ id: string; type: 'function'; function: { name: string; arguments: string } }> };
 		if ('tool' in step) {
 			const name = typeof step.tool === 'string' ? step.tool : toolNames.find((n) => (step.tool as RegExp).test(n));
-			if (!name) return json(400, { error: { message: `scripted tool ${String(step.tool)} not offered; offered: ${toolNames.join(', ')}` } });
+			if (!name) {
+				json(400, { error: { message: `scripted tool ${String(step.tool)} not offered; offered: ${toolNames.join(', ')}` } });
+				return;
+			}
 			message = { role: 'assistant', content: null, tool_calls: [{ id: `call_${calls}`, type: 'function', function: { name, arguments: JSON.stringify(step.args) } }] };
 		} else {
 			message = { role: 'assistant', content: typeof step.text === 'function' ? step.text(seen) : step.text };
@@ -86,7 +94,10 @@ export async function startStubModel(): Promise<StubModel> {
 		const finish = message.tool_calls ? 'tool_calls' : 'stop';
 		const base = { id: `chatcmpl-${calls}`, created: Math.floor(Date.now() / 1000), model: body.model ?? 'stub-model' };
 		const usage = { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 };
-		if (!body.stream) return json(200, { ...base, object: 'chat.completion', choices: [{ index: 0, message, finish_reason: finish }], usage });
+		if (!body.stream) {
+			json(200, { ...base, object: 'chat.completion', choices: [{ index: 0, message, finish_reason: finish }], usage });
+			return;
+		}
 		// Streaming: the same answer as two chunks, the way OpenAI sends it.
 		res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache' });
 		const delta = message.tool_calls
