@@ -31,7 +31,7 @@ const example = (file: string) => JSON.parse(readFileSync(join(ROOT, 'examples',
 const setup = example('create-tenants-table.workflow.json');
 const onboarding = example('1-onboarding.workflow.json');
 const OWNER = { email: 'owner@example.com', firstName: 'Test', lastName: 'Owner', password: 'Untis-e2e-Owner-1' };
-const TYPES = ['untisPlatformTrigger', 'untisPlatform', 'untisPlatformManualEntryTrigger', 'untisPlatformCalendarTrigger'].map((n) => `${NAME}.${n}`);
+const TYPES = ['untisPlatformTrigger', 'untisPlatform', 'untisPlatformManualEntryTrigger', 'untisPlatformCalendarTrigger', 'untisPlatformData'].map((n) => `${NAME}.${n}`);
 
 type Answer = { status: number; text: string; headers: Record<string, string | string[]>; json(): { data: any } };
 type Registry = { url: string; publish(dir: string, o?: { version?: string }): { version: string }; stop(): Promise<void>; logText(): string };

@@ -21,12 +21,12 @@ describe('the package as n8n loads it', () => {
 
 	it('registers the triggers, the node and the credentials under the package name', () => {
 		expect(loader.packageName).toBe('n8n-nodes-untis-platform');
-		expect(Object.keys(loader.nodeTypes).sort()).toEqual(['untisPlatform', 'untisPlatformCalendarTrigger', 'untisPlatformManualEntryTrigger', 'untisPlatformTrigger']);
+		expect(Object.keys(loader.nodeTypes).sort()).toEqual(['untisPlatform', 'untisPlatformCalendarTrigger', 'untisPlatformData', 'untisPlatformManualEntryTrigger', 'untisPlatformTrigger']);
 		expect(Object.keys(loader.credentialTypes).sort()).toEqual(['untisPlatformApi', 'untisPlatformFormLoginApi']);
 		expect(loader.known.nodes.untisPlatformTrigger.className).toBe('UntisPlatformTrigger');
 	});
 
-	it.each(['untisPlatform', 'untisPlatformManualEntryTrigger', 'untisPlatformCalendarTrigger'])('every parameter of %s has help text', (name) => {
+	it.each(['untisPlatform', 'untisPlatformManualEntryTrigger', 'untisPlatformCalendarTrigger', 'untisPlatformData'])('every parameter of %s has help text', (name) => {
 		const { description } = loader.nodeTypes[name].type as unknown as {
 			description: { properties: Array<Record<string, unknown>>; usableAsTool?: boolean };
 		};

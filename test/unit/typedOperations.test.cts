@@ -5,6 +5,7 @@ import { sealerFor } from '../../nodes/UntisPlatform/core/sealing/sealing';
 import { ENCRYPTION_KEY, keyPair } from '../helpers/platform.cjs';
 import type { UntisApiMock } from '../helpers/untisApiMock.cjs';
 import { ONEROSTER_ENDPOINTS } from '../../nodes/UntisPlatform/core/api/oneRoster';
+import { EXTERN_OPERATIONS } from '../../nodes/UntisPlatform/core/api/extern';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { executeAgainst, startUntisApiMock } = require('../helpers/untisApiMock.cts') as typeof import('../helpers/untisApiMock.cjs');
@@ -172,6 +173,17 @@ describe('the OneRoster operations are the catalogue, not a file each', () => {
 			const offered = (list?.options ?? []) as Array<{ name: string; value: string; description: string; action: string }>;
 			const expected = Object.entries(operations).map(([value, endpoint]) => ({ ...endpoint.texts, value }));
 			expect(offered).toEqual([...expected].sort((a, b) => a.name.localeCompare(b.name)));
+		}
+	});
+});
+
+describe('the extern operations are named in the same catalogue', () => {
+	it("every extern entry is an operation of its resource with the entry's texts, and there are no others", () => {
+		const properties = node.description.properties;
+		for (const [resource, operations] of Object.entries(EXTERN_OPERATIONS)) {
+			const list = properties.find((p) => p.name === 'operation' && p.displayOptions?.show?.resource?.includes(resource));
+			const expected = Object.entries(operations).map(([value, texts]) => ({ name: texts.name, value, description: texts.description, action: texts.action }));
+			expect(list?.options).toEqual(expected);
 		}
 	});
 });

@@ -1,5 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
+import type { EndpointTexts } from '../core/api/oneRoster';
 import type { SealerOf } from './sealerOf';
 
 /**
@@ -26,3 +27,6 @@ export const forOperation = (...operation: string[]) => ({ show: { operation } }
 
 /** Shows a field only for one resource's given operations (typed operations share names like get). */
 export const forResourceOperation = (resource: string, ...operation: string[]) => ({ show: { resource: [resource], operation } });
+
+/** An Operation list entry from a catalogue entry's texts. */
+export const optionOf = (texts: EndpointTexts, value: string) => ({ name: texts.name, value, description: texts.description, action: texts.action });

@@ -1,4 +1,4 @@
-import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IDisplayOptions, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { resolveApiBase, tenantHostBase } from '../core/api/apiBase';
 import type { TenantAccess } from '../core/api/apiTransport';
@@ -29,28 +29,33 @@ export function tenantAccessFields(...operations: string[]): INodeProperties[] {
 				"The tenant's platform password (not the secret), sealed by the trigger or plain; sealed values are opened with the credential's Encryption Key or a previous one, for this tenant only",
 			displayOptions: show,
 		},
-		{
-			displayName: 'API Host',
-			name: 'apiHost',
-			type: 'options',
-			options: [
-				{
-					name: "Credential's API Base URL",
-					value: API_HOST_CREDENTIAL,
-					description: 'The platform API host of the environment (https://api.webuntis.com in production) or the URL entered in the credential',
-				},
-				{
-					name: "Tenant's Host",
-					value: API_HOST_TENANT,
-					description: "The school's host from the credentials event (how this node worked before 1.0)",
-				},
-			],
-			default: API_HOST_CREDENTIAL,
-			description: "Where the token endpoint and the APIs are called. Untis documents them on the platform's API host per environment.",
-			displayOptions: show,
-		},
+		apiHostField(show),
 		hostField({ show: { operation: operations, apiHost: [API_HOST_TENANT] } }),
 	];
+}
+
+/** Where the calls go: the credential's API base (default) or the tenant's host. */
+export function apiHostField(displayOptions?: IDisplayOptions): INodeProperties {
+	return {
+		displayName: 'API Host',
+		name: 'apiHost',
+		type: 'options',
+		options: [
+			{
+				name: "Credential's API Base URL",
+				value: API_HOST_CREDENTIAL,
+				description: 'The platform API host of the environment (https://api.webuntis.com in production) or the URL entered in the credential',
+			},
+			{
+				name: "Tenant's Host",
+				value: API_HOST_TENANT,
+				description: "The school's host from the credentials event (how this node worked before 1.0)",
+			},
+		],
+		default: API_HOST_CREDENTIAL,
+		description: "Where the token endpoint and the APIs are called. Untis documents them on the platform's API host per environment.",
+		...(displayOptions ? { displayOptions } : {}),
+	};
 }
 
 export async function tenantAccess(context: IExecuteFunctions, index: number, sealer: SealerOf): Promise<TenantAccess> {

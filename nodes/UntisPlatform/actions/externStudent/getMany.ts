@@ -1,9 +1,9 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { EXTERN_PATHS } from '../../core/api/extern';
+import { EXTERN_OPERATIONS, EXTERN_PATHS } from '../../core/api/extern';
 import { recordsOf } from '../../core/api/paging';
 import { QueryError } from '../../core/api/oneRosterFilter';
-import { forResourceOperation, type Operation } from '../operation';
+import { forResourceOperation, optionOf, type Operation } from '../operation';
 import type { SealerOf } from '../sealerOf';
 import { asItem, externContext, externOptions } from '../extern/externCall';
 
@@ -23,7 +23,7 @@ async function execute(context: IExecuteFunctions, index: number, _item: unknown
 }
 
 export const getMany: Operation = {
-	option: { name: 'Get Many', value: 'getMany', description: 'Every student of a school year (Students API v3, documented by Untis)', action: 'Get many students (extern)' },
+	option: optionOf(EXTERN_OPERATIONS.externStudent.getMany, 'getMany'),
 	fields: [
 		{ displayName: 'School Year ID', name: 'schoolYearId', type: 'string', default: '', required: true, description: 'The school year whose students to read (schoolYearId)', displayOptions: show },
 		{

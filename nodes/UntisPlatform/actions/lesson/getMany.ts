@@ -1,9 +1,9 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { dateRange, EXTERN_PATHS } from '../../core/api/extern';
+import { dateRange, EXTERN_OPERATIONS, EXTERN_PATHS } from '../../core/api/extern';
 import { recordsOf } from '../../core/api/paging';
 import { QueryError } from '../../core/api/oneRosterFilter';
-import type { Operation } from '../operation';
+import { optionOf, type Operation } from '../operation';
 import type { SealerOf } from '../sealerOf';
 import { asItem, dateField, externContext, externOptions } from '../extern/externCall';
 
@@ -18,7 +18,7 @@ async function execute(context: IExecuteFunctions, index: number, _item: unknown
 }
 
 export const getMany: Operation = {
-	option: { name: 'Get Many', value: 'getMany', description: 'The lessons of a date range (Lesson API v1, known only from public clients)', action: 'Get many lessons' },
+	option: optionOf(EXTERN_OPERATIONS.lesson.getMany, 'getMany'),
 	fields: [dateField('lesson', 'getMany', 'start', true), dateField('lesson', 'getMany', 'end', true), externOptions('lesson', 'getMany')],
 	execute,
 };

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { dateRange, EXTERN_PATHS, readAllPeriods } from '../../core/api/extern';
-import { forResourceOperation, type Operation } from '../operation';
+import { dateRange, EXTERN_OPERATIONS, EXTERN_PATHS, readAllPeriods } from '../../core/api/extern';
+import { forResourceOperation, optionOf, type Operation } from '../operation';
 import { maxPagesOption } from '../requestOptions';
 import type { SealerOf } from '../sealerOf';
 import { asItem, dateField, externContext, externOptions } from '../extern/externCall';
@@ -38,7 +38,7 @@ async function execute(context: IExecuteFunctions, index: number, _item: unknown
 }
 
 export const get: Operation = {
-	option: { name: 'Get', value: 'get', description: 'The periods of a date range (Timetable API v3, documented by Untis)', action: 'Get the timetable' },
+	option: optionOf(EXTERN_OPERATIONS.timetable.get, 'get'),
 	fields: [
 		dateField('timetable', 'get', 'start', false),
 		dateField('timetable', 'get', 'end', false),

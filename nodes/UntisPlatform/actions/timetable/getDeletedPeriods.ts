@@ -1,8 +1,8 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { EXTERN_PATHS } from '../../core/api/extern';
+import { EXTERN_OPERATIONS, EXTERN_PATHS } from '../../core/api/extern';
 import { recordsOf } from '../../core/api/paging';
-import type { Operation } from '../operation';
+import { optionOf, type Operation } from '../operation';
 import type { SealerOf } from '../sealerOf';
 import { asItem, externContext, externOptions } from '../extern/externCall';
 import { modifiedAfterField, modifiedAfterQuery } from './timetableFields';
@@ -17,7 +17,7 @@ async function execute(context: IExecuteFunctions, index: number, _item: unknown
 }
 
 export const getDeletedPeriods: Operation = {
-	option: { name: 'Get Deleted Periods', value: 'getDeletedPeriods', description: 'Periods deleted since a time, for incremental sync (Timetable API v3)', action: 'Get deleted periods' },
+	option: optionOf(EXTERN_OPERATIONS.timetable.getDeletedPeriods, 'getDeletedPeriods'),
 	fields: [modifiedAfterField('getDeletedPeriods', true), externOptions('timetable', 'getDeletedPeriods')],
 	execute,
 };

@@ -1,4 +1,5 @@
 import type { ApiResponse } from './apiTransport';
+import type { EndpointTexts } from './oneRoster';
 import { QueryError } from './oneRosterFilter';
 import { readAllPages, type Collection } from './paging';
 
@@ -14,6 +15,24 @@ export const EXTERN_PATHS = {
 	deletedPeriods: `${EXTERN_BASE}/v3/timetable/deleted-periods`,
 	lessons: `${EXTERN_BASE}/v1/lesson`,
 } as const;
+
+/**
+ * The extern operations, as data: resource → operation → how each node offers it. Their requests
+ * differ (a school year, a date range, Timetable's own paging), so each keeps its code in
+ * actions/<resource>/; what they are called and what they return is said here, once.
+ */
+export const EXTERN_OPERATIONS = {
+	externStudent: {
+		getMany: { name: 'Get Many', description: 'Every student of a school year (Students API v3, documented by Untis)', action: 'Get many students (extern)' },
+	},
+	lesson: {
+		getMany: { name: 'Get Many', description: 'The lessons of a date range (Lesson API v1, known only from public clients)', action: 'Get many lessons' },
+	},
+	timetable: {
+		get: { name: 'Get', description: 'The periods of a date range (Timetable API v3, documented by Untis)', action: 'Get the timetable' },
+		getDeletedPeriods: { name: 'Get Deleted Periods', description: 'Periods deleted since a time, for incremental sync (Timetable API v3)', action: 'Get deleted periods' },
+	},
+} as const satisfies Record<string, Record<string, EndpointTexts>>;
 
 // YYYY-MM-DD, or a date-time (ISO 8601, with or without zone): checked by shape, then by Date.
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;

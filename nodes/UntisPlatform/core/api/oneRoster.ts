@@ -109,3 +109,17 @@ export function unwrapMany(body: unknown, envelope: string): unknown[] | undefin
 	}
 	return recordsOf(body);
 }
+
+/**
+ * What a search text is compared with in each resource's collections (OneRoster's `~`, at most
+ * two fields joined by OR): the read-only tool's Search. Enrollments carry no name to search.
+ */
+export const ONEROSTER_SEARCH: Record<OneRosterResource, readonly string[]> = {
+	org: ['name'],
+	user: ['givenName', 'familyName'],
+	student: ['givenName', 'familyName'],
+	teacher: ['givenName', 'familyName'],
+	class: ['title'],
+	academicSession: ['title'],
+	enrollment: [],
+};

@@ -1,0 +1,66 @@
+import { NodeConnectionTypes, type IExecuteFunctions } from 'n8n-workflow';
+
+import { fromAiOutside, jsonKeysRead, TENANT_ARGUMENTS } from '../../core/agent/toolArguments';
+
+/**
+ * The workflow fixes the tenant, never the model. Two ways a model could reach a tenant field:
+ * a `$fromAI()` in it (refused unless the parameter is one a model may fill), and, when the AI
+ * Agent runs the node, its arguments merged into the input item that `{{ $json.tenantId }}`
+ * reads (refused when they carry a tenant field's key). Refusals name what to fix.
+ */
+export class ToolRefusal extends Error {
+	constructor(message: string) {
+		super(message);
+		this.name = 'ToolRefusal';
+	}
+}
+
+/** The tenant parameters, whose values must come from the workflow. */
+export const TENANT_PARAMETERS = ['tenantId', 'clientId', 'password', 'tenantStatus', 'apiHost', 'host'] as const;
+
+/** Whether n8n runs the node for a model: the AI Agent's engine request, or a tool invocation (MCP, older agents). */
+export function runsAsTool(context: IExecuteFunctions): boolean {
+	const node = context.getNode() as { rewireOutputLogTo?: string };
+	return node.rewireOutputLogTo === NodeConnectionTypes.AiTool || (typeof context.isToolExecution === 'function' && context.isToolExecution());
+}
+
+/** Before anything is read: no `$fromAI()` outside the model's parameters. */
+export function refuseModelFilledSettings(context: IExecuteFunctions, modelFields: readonly string[]): void {
+	const parameters = (context.getNode().parameters ?? {}) as Record<string, unknown>;
+	const asked = fromAiOutside(parameters, modelFields);
+	if (asked.length > 0) {
+		throw new ToolRefusal(
+			`Refused: ${asked.join(', ')} ${asked.length === 1 ? 'asks' : 'ask'} the model for a value ($fromAI). The tenant, its credentials, the cap and the fields are set by the workflow; only ${modelFields.join(', ')} may come from the model`,
+		);
+	}
+}
+
+/** The model's arguments that would set a tenant field, read the way n8n's $fromAI reads them. */
+export function tenantArgumentsSent(context: IExecuteFunctions, index: number): string[] {
+	if (!runsAsTool(context)) return [];
+	const parameters = (context.getNode().parameters ?? {}) as Record<string, unknown>;
+	const keys = new Set<string>([...TENANT_ARGUMENTS, ...TENANT_PARAMETERS.flatMap((name) => jsonKeysRead(parameters[name]))]);
+	const fromAi = (context.getWorkflowDataProxy(index) as unknown as { $fromAI?: (key: string) => unknown }).$fromAI;
+	const direct = (context.getInputData()[index]?.json ?? {}) as Record<string, unknown>;
+	return [...keys].filter((key) => {
+		let sent: unknown;
+		try {
+			sent = fromAi?.(key);
+		} catch {
+			// No tool arguments in this run (n8n throws "No execution data available"): none sent.
+			sent = undefined;
+		}
+		// A tool invocation (MCP, older agents) hands the arguments over as the input item itself.
+		const viaItem = typeof context.isToolExecution === 'function' && context.isToolExecution() && Object.prototype.hasOwnProperty.call(direct, key);
+		return (sent !== undefined && sent !== null) || viaItem;
+	});
+}
+
+export function refuseTenantArguments(context: IExecuteFunctions, index: number): void {
+	const sent = tenantArgumentsSent(context, index);
+	if (sent.length > 0) {
+		throw new ToolRefusal(
+			`Refused: the tool call carries ${sent.map((key) => `'${key}'`).join(', ')}. The tenant, its host and its credentials are fixed by the workflow and cannot be chosen in a tool call; ask again without ${sent.length === 1 ? 'it' : 'them'}`,
+		);
+	}
+}
