@@ -72,6 +72,11 @@ describe('the shipped examples', () => {
 		expect((workflow as Workflow & { settings?: { executionOrder?: string } }).settings?.executionOrder).toBe('v1');
 	});
 
+	it.each(examples)("%s: every $fromAI() call parses (n8n refuses a quote or parenthesis in its description: the tool would not start)", (_file, workflow) => {
+		const calls = JSON.stringify(workflow).match(/\$fromAI\([^}]*/g) ?? [];
+		expect(calls.filter((call) => !/^\$fromAI\('[\w-]{1,64}', '[^'()"\\]*', '(string|number|boolean|json)'\) $/.test(call))).toEqual([]);
+	});
+
 	it('examples 10 and 11: the chat and the MCP server ask for a login, ship no webhookId and no credential for the model', () => {
 		const chat = examples.find(([file]) => file.startsWith('10-'))![1].nodes as Array<Node & { webhookId?: string; credentials?: object }>;
 		const mcp = examples.find(([file]) => file.startsWith('11-'))![1].nodes;
