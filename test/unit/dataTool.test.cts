@@ -6,6 +6,7 @@ import { EXTERN_OPERATIONS } from '../../nodes/UntisPlatform/core/api/extern';
 import { ONEROSTER_ENDPOINTS } from '../../nodes/UntisPlatform/core/api/oneRoster';
 import { answerFor, capOf, REMOVED, scrubbed, selectFields } from '../../nodes/UntisPlatform/core/agent/modelOutput';
 import { fromAiOutside, jsonKeysRead } from '../../nodes/UntisPlatform/core/agent/toolArguments';
+import { toolErrorText } from '../../dist/nodes/UntisPlatform/actions/tool/toolRun';
 import { sealerFor } from '../../nodes/UntisPlatform/core/sealing/sealing';
 import { ENCRYPTION_KEY, keyPair } from '../helpers/platform.cjs';
 import { executeAgainst, startUntisApiMock, type UntisApiMock } from '../helpers/untisApiMock.cjs';
@@ -99,8 +100,28 @@ describe('the tenant comes from the workflow, never from the model', () => {
 		['an active status for a deactivated tenant', { status: 'active', tenantStatus: 'active' }],
 	])('a tool call that carries %s is refused, and the stand-in sees no request', async (_what, args) => {
 		const out = await runAsTool(tenantRow('t-1', { tenantStatus: 'deactivated' }), params('student', 'getMany', { search: "={{ $fromAI('search') }}" }), { search: 'a', ...args });
-		expect(json(out)).toEqual([{ error: expect.stringMatching(/^Refused: the tool call carries '.+'\. The tenant, its host and its credentials are fixed by the workflow/) }]);
+		expect(json(out)).toEqual([{ error: expect.stringMatching(/^Refused: the tool call carries '.+'\. The tenant, its host and its credentials, the cap and the fields are fixed by the workflow/) }]);
 		expect(mock.calls).toEqual([]);
+	});
+
+	it('a setting that reads the item (here the cap) cannot be set by the tool call either', async () => {
+		const out = await runAsTool(tenantRow(), params('org', 'getMany', { maxRecords: 10000 }), { maxRecords: 10000 }, params('org', 'getMany', { maxRecords: '={{ $json.maxRecords }}' }));
+		expect(json(out)).toEqual([{ error: expect.stringMatching(/^Refused: the tool call carries 'maxRecords'/) }]);
+		expect(mock.calls).toEqual([]);
+	});
+
+	it('without a tenant from the workflow (an MCP call with nothing before it), nothing is read', async () => {
+		const out = await runAsTool({}, params('student', 'getMany'), {});
+		expect(json(out)).toEqual([{ error: expect.stringMatching(/^Refused: no tenant\. The workflow must give the tenant's row before the agent/) }]);
+		expect(mock.calls).toEqual([]);
+	});
+
+	it('a model-given ID stays one path segment: it cannot reach another endpoint', async () => {
+		const out = await runAsTool(tenantRow(), params('student', 'get', { sourcedId: "={{ $fromAI('sourcedId') }}" }), { sourcedId: '../../../WebUntis/api/sso/v3/t-1/token' });
+		expect(json(out)[0].error).toMatch(/was not found \(HTTP 404\)/);
+		expect(mock.dataCalls().map((c) => c.path)).toEqual(['/ims/oneroster/v1p1/students/..%2F..%2F..%2FWebUntis%2Fapi%2Fsso%2Fv3%2Ft-1%2Ftoken']);
+		const [dots] = json(await runAsTool(tenantRow(), params('student', 'get', { sourcedId: "={{ $fromAI('sourcedId') }}" }), { sourcedId: '..' }));
+		expect(dots.error).toMatch(/^Sourced ID is '\.\.', not an ID/);
 	});
 
 	it('a deactivated tenant is refused, with no token request', async () => {
@@ -175,27 +196,51 @@ describe('output fit for a model', () => {
 	});
 });
 
-describe('never a token, a secret, a password or a sealed value', () => {
-	const reads: Array<[string, string, IDataObject]> = [
-		['academicSession', 'getMany', {}],
-		['class', 'getMany', {}],
-		['enrollment', 'getMany', {}],
-		['org', 'getManySchools', {}],
-		['student', 'getMany', {}],
-		['teacher', 'getMany', {}],
-		['user', 'getMany', {}],
-		['externStudent', 'getMany', { schoolYearId: '12' }],
-		['lesson', 'getMany', { start: '2026-09-01', end: '2027-06-30' }],
-		['timetable', 'get', { start: '2026-12-07', end: '2026-12-11' }],
-		['timetable', 'getDeletedPeriods', { dateLastModifiedAfter: '2020-01-01T00:00:00Z' }],
+describe('never a token, a secret, a password or a sealed value: every read', () => {
+	// Planted in what the stand-in serves (restored after): a record that carries secrets must not pass them on.
+	const SEALED = sealer.seal('leak-1', { tenantId: 't-1', field: 'secret' });
+	let restore: () => void = () => undefined;
+	beforeAll(() => {
+		const { students, extern } = mock.dataset;
+		const [student, externStudent] = [students[0], extern.students[0]] as IDataObject[];
+		const saved = [{ ...student }, { ...externStudent }];
+		Object.assign(student, { password: 'pw-1', metadata: { ...(student.metadata as IDataObject), note: SEALED, token: 'tok-x' } });
+		Object.assign(externStudent, { secret: 'sec-plain-1', remark: `Bearer tok-planted` });
+		restore = () => {
+			for (const key of Object.keys(student)) delete student[key];
+			for (const key of Object.keys(externStudent)) delete externStudent[key];
+			Object.assign(student, saved[0]);
+			Object.assign(externStudent, saved[1]);
+		};
+	});
+	afterAll(() => restore());
+
+	const idsFor = (resource: string) => {
+		const { schools, classes, students, teachers, enrollments, academicSessions, users } = mock.dataset;
+		const sample: Record<string, unknown> = { org: schools[0], user: users[0], student: students[0], teacher: teachers[0], class: classes[0], academicSession: academicSessions[0], enrollment: enrollments[0] };
+		return { sourcedId: (sample[resource] as { sourcedId: string }).sourcedId, schoolSourcedId: schools[0].sourcedId as string, classSourcedId: classes[0].sourcedId as string };
+	};
+	const reads: Array<[string, string, () => IDataObject]> = [
+		...Object.entries(ONEROSTER_ENDPOINTS).flatMap(([resource, operations]) => Object.keys(operations).map((operation): [string, string, () => IDataObject] => [resource, operation, () => idsFor(resource)])),
+		['externStudent', 'getMany', () => ({ schoolYearId: '12' })],
+		['lesson', 'getMany', () => ({ start: '2026-09-01', end: '2027-06-30' })],
+		['timetable', 'get', () => ({ start: '2026-12-07', end: '2026-12-11' })],
+		['timetable', 'getDeletedPeriods', () => ({ dateLastModifiedAfter: '2020-01-01T00:00:00Z' })],
 	];
+	it('covers all 26 reads', () => expect(reads).toHaveLength(26));
+
 	it.each(reads)('%s → %s', async (resource, operation, extra) => {
-		const row = tenantRow('t-1', { secret: 'sec-plain-1' });
-		const out = await runAsTool(row, params(resource, operation, extra), {});
-		const text = JSON.stringify(out);
-		expect(json(out)[0].error).toBeUndefined();
-		expect((json(out)[0].records as unknown[]).length).toBeGreaterThan(0);
-		expect(text).not.toMatch(/tok-|sealed:|pw-1|sec-plain-1|"password"|"secret"|access_token/i);
+		const out = await runAsTool(tenantRow('t-1', { secret: 'sec-plain-1' }), params(resource, operation, { ...extra(), maxRecords: 500 }), {});
+		const [answer] = json(out);
+		expect(answer.error).toBeUndefined();
+		expect((answer.records as unknown[]).length).toBeGreaterThan(0);
+		expect(JSON.stringify(out)).not.toMatch(/tok-|sealed:|pw-1|sec-plain-1|leak-1|"password"|"secret"|"token"|access_token|bearer/i);
+	});
+
+	it('the planted values were served (so the reads above could have leaked them)', async () => {
+		const [answer] = json(await run([tenantRow()], params('student', 'getMany', { maxRecords: 500 })));
+		expect(JSON.stringify(answer)).toContain('[removed]');
+		expect(JSON.stringify(mock.dataset.students[0])).toContain('sealed:');
 	});
 });
 
@@ -279,6 +324,14 @@ describe('the pure parts', () => {
 
 	it('fields: nested by dots, missing ones left out, nothing from the prototype', () => {
 		expect(selectFields({ a: 1, b: { c: 2, d: 3 }, e: 4 }, ['a', 'b.c', 'zz', 'constructor', 'b.__proto__'])).toEqual({ a: 1, b: { c: 2 } });
+	});
+
+	it('an error the package does not explain is named, never dumped; explained ones are scrubbed too', () => {
+		const internal = new TypeError("Cannot read properties of undefined (reading 'x') at /srv/n8n/node_modules/secret-path.js:1:2");
+		expect(toolErrorText(internal)).toBe("The read failed (TypeError); the workflow's owner can look at the execution in n8n");
+		const explained = Object.assign(new Error('Token request for tenant t-1 with pw-secret-9 was refused'), { name: 'TokenError' });
+		expect(toolErrorText(explained, ['pw-secret-9'])).toBe(REMOVED);
+		expect(toolErrorText(Object.assign(new Error('Start is after End'), { name: 'QueryError' }))).toBe('Start is after End');
 	});
 
 	it('the scrub drops secret fields and replaces sealed values, bearer tokens and the password', () => {

@@ -18,20 +18,27 @@ export const API_HOST_TENANT = 'tenantHost';
 export function tenantAccessFields(...operations: string[]): INodeProperties[] {
 	const show = forOperation(...operations);
 	return [
-		{
-			displayName: 'Password',
-			name: 'password',
-			type: 'string',
-			typeOptions: { password: true },
-			default: '={{ $json.password }}',
-			required: true,
-			description:
-				"The tenant's platform password (not the secret), sealed by the trigger or plain; sealed values are opened with the credential's Encryption Key or a previous one, for this tenant only",
-			displayOptions: show,
-		},
+		passwordField(
+			"The tenant's platform password (not the secret), sealed by the trigger or plain; sealed values are opened with the credential's Encryption Key or a previous one, for this tenant only",
+			show,
+		),
 		apiHostField(show),
 		hostField({ show: { operation: operations, apiHost: [API_HOST_TENANT] } }),
 	];
+}
+
+/** The tenant's password from the item: sealed or plain, opened by tenantAccess only. */
+export function passwordField(description: string, displayOptions?: IDisplayOptions): INodeProperties {
+	return {
+		displayName: 'Password',
+		name: 'password',
+		type: 'string',
+		typeOptions: { password: true },
+		default: '={{ $json.password }}',
+		required: true,
+		description,
+		...(displayOptions ? { displayOptions } : {}),
+	};
 }
 
 /** Where the calls go: the credential's API base (default) or the tenant's host. */

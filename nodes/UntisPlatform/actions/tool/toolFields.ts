@@ -2,7 +2,7 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import { DEFAULT_CAP, MAX_CAP } from '../../core/agent/modelOutput';
 import { forResourceOperation } from '../operation';
-import { API_HOST_TENANT, apiHostField } from '../tenantAccess';
+import { API_HOST_TENANT, apiHostField, passwordField } from '../tenantAccess';
 import { hostField } from '../tenantFields';
 import { TOOL_READS } from './toolReads';
 
@@ -12,17 +12,16 @@ import { TOOL_READS } from './toolReads';
  */
 export function tenantParameters(): INodeProperties[] {
 	return [
+		{
+			displayName:
+				"The tenant comes from the workflow (the tenant row before the agent), never from the model: a $fromAI() in a tenant field, or a tool call that names a tenant, is refused. Let the model fill only the read's own fields.",
+			name: 'tenantNotice',
+			type: 'notice',
+			default: '',
+		},
 		{ displayName: 'Tenant ID', name: 'tenantId', type: 'string', default: '={{ $json.tenantId }}', required: true, description: "The school's tenant ID, from the tenant row (from the workflow, never from the model: a $fromAI() here is refused)" },
 		{ displayName: 'Client ID', name: 'clientId', type: 'string', default: '={{ $json.clientId }}', required: true, description: "The tenant's OIDC client ID, from the tenant row (from the workflow, never from the model: a $fromAI() here is refused)" },
-		{
-			displayName: 'Password',
-			name: 'password',
-			type: 'string',
-			typeOptions: { password: true },
-			default: '={{ $json.password }}',
-			required: true,
-			description: "The tenant's platform password as the trigger sealed it, from the tenant row: opened inside the node, never shown to the model (a $fromAI() here is refused)",
-		},
+		passwordField("The tenant's platform password as the trigger sealed it, from the tenant row: opened inside the node, never shown to the model (a $fromAI() here is refused)"),
 		{
 			displayName: 'Tenant Status',
 			name: 'tenantStatus',

@@ -15,9 +15,6 @@ export class ToolRefusal extends Error {
 	}
 }
 
-/** The tenant parameters, whose values must come from the workflow. */
-export const TENANT_PARAMETERS = ['tenantId', 'clientId', 'password', 'tenantStatus', 'apiHost', 'host'] as const;
-
 /** Whether n8n runs the node for a model: the AI Agent's engine request, or a tool invocation (MCP, older agents). */
 export function runsAsTool(context: IExecuteFunctions): boolean {
 	const node = context.getNode() as { rewireOutputLogTo?: string };
@@ -35,32 +32,45 @@ export function refuseModelFilledSettings(context: IExecuteFunctions, modelField
 	}
 }
 
-/** The model's arguments that would set a tenant field, read the way n8n's $fromAI reads them. */
-export function tenantArgumentsSent(context: IExecuteFunctions, index: number): string[] {
+/**
+ * The model's arguments that would set a setting: a tenant key, or any key that a parameter
+ * outside the model's reads from the item. Read the way n8n's $fromAI reads them.
+ */
+export function settingArgumentsSent(context: IExecuteFunctions, index: number, modelFields: readonly string[]): string[] {
 	if (!runsAsTool(context)) return [];
 	const parameters = (context.getNode().parameters ?? {}) as Record<string, unknown>;
-	const keys = new Set<string>([...TENANT_ARGUMENTS, ...TENANT_PARAMETERS.flatMap((name) => jsonKeysRead(parameters[name]))]);
+	const settings = Object.entries(parameters).filter(([name]) => !modelFields.includes(name));
+	const keys = new Set<string>([...TENANT_ARGUMENTS, ...settings.flatMap(([, raw]) => jsonKeysRead(raw))]);
+	// A tool invocation (MCP Server Trigger, older agents) hands the arguments over as the input item itself.
+	if (typeof context.isToolExecution === 'function' && context.isToolExecution()) {
+		const args = (context.getInputData()[index]?.json ?? {}) as Record<string, unknown>;
+		return [...keys].filter((key) => Object.prototype.hasOwnProperty.call(args, key));
+	}
+	// The AI Agent's engine request merges them into the item; $fromAI reads them alone.
 	const fromAi = (context.getWorkflowDataProxy(index) as unknown as { $fromAI?: (key: string) => unknown }).$fromAI;
-	const direct = (context.getInputData()[index]?.json ?? {}) as Record<string, unknown>;
 	return [...keys].filter((key) => {
-		let sent: unknown;
 		try {
-			sent = fromAi?.(key);
+			const sent = fromAi?.(key);
+			return sent !== undefined && sent !== null;
 		} catch {
 			// No tool arguments in this run (n8n throws "No execution data available"): none sent.
-			sent = undefined;
+			return false;
 		}
-		// A tool invocation (MCP, older agents) hands the arguments over as the input item itself.
-		const viaItem = typeof context.isToolExecution === 'function' && context.isToolExecution() && Object.prototype.hasOwnProperty.call(direct, key);
-		return (sent !== undefined && sent !== null) || viaItem;
 	});
 }
 
-export function refuseTenantArguments(context: IExecuteFunctions, index: number): void {
-	const sent = tenantArgumentsSent(context, index);
+export function refuseSettingArguments(context: IExecuteFunctions, index: number, modelFields: readonly string[]): void {
+	const sent = settingArgumentsSent(context, index, modelFields);
 	if (sent.length > 0) {
 		throw new ToolRefusal(
-			`Refused: the tool call carries ${sent.map((key) => `'${key}'`).join(', ')}. The tenant, its host and its credentials are fixed by the workflow and cannot be chosen in a tool call; ask again without ${sent.length === 1 ? 'it' : 'them'}`,
+			`Refused: the tool call carries ${sent.map((key) => `'${key}'`).join(', ')}. The tenant, its host and its credentials, the cap and the fields are fixed by the workflow and cannot be chosen in a tool call; ask again without ${sent.length === 1 ? 'it' : 'them'}`,
 		);
+	}
+}
+
+/** The workflow must name the tenant: without it nothing is read. */
+export function refuseMissingTenant(tenantId: string): void {
+	if (tenantId.trim() === '') {
+		throw new ToolRefusal("Refused: no tenant. The workflow must give the tenant's row before the agent (Tenant ID is empty); a tool call cannot choose one");
 	}
 }

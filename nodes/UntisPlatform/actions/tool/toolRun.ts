@@ -4,7 +4,7 @@ import { answerFor, capOf, fieldPaths, scrubbed } from '../../core/agent/modelOu
 import { QueryError } from '../../core/api/oneRosterFilter';
 import { printable } from '../../core/api/apiErrors';
 import { opened, type SealerOf } from '../sealerOf';
-import { refuseModelFilledSettings, refuseTenantArguments, ToolRefusal } from './toolGuard';
+import { refuseMissingTenant, refuseModelFilledSettings, refuseSettingArguments, ToolRefusal } from './toolGuard';
 import { toolReadOf } from './toolReads';
 
 /**
@@ -30,7 +30,8 @@ function withParameters(context: IExecuteFunctions, values: IDataObject): IExecu
 
 export async function readForModel(context: IExecuteFunctions, index: number, sealer: SealerOf, modelFields: readonly string[]): Promise<IDataObject> {
 	refuseModelFilledSettings(context, modelFields);
-	refuseTenantArguments(context, index);
+	refuseSettingArguments(context, index, modelFields);
+	refuseMissingTenant(String(context.getNodeParameter('tenantId', index, '') ?? ''));
 	const resource = String(context.getNodeParameter('resource', index, ''));
 	const operation = String(context.getNodeParameter('operation', index, ''));
 	const read = toolReadOf(resource, operation);
