@@ -16,7 +16,13 @@ const examples: Array<[string, Workflow]> = readdirSync(dir)
 	.filter((file) => file.endsWith('.json'))
 	.sort()
 	.map((file) => [file, JSON.parse(readFileSync(join(dir, file), 'utf8')) as Workflow]);
-const OPEN_TO_ANYONE = ['n8n-nodes-base.webhook', 'n8n-nodes-base.formTrigger', 'n8n-nodes-untis-platform.untisPlatformManualEntryTrigger'];
+const OPEN_TO_ANYONE = [
+	'n8n-nodes-base.webhook',
+	'n8n-nodes-base.formTrigger',
+	'n8n-nodes-untis-platform.untisPlatformManualEntryTrigger',
+	'@n8n/n8n-nodes-langchain.chatTrigger',
+	'@n8n/n8n-nodes-langchain.mcpTrigger',
+];
 
 function nextNodes(workflow: Workflow, node: Node): Node[] {
 	const names = (workflow.connections[node.name]?.main ?? []).flat().map((c) => c.node);
@@ -26,10 +32,12 @@ const verifiesSignature = (node: Node) =>
 	node.type === 'n8n-nodes-untis-platform.untisPlatform' && node.parameters.operation === 'verifySignature';
 
 describe('the shipped examples', () => {
-	it('are all found (the setup and preflight, the nine numbered ones and the tenants-table setup)', () => {
+	it('are all found (the setup and preflight, the eleven numbered ones and the tenants-table setup)', () => {
 		expect(examples.map(([file]) => file)).toEqual([
 			'0-preflight.workflow.json',
 			'1-onboarding.workflow.json',
+			'10-school-assistant.workflow.json',
+			'11-mcp-server.workflow.json',
 			'2-deactivation.workflow.json',
 			'3-manual-entry.workflow.json',
 			'4-use-credentials.workflow.json',
@@ -59,6 +67,24 @@ describe('the shipped examples', () => {
 			.filter((node) => node.type.startsWith('n8n-nodes-untis-platform.') && node.type.endsWith('Trigger') && node.webhookId !== undefined)
 			.map((node) => node.name);
 		expect(fixed).toEqual([]);
+	});
+
+	it.each(examples)('%s: sets executionOrder v1 (imported without it, the AI Agent gets empty tool results: n8n issue 26202)', (_file, workflow) => {
+		expect((workflow as Workflow & { settings?: { executionOrder?: string } }).settings?.executionOrder).toBe('v1');
+	});
+
+	it.each(examples)("%s: every $fromAI() call parses (n8n refuses a quote or parenthesis in its description: the tool would not start)", (_file, workflow) => {
+		const calls = JSON.stringify(workflow).match(/\$fromAI\([^}]*/g) ?? [];
+		expect(calls.filter((call) => !/^\$fromAI\('[\w-]{1,64}', '[^'()"\\]*', '(string|number|boolean|json)'\) $/.test(call))).toEqual([]);
+	});
+
+	it('examples 10 and 11: the chat and the MCP server ask for a login, ship no webhookId and no credential for the model', () => {
+		const chat = examples.find(([file]) => file.startsWith('10-'))![1].nodes as Array<Node & { webhookId?: string; credentials?: object }>;
+		const mcp = examples.find(([file]) => file.startsWith('11-'))![1].nodes;
+		expect(chat[0]).toMatchObject({ type: '@n8n/n8n-nodes-langchain.chatTrigger', parameters: { public: true, authentication: 'basicAuth' } });
+		expect(chat[0].webhookId).toBeUndefined();
+		expect(chat.filter((node) => node.type.startsWith('@n8n/n8n-nodes-langchain.lmChat')).map((node) => node.credentials)).toEqual([undefined]);
+		expect(mcp[0]).toMatchObject({ type: '@n8n/n8n-nodes-langchain.mcpTrigger', parameters: { authentication: 'bearerAuth' } });
 	});
 
 	it("example 3's form is the package's Manual Entry Trigger, behind its Form Login, checking with the platform and sealing", () => {
