@@ -12,10 +12,10 @@ const crypto = require('node:crypto');
 // Nodes whose webhookId does not mean a static production webhook.
 const NO_STATIC_WEBHOOK = /\.(wait|form)$/i;
 
-/** n8n's Webhook node, and community triggers (all of ours are webhook-based). */
+/** n8n's Webhook, Chat and MCP Server triggers, and community triggers (all of ours are webhook-based). */
 function needsWebhookId(node) {
   const isCommunity = !/^(n8n-nodes-base|@n8n\/)/.test(node.type);
-  return node.type === 'n8n-nodes-base.webhook' || (isCommunity && /Trigger$/.test(node.type));
+  return node.type === 'n8n-nodes-base.webhook' || /^@n8n\/n8n-nodes-langchain\.(chatTrigger|mcpTrigger)$/.test(node.type) || (isCommunity && /Trigger$/.test(node.type));
 }
 
 /** A version-4-shaped UUID from SHA-256 of `<workflowId>/<nodeName>`. */
