@@ -443,8 +443,10 @@ describe('behind nginx (two webhook processes, the recommended configuration)', 
 		expect(run.figures.fault.killed).toBe(true);
 		expect(run.resend.stillUnacknowledged).toEqual([]);
 		// What Immediately costs is reported, not asserted to be zero; every unacknowledged one is
-		// stored after the resend, and the acknowledged ones not stored are counted above.
-		expect(run.storedAfterResend).toBe(LB_LOAD.total - lost.length);
+		// stored after the resend, and the acknowledged ones not stored are counted above. Jobs still
+		// queued when they were counted may be stored by the time of the resend (under load: 46 of 47).
+		expect(run.storedAfterResend).toBeGreaterThanOrEqual(LB_LOAD.total - lost.length);
+		expect(run.storedAfterResend).toBeLessThanOrEqual(LB_LOAD.total);
 	}, 20 * 60 * 1000);
 });
 
