@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +15,7 @@ const { signIn, DEFAULT_OWNER } = require('../../scripts/n8n/editor-run');
 const sim = require('../../tools/untis-platform-sim/sim.js');
 // jest's e2e module map knows only triggerSuite: load the helper by its file name (the type import is erased).
 const { startUntisApiMock } = require('../helpers/untisApiMock.cts') as typeof import('../helpers/untisApiMock.cjs');
+const { filesContaining } = require('../helpers/userFolder.cts') as typeof import('../helpers/userFolder.cjs');
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 /**
@@ -95,26 +96,6 @@ const plainPassword: Record<string, string> = {};
 const deliveredPlaintexts: string[] = [];
 const typedPlaintexts: string[] = [];
 let behindWebhookPassword = '';
-
-/** Which files under `dir` (recursively, as bytes: SQLite pages, WAL, logs) hold each needle. */
-function filesContaining(dir: string, needles: string[]): Map<string, string[]> {
-	const found = new Map<string, string[]>();
-	const walk = (folder: string) => {
-		for (const entry of readdirSync(folder, { withFileTypes: true })) {
-			const file = join(folder, entry.name);
-			if (entry.isDirectory()) {
-				// The installed package's own files hold no school data.
-				if (entry.name !== 'node_modules') walk(file);
-				continue;
-			}
-			if (!entry.isFile()) continue;
-			const bytes = readFileSync(file);
-			for (const needle of needles) if (bytes.includes(needle)) found.set(needle, [...(found.get(needle) ?? []), file]);
-		}
-	};
-	walk(dir);
-	return found;
-}
 
 async function deliver(workflow: { id: string; nodes: Array<{ webhookId?: string }> }, kind: string, tenant: string, body?: string) {
 	const text = body ?? JSON.stringify(sim.buildPayload(kind, { tenant, fields: { host: platformHost } }));
