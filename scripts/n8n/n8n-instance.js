@@ -8,7 +8,8 @@
  *     packageDir: '/work/main',   // community package folder (built); omit for none
  *     extraPackageDirs: [],       // more community package folders, installed the same way
  *     credentials: [{ id, name, type, data: { ...plain fields } }],
- *     workflows: [workflowJson],  // each with a fixed `id` and a fixed `webhookId` on webhook nodes
+ *     workflows: [workflowJson],  // each with a fixed `id`; a webhook node without `webhookId` gets
+ *                                 // one derived from workflow id + node name, in place (webhook-ids.js)
  *     activate: true,             // true (all) | false | [workflow ids]
  *     env: {},                    // extra/overriding env for every n8n command
  *     logFile,                    // default <userFolder>/n8n.log (all n8n output, CLI steps included)
@@ -71,6 +72,7 @@ const { freePorts } = require('./ports');
 const { installCommunityPackage } = require('./install-package');
 const { createExecutionsReader } = require('./executions-db');
 const { processGroupMembers } = require('./process-group');
+const { assignWebhookIds, NO_STATIC_WEBHOOK } = require('./webhook-ids');
 const { runInEditor } = require('./editor-run');
 
 const REPO = path.resolve(__dirname, '..', '..');
@@ -200,8 +202,6 @@ function tailOf(file, lines = 80) {
   }
 }
 
-// Nodes whose webhookId does not mean a static production webhook.
-const NO_STATIC_WEBHOOK = /\.(wait|form)$/i;
 
 async function startN8n(options = {}) {
   const {
@@ -219,17 +219,9 @@ async function startN8n(options = {}) {
   const installDir = options.installDir || installN8n(version);
   const { node, n8nBin, nodeBinDir } = n8nPaths(installDir);
 
-  for (const wf of workflows) {
-    if (!wf.id) throw new Error(`workflow "${wf.name}" needs a fixed "id"`);
-    for (const n of wf.nodes || []) {
-      // The built-in Webhook node, and community triggers (assumed webhook-based), need a fixed
-      // webhookId: otherwise the production path is not predictable after an import.
-      const isCommunity = !/^(n8n-nodes-base|@n8n\/)/.test(n.type);
-      if ((n.type === 'n8n-nodes-base.webhook' || (isCommunity && /Trigger$/.test(n.type))) && !n.webhookId) {
-        throw new Error(`workflow ${wf.id}: node "${n.name}" (${n.type}) needs a fixed "webhookId"`);
-      }
-    }
-  }
+  // Examples ship without trigger webhookIds (each editor import gets its own URL): the CLI import
+  // needs one, derived from the workflow id and node name, set in place so callers can read it.
+  for (const wf of workflows) assignWebhookIds(wf);
   const toActivate =
     activate === true ? workflows.map((w) => String(w.id)) : activate === false ? [] : activate.map(String);
 

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 
 /* eslint-disable @typescript-eslint/no-require-imports */
 const { startN8n } = require('../../scripts/n8n/n8n-instance');
+const { assignWebhookIds } = require('../../scripts/n8n/webhook-ids');
 const { startVerdaccio } = require('../../scripts/n8n/verdaccio');
 const { startMailSink } = require('../../scripts/n8n/mail-sink');
 const { query } = require('../../scripts/n8n/sqlite-read');
@@ -150,7 +151,8 @@ describe("install from a registry through n8n 2.41.1's community-package manager
 		if (table.status !== 200) throw new Error(`create-tenants-table: HTTP ${table.status} ${table.text.slice(0, 300)}`);
 		await n8n.runInEditor(table.json().data, { owner: OWNER });
 
-		const body = JSON.parse(JSON.stringify(onboarding));
+		// The example ships without a webhookId; the editor would give it one, the REST API does not.
+		const body = assignWebhookIds(JSON.parse(JSON.stringify(onboarding)));
 		body.active = false;
 		for (const node of body.nodes) {
 			if (node.credentials?.untisPlatformApi) node.credentials.untisPlatformApi = credential;

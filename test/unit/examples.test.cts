@@ -55,6 +55,13 @@ describe('the shipped examples', () => {
 		expect(open).toEqual([]);
 	});
 
+	it.each(examples)("%s: no trigger of this package ships a webhookId (n8n's editor keeps a shipped one: every import would share its URL)", (_file, workflow) => {
+		const fixed = (workflow.nodes as Array<Node & { webhookId?: string }>)
+			.filter((node) => node.type.startsWith('n8n-nodes-untis-platform.') && node.type.endsWith('Trigger') && node.webhookId !== undefined)
+			.map((node) => node.name);
+		expect(fixed).toEqual([]);
+	});
+
 	it("example 3's form is the package's Manual Entry Trigger, behind its Form Login, checking with the platform and sealing", () => {
 		const workflow = examples.find(([file]) => file.startsWith('3-'))![1];
 		const form = workflow.nodes[0] as Node & { credentials?: Record<string, unknown> };

@@ -42,11 +42,11 @@ const { installN8n, n8nPaths, request, buildEnv, DEFAULT_VERSION } = require('..
 const { installCommunityPackage } = require('../install-package');
 const { runInEditor } = require('../editor-run');
 const { freePorts } = require('../ports');
+const { assignWebhookIds, NO_STATIC_WEBHOOK } = require('../webhook-ids');
 const { installServices, startPostgres, startRedis } = require('./services');
 const { createPostgresExecutionsReader } = require('./postgres-executions');
 const { spawnGroup, tailOf, sleep } = require('./processes');
 
-const NO_STATIC_WEBHOOK = /\.(wait|form)$/i;
 
 async function startQueueCluster(options = {}) {
   const {
@@ -172,6 +172,7 @@ async function startQueueCluster(options = {}) {
       await cli(['import:credentials', `--input=${path.join(importDir, 'credentials.json')}`]);
     }
     if (workflows.length) {
+      for (const wf of workflows) assignWebhookIds(wf); // in place, as startN8n does
       const full = workflows.map((w) => ({ settings: {}, connections: {}, ...w, active: false }));
       fs.writeFileSync(path.join(importDir, 'workflows.json'), JSON.stringify(full, null, 2));
       await cli(['import:workflow', `--input=${path.join(importDir, 'workflows.json')}`]);
