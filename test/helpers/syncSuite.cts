@@ -308,6 +308,19 @@ export function describeSync(store: 'dataTable' | 'postgres') {
 			api.setTenantPassword(A, passwords[A]);
 			expect((await runSync()).failed).toEqual([]);
 		});
+		it('a 403 on one resource (no timetable permission): reported, nothing of it written although its OneRoster reads succeeded, the others sync', async () => {
+			// The stand-in's tenant `no-extern` answers 403 on every Timetable path.
+			const { before } = await deliver(onboarding, 'created', 'no-extern');
+			const [first] = await n8n.waitForExecutions({ workflowId: sync.id, count: 1, sinceId: before, timeoutMs: 120000 });
+			expect(first.status).toBe('error');
+			const report = await runSync();
+			expect(report.synced.map((s) => s.tenantId).sort()).toEqual([A, B]);
+			expect(report.failed).toEqual([{ tenantId: 'no-extern', error: expect.stringMatching(/403/) }]);
+			for (const [name] of KINDS) expect({ name, rows: table(name, 'no-extern').length }).toEqual({ name, rows: 0 });
+			expect(syncState('no-extern')).toEqual([]);
+			// Option B takes it out of the runs.
+			await deliver(deactivation, 'deactivation', 'no-extern');
+		});
 	});
 
 	describe('deactivation, reactivation, reset', () => {
