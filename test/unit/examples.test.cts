@@ -26,9 +26,10 @@ const verifiesSignature = (node: Node) =>
 	node.type === 'n8n-nodes-untis-platform.untisPlatform' && node.parameters.operation === 'verifySignature';
 
 describe('the shipped examples', () => {
-	it('are all found (the ten numbered ones, the tenants-table and the sync-tables setups)', () => {
+	it('are all found (the ten numbered ones, the PostgreSQL sync, the tenants-table and the sync-tables setups)', () => {
 		expect(examples.map(([file]) => file)).toEqual([
 			'1-onboarding.workflow.json',
+			'10-sync-postgres.workflow.json',
 			'10-sync.workflow.json',
 			'2-deactivation.workflow.json',
 			'3-manual-entry.workflow.json',
@@ -155,6 +156,18 @@ describe('the shipped examples', () => {
 			// The API calls go only to active tenants, and the tenant's status is checked by the node too.
 			for (const node of sync.nodes.filter((n) => n.type === 'n8n-nodes-untis-platform.untisPlatform')) expect(node.parameters.tenantStatus).toBe('={{ $json.status }}');
 			expect(nextNodes(sync, named(sync, 'Plan')).map((node) => node.name)).toEqual(['Active?']);
+		});
+
+		it('10-sync-postgres: one statement per tenant run, its parameters the run\'s tenant first; the erase keyed by the tenant', () => {
+			const postgres = byFile('10-sync-postgres.workflow.json');
+			const queries = postgres.nodes.filter((node) => node.type === 'n8n-nodes-base.postgres');
+			expect(queries.map((node) => node.name).sort()).toEqual(["Erase the tenant's rows", 'Read sync state', 'Write changes']);
+			const write = named(postgres, 'Write changes').parameters as { query: string; options: { queryReplacement: string } };
+			expect(write.options.queryReplacement.startsWith("={{ [$('Plan').first().json.tenantId,")).toBe(true);
+			for (const statement of write.query.match(/(DELETE FROM|INSERT INTO) \w+[^;]*?(WHERE|SELECT)[^;]*?tenant/g) ?? []) expect(statement).toMatch(/tenant/);
+			expect(write.query).toContain('ON CONFLICT (tenant_id, kind, sourced_id) DO UPDATE');
+			expect((named(postgres, "Erase the tenant's rows").parameters as { query: string }).query.match(/WHERE tenant_id = \$1/g)).toHaveLength(2);
+			expect(nextNodes(postgres, named(postgres, 'Collect changes')).map((node) => node.name)).toEqual(['Write changes']);
 		});
 
 		it('writes only after every read, and advances the sync state last', () => {
