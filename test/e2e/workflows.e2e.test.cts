@@ -28,6 +28,8 @@ const { filesContaining } = require('../helpers/userFolderSearch.cts') as typeof
 const ROOT = join(__dirname, '../..');
 const example = (file: string) => JSON.parse(readFileSync(join(ROOT, 'examples', file), 'utf8'));
 const setup = example('create-tenants-table.workflow.json');
+// Example 2's Option A also erases the school's rows in the sync tables (issue 37): they exist.
+const syncSetup = example('create-sync-tables.workflow.json');
 const onboarding = example('1-onboarding.workflow.json');
 const deactivation = example('2-deactivation.workflow.json');
 const manual = example('3-manual-entry.workflow.json');
@@ -131,12 +133,13 @@ beforeAll(async () => {
 			{ ...use.nodes.find((n: { name: string }) => n.name === 'Or call this webhook').credentials.httpHeaderAuth, type: 'httpHeaderAuth', data: syncHeader },
 			mail.credential,
 		],
-		workflows: [setup, onboarding, deactivation, deactivationA, manual, manualUnreachable, manualWeakLogin, manualBadKey, use, behindWebhook],
+		workflows: [setup, syncSetup, onboarding, deactivation, deactivationA, manual, manualUnreachable, manualWeakLogin, manualBadKey, use, behindWebhook],
 		// The tenants-table example is imported, never published: it is run once, as from the editor.
 		activate: [onboarding, deactivation, deactivationA, manual, manualUnreachable, manualWeakLogin, manualBadKey, use, behindWebhook].map((w) => w.id),
 	});
 	// The shipped example, run as a vendor does: Execute workflow in the editor (n8n's REST API).
 	await n8n.runInEditor(setup);
+	await n8n.runInEditor(syncSetup);
 }, 15 * 60 * 1000);
 
 afterAll(async () => {

@@ -113,6 +113,40 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
  * (/ims/oneroster/v1p1/...), not absolute URLs. OneRoster user.identifier = extern student or
  * teacher externKey; the Untis Klasse of a class is class.metadata.className ("1A" or "1A,1B"),
  * of a student user.metadata.className.
+ *
+ * A school's whole life (issue 37: the sync), per mock; every tenant without these keeps the above:
+ * - Credentials per tenant: `mock.setTenantPassword(tenant, password)`: from then on the token
+ *   endpoint of that tenant grants a token for that password only (any non-empty clientId; `accepts`
+ *   is not asked for it), any other → 401 {error:'invalid_client'}; setting a different password
+ *   (RESET, REACTIVATED) also ends the tokens issued before (data → 401 invalid_token: "the previous
+ *   credentials are no longer valid", read strictly, so a stale cached token shows). It lifts a
+ *   revocation. `mock.revoke(tenant)`: the token endpoint → 401 invalid_client, and its tokens end.
+ *   (The tenants named `revoked`, `revoked-mid`, `no-oneroster`, `no-extern` keep their behaviour.)
+ * - A dataset per tenant: `mock.setTenantDataset(tenant, makeSchoolDataset({...}))`; the OneRoster
+ *   and extern routes answer a request with the dataset of its token's tenant (`mock.datasetOf`),
+ *   else `mock.dataset`. A dataset without synthetic orgs/classes (every makeSchoolDataset one)
+ *   answers /orgs with its schools and /classes with its classes, both with X-Total-Count.
+ * - Changes between runs, stamped with `mock.now()` (default: the real time; a test may replace
+ *   it, e.g. `mock.now = () => '2026-12-06T10:00:00.000Z'`): `mock.addRecord(tenant, kind, record)`,
+ *   `mock.changeRecord(tenant, kind, id, patch)`, `mock.removeRecord(tenant, kind, id)`; kind is
+ *   schools, academicSessions, classes, students, teachers, enrollments (id: sourcedId; stamp:
+ *   dateLastModified; users follow students and teachers) or periods (id: the number; stamp:
+ *   lastModified; a removal is a deleted period {id, deletedAt: now}). No cascade: removing a
+ *   student leaves its enrollments (remove them too). Each returns the record as stored.
+ * - `mock.honoursModifiedSince` (default true), what the server does with an incremental read:
+ *   true: a filter predicate dateLastModified > (or >=) '<time>' is honoured, compared as instants,
+ *   and a removed record is answered once more, with status 'tobedeleted' and dateLastModified =
+ *   its removal time, by every collection it belonged to, but only when such a predicate is given
+ *   (a full read without it never lists removed records); Timetable: dateLastModifiedAfter
+ *   honoured, deleted-periods lists the removals. false: every predicate on dateLastModified is
+ *   dropped from the filter (the other one still applies; none left: no filter) and removed
+ *   records simply vanish; Timetable: dateLastModifiedAfter ignored (every period of the range) and
+ *   deleted-periods answers []. Untis documents neither for OneRoster (docs/untis-api.md).
+ * - Pages: `mock.maxPageSize` caps every collection page (the sync's benchmark: 100).
+ * - Counters: `mock.callsByTenant()` → {tenant: {token: n, data: n}}: token requests by the path's
+ *   tenant (refused ones too), data requests by the bearer token's tenant (a token the stand-in never
+ *   issued counts under '?'); `mock.resetCounters()` zeroes them (and empties `mock.calls`).
+ *   `mock.recordCalls = false` keeps the counters but not `mock.calls` (long benchmarks).
  */
 export interface MockCall {
 	host: 'api' | 'school';
@@ -135,8 +169,27 @@ export interface UntisApiMock {
 	maxPageSize: number;
 	/** The school dataset the OneRoster and extern routes serve (the same object as UNTIS_DATASET). */
 	dataset: UntisDataset;
+	/** The clock of changes (ISO 8601 UTC); default the real time. */
+	now(): string;
+	/** true (default): dateLastModified filters honoured, removals answered as tobedeleted; false: ignored, removals vanish. */
+	honoursModifiedSince: boolean;
+	/** false: count calls but keep no `calls` list. */
+	recordCalls: boolean;
+	setTenantPassword(tenant: string, password: string): void;
+	revoke(tenant: string): void;
+	setTenantDataset(tenant: string, dataset: UntisDataset): void;
+	/** The dataset a tenant's requests are answered from: its own, else `dataset`. */
+	datasetOf(tenant: string): UntisDataset;
+	addRecord(tenant: string, kind: RecordKind, record: Rec): Rec;
+	changeRecord(tenant: string, kind: RecordKind, id: string | number, patch: Rec): Rec;
+	removeRecord(tenant: string, kind: RecordKind, id: string | number): Rec;
+	callsByTenant(): Record<string, { token: number; data: number }>;
+	resetCounters(): void;
 	close(): Promise<void>;
 }
+
+/** What the change helpers edit: OneRoster's collections (by sourcedId) and the Timetable's periods (by id). */
+export type RecordKind = 'schools' | 'academicSessions' | 'classes' | 'students' | 'teachers' | 'enrollments' | 'periods';
 
 const ORGS = Array.from({ length: 250 }, (_, i) => ({ sourcedId: `org-${i}`, name: `School ${i}` }));
 const CLASSES = Array.from({ length: 200 }, (_, i) => ({ sourcedId: `class-${i}` }));
@@ -183,6 +236,8 @@ export interface UntisDataset {
 		deletedPeriods: Array<{ id: number; deletedAt: string }>;
 		timeGrids: Rec[];
 	};
+	/** Records removed by mock.removeRecord, as 'tobedeleted' (answered only to a dateLastModified filter, see the header). */
+	removed?: Partial<Record<Exclude<RecordKind, 'periods'>, Rec[]>>;
 }
 
 function buildDataset(): UntisDataset {
@@ -333,6 +388,119 @@ function buildDataset(): UntisDataset {
 /** The dataset every mock serves (also on each mock as `mock.dataset`). */
 export const UNTIS_DATASET: UntisDataset = buildDataset();
 
+export interface SchoolDatasetOptions {
+	/** Mixed into every id: datasets with different seeds share no id; the same seed gives the same ids (two tenants, same sourcedIds). */
+	seed?: number;
+	schools?: number;
+	/** Users per school: teachers, the rest students. */
+	usersPerSchool?: number;
+	teachersPerSchool?: number;
+	classesPerSchool?: number;
+	/** Classes each student is enrolled in (each class has one teacher, enrolled first, primary). */
+	classesPerStudent?: number;
+	/** The stamp of every record as built. */
+	dateLastModified?: string;
+	/** Timetable: periods on the school days of `weeks` weeks from this Monday, `periodsPerDay` a day per school. */
+	weekStart?: string;
+	weeks?: number;
+	periodsPerDay?: number;
+}
+
+/**
+ * A school dataset of any size for one tenant (deterministic: no clock, no randomness), for
+ * mock.setTenantDataset. Defaults: 1 school of 50 users (5 teachers), 5 classes, 2 classes per
+ * student, 1 week of timetable from 2026-12-07 with 6 periods a day. OneRoster only knows users
+ * with an account; the extern students are the same students (every one with an account).
+ */
+export function makeSchoolDataset(options: SchoolDatasetOptions = {}): UntisDataset {
+	const {
+		seed = 1, schools: schoolCount = 1, usersPerSchool = 50, teachersPerSchool = 5, classesPerSchool = 5, classesPerStudent = 2,
+		dateLastModified = '2026-11-01T06:00:00.000Z', weekStart = '2026-12-07', weeks = 1, periodsPerDay = 6,
+	} = options;
+	if (teachersPerSchool < 1 || classesPerSchool < 1 || usersPerSchool <= teachersPerSchool) throw new Error('makeSchoolDataset: a school needs a teacher, a class and a student');
+	// The seed is the third group of the UUID: kinds stay apart by tag, datasets by seed.
+	const id = (tag: number, n: number) => `${tag.toString(16).padStart(8, '0')}-${(seed & 0xffff).toString(16).padStart(4, '0')}-4000-8000-${n.toString(16).padStart(12, '0')}`;
+	const base = seed * 1_000_000;
+	const session = { sourcedId: id(0xa2, 1), status: 'active', dateLastModified, title: '2026/2027', type: 'schoolYear', startDate: '2026-09-01', endDate: '2027-08-31', parent: null, children: [], schoolYear: '2027' };
+	const data: UntisDataset = {
+		schools: [], academicSessions: [session], classes: [], users: [], students: [], teachers: [], enrollments: [], syntheticOrgs: [], syntheticClasses: [],
+		extern: {
+			schoolYears: [{ id: 11, name: '2025/2026', startDate: '2025-09-01', endDate: '2026-08-31' }, { id: 12, name: '2026/2027', startDate: '2026-09-01', endDate: '2027-08-31' }],
+			currentSchoolYearId: 12, students: [], klassen: [], teachers: [], rooms: [], subjects: [{ id: base + 1, name: 'M', longName: 'Mathematics', externKey: 'SUB-M' }],
+			lessons: [], periods: [], deletedPeriods: [], timeGrids: [],
+		},
+	};
+	const ext = data.extern;
+	let enrollmentN = 0;
+	const lessonsOf: Array<{ lessonId: number; klasse: number; teacher: number; room: number; students: number[] }> = [];
+	for (let s = 0; s < schoolCount; s++) {
+		const school = { sourcedId: id(0xa1, s + 1), status: 'active', dateLastModified, name: `School ${seed}-${s + 1}`, type: 'school', identifier: `${seed}-${s + 1}`, parent: null, children: [] };
+		data.schools.push(school);
+		const schoolRef = ref('schools', 'org', school.sourcedId);
+		const teachers: Rec[] = [];
+		for (let t = 0; t < teachersPerSchool; t++) {
+			const n = s * usersPerSchool + t + 1;
+			const username = `t${seed}-${n}`;
+			teachers.push({ sourcedId: id(0xa4, n), status: 'active', dateLastModified, username, userIds: [{ type: 'untis', identifier: username }], enabledUser: 'true', givenName: `Teacher${n}`, familyName: `Lehrer${n}`, middleName: '', role: 'teacher', identifier: `T${base + n}`, email: `${username}@school.example`, sms: '', phone: '', agents: [], orgs: [schoolRef], grades: [] });
+			ext.teachers.push({ id: base + n, externKey: `T${base + n}`, name: `L${n}`, firstName: `Teacher${n}`, lastName: `Lehrer${n}`, active: true });
+		}
+		const classes: Rec[] = [];
+		for (let c = 0; c < classesPerSchool; c++) {
+			const n = s * classesPerSchool + c + 1;
+			const klasse = { id: base + 100_000 + n, name: `K${n}`, longName: `Klasse ${n}`, externKey: `K-${seed}-${n}` };
+			const room = { id: base + 200_000 + n, name: `R${n}`, longName: `Room ${n}`, externKey: `ROOM-${seed}-${n}` };
+			ext.klassen.push(klasse);
+			ext.rooms.push(room);
+			const cls = {
+				sourcedId: id(0xa3, n), status: 'active', dateLastModified, title: `Mathematics ${klasse.name}`, classCode: `M_${klasse.name}`, classType: 'scheduled', location: room.name, grades: ['01'],
+				subjects: ['Mathematics'], course: ref('courses', 'course', id(0xa6, n)), school: schoolRef, terms: [ref('academicSessions', 'academicSession', session.sourcedId)], subjectCodes: ['M'], periods: [], metadata: { className: klasse.name },
+			};
+			classes.push(cls);
+			const teacher = teachers[c % teachers.length];
+			data.enrollments.push({ sourcedId: id(0xa5, ++enrollmentN), status: 'active', dateLastModified, user: ref('users', 'user', teacher.sourcedId as string), class: ref('classes', 'class', cls.sourcedId), school: schoolRef, role: 'teacher', primary: 'true', beginDate: '2026-09-01', endDate: '2027-08-31' });
+			lessonsOf.push({ lessonId: base + 300_000 + n, klasse: klasse.id, teacher: base + s * usersPerSchool + (c % teachers.length) + 1, room: room.id, students: [] });
+		}
+		const lessonBase = lessonsOf.length - classesPerSchool;
+		for (let u = teachersPerSchool; u < usersPerSchool; u++) {
+			const n = s * usersPerSchool + u + 1;
+			const username = `s${seed}-${n}`;
+			const home = classes[(u - teachersPerSchool) % classes.length];
+			const student = { sourcedId: id(0xa4, n), status: 'active', dateLastModified, username, userIds: [{ type: 'untis', identifier: username }], enabledUser: 'true', givenName: `Student${n}`, familyName: `Schueler${n}`, middleName: '', role: 'student', identifier: `S${base + n}`, email: `${username}@school.example`, sms: '', phone: '', agents: [], orgs: [schoolRef], grades: ['01'], metadata: { className: (home.metadata as Rec).className } };
+			data.students.push(student);
+			const klasse = ext.klassen[s * classesPerSchool + ((u - teachersPerSchool) % classes.length)];
+			ext.students.push({ id: base + n, externKey: `S${base + n}`, firstName: student.givenName, lastName: student.familyName, birthDate: '2012-01-01', gender: 'FEMALE', active: true, hasUserAccount: true, classAssignments: [{ classId: klasse.id, className: klasse.name, startDate: '2026-09-01', endDate: '2027-08-31' }] });
+			for (let k = 0; k < Math.min(classesPerStudent, classes.length); k++) {
+				const ci = (u - teachersPerSchool + k) % classes.length;
+				data.enrollments.push({ sourcedId: id(0xa5, ++enrollmentN), status: 'active', dateLastModified, user: ref('users', 'user', student.sourcedId), class: ref('classes', 'class', classes[ci].sourcedId as string), school: schoolRef, role: 'student', primary: 'false', beginDate: '2026-09-01', endDate: '2027-08-31' });
+				lessonsOf[lessonBase + ci].students.push(base + n);
+			}
+		}
+		data.teachers.push(...teachers);
+		data.classes.push(...classes);
+	}
+	data.users = [...data.students, ...data.teachers];
+	ext.lessons = lessonsOf.map((l) => ({ id: l.lessonId, externKey: `L-${l.lessonId}`, start: '2026-09-01', end: '2027-08-31', classes: [ext.klassen.find((k) => k.id === l.klasse)!.name], studentgroups: [], students: l.students.map((sid) => ({ externKey: `S${sid}`, assignments: [{ start: '2026-09-01', end: '2027-08-31' }] })) }));
+	const units = [['08:00', '08:50'], ['08:55', '09:45'], ['10:00', '10:50'], ['10:55', '11:45'], ['11:50', '12:40'], ['12:45', '13:35'], ['13:40', '14:30'], ['14:35', '15:25']];
+	ext.timeGrids = [{ id: 1, name: 'Standard', days: ['MONDAY', 'TUESDAY', 'WEDNESDAY', 'THURSDAY', 'FRIDAY'].map((day) => ({ day, units: units.map(([startTime, endTime], i) => ({ unit: i + 1, startTime, endTime })) })) }];
+	const monday = Date.parse(`${weekStart}T00:00:00Z`);
+	let periodN = 0;
+	for (let w = 0; w < weeks; w++) {
+		for (let d = 0; d < 5; d++) {
+			const date = new Date(monday + (w * 7 + d) * 86_400_000).toISOString().slice(0, 10);
+			for (let s = 0; s < schoolCount; s++) {
+				for (let p = 0; p < Math.min(periodsPerDay, units.length); p++) {
+					const lesson = lessonsOf[s * classesPerSchool + ((d + p) % classesPerSchool)];
+					ext.periods.push({
+						id: base + 500_000 + ++periodN, lessonId: lesson.lessonId, date, startTime: units[p][0], endTime: units[p][1], status: 'REGULAR',
+						classes: [{ id: lesson.klasse }], teachers: [{ id: lesson.teacher }], rooms: [{ id: lesson.room }], subjects: [{ id: base + 1 }], students: lesson.students.map((sid) => ({ id: sid })), lastModified: dateLastModified,
+					});
+				}
+			}
+		}
+	}
+	return data;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Query handling shared by the OneRoster collections and the extern student filter.
 // ---------------------------------------------------------------------------------------------
@@ -403,8 +571,12 @@ function leafPaths(records: Rec[]): Set<string> {
 }
 
 const numeric = (s: string) => /^-?\d+(?:\.\d+)?$/.test(s);
+// Two ISO date-times compare as instants (2026-12-06T10:00:00Z equals 2026-12-06T10:00:00.000Z).
+const instantOf = (s: string) => (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(s) && /(?:Z|[+-]\d{2}:\d{2})$/.test(s) ? Date.parse(s) : NaN);
 function compare(a: string, b: string): number {
 	if (numeric(a) && numeric(b)) return Number(a) - Number(b);
+	const [ta, tb] = [instantOf(a), instantOf(b)];
+	if (!Number.isNaN(ta) && !Number.isNaN(tb)) return ta - tb;
 	return a < b ? -1 : a > b ? 1 : 0;
 }
 function test(record: Rec, { field, op, value }: FilterPredicate): boolean {
@@ -521,12 +693,13 @@ function oneRoster(path: string, query: URLSearchParams, maxPageSize: number, da
 		case 1:
 			switch (a) {
 				// A filter or sort may name any org field (the schools have them all), also one the synthetic orgs lack.
-				case 'orgs': return list('orgs', data.syntheticOrgs, allOrgs);
+				// A dataset without synthetic orgs or classes (makeSchoolDataset) answers with its own.
+				case 'orgs': return list('orgs', data.syntheticOrgs.length ? data.syntheticOrgs : data.schools, allOrgs);
 				case 'schools': return list('orgs', data.schools, allOrgs);
 				case 'users': return list('users', data.users, data.users);
 				case 'students': return list('users', data.students, data.users);
 				case 'teachers': return list('users', data.teachers, data.users);
-				case 'classes': return list('classes', data.syntheticClasses, allClasses, false);
+				case 'classes': return data.syntheticClasses.length ? list('classes', data.syntheticClasses, allClasses, false) : list('classes', data.classes, allClasses);
 				case 'academicSessions': return list('academicSessions', data.academicSessions, data.academicSessions);
 				case 'enrollments': return list('enrollments', data.enrollments, data.enrollments);
 			}
@@ -566,6 +739,43 @@ function oneRoster(path: string, query: URLSearchParams, maxPageSize: number, da
 	return null;
 }
 
+/**
+ * What the server makes of a OneRoster request's dateLastModified predicates (mock.honoursModifiedSince):
+ * honoured, the dataset with its removed records (as tobedeleted) when such a predicate asks for
+ * changes; ignored, the query without them. A filter that does not parse is left to collection()'s 400.
+ */
+const isSince = (p: FilterPredicate) => p.field === 'dateLastModified' && (p.op === '>' || p.op === '>=');
+function modifiedSinceView(data: UntisDataset, query: URLSearchParams, honours: boolean): { data: UntisDataset; query: URLSearchParams } {
+	const filter = query.get('filter');
+	if (filter === null) return { data, query };
+	let parsed: ParsedFilter;
+	try {
+		parsed = parseFilter(filter);
+	} catch {
+		return { data, query };
+	}
+	if (honours) {
+		const removed = data.removed;
+		if (!removed || !parsed.predicates.some(isSince)) return { data, query };
+		const students = [...data.students, ...(removed.students ?? [])];
+		const teachers = [...data.teachers, ...(removed.teachers ?? [])];
+		return {
+			query,
+			data: {
+				...data, students, teachers, users: [...students, ...teachers],
+				schools: [...data.schools, ...(removed.schools ?? [])], academicSessions: [...data.academicSessions, ...(removed.academicSessions ?? [])],
+				classes: [...data.classes, ...(removed.classes ?? [])], enrollments: [...data.enrollments, ...(removed.enrollments ?? [])],
+			},
+		};
+	}
+	const kept = parsed.predicates.filter((p) => p.field !== 'dateLastModified');
+	if (kept.length === parsed.predicates.length) return { data, query };
+	const next = new URLSearchParams(query);
+	if (kept.length === 0) next.delete('filter');
+	else next.set('filter', kept.map((p) => `${p.field}${p.op}'${p.value.replace(/'/g, "''")}'`).join(` ${parsed.join} `));
+	return { data, query: next };
+}
+
 // ---------------------------------------------------------------------------------------------
 // The extern APIs over the dataset.
 // ---------------------------------------------------------------------------------------------
@@ -585,7 +795,7 @@ const isoDate = (raw: string) => {
 };
 
 /** The extern routes. Null: not a route of this table (404). */
-function externApi(path: string, query: URLSearchParams, data: UntisDataset): unknown | null {
+function externApi(path: string, query: URLSearchParams, data: UntisDataset, honours = true): unknown | null {
 	const errors: Validation[] = [];
 	const required = (name: string) => {
 		const v = query.get(name);
@@ -678,7 +888,7 @@ function externApi(path: string, query: URLSearchParams, data: UntisDataset): un
 			];
 			fail();
 			let periods = ext.periods.filter((p) => (p.date as string) >= start! && (p.date as string) <= end!);
-			if (after !== null) periods = periods.filter((p) => Date.parse(p.lastModified as string) > after);
+			if (after !== null && honours) periods = periods.filter((p) => Date.parse(p.lastModified as string) > after);
 			for (const [wanted, of] of filters) if (wanted) periods = periods.filter((p) => of(p).some((id) => wanted.has(id)));
 			// offset is 1-based (the first period is 1); offset 0 means no paging: everything, limit ignored.
 			if (offset > 0) periods = periods.slice(offset - 1, limit > 0 ? offset - 1 + limit : undefined);
@@ -703,7 +913,7 @@ function externApi(path: string, query: URLSearchParams, data: UntisDataset): un
 			required('dateLastModifiedAfter');
 			const after = instant('dateLastModifiedAfter');
 			fail();
-			return data.extern.deletedPeriods.filter((d) => Date.parse(d.deletedAt) > after!).map((d) => d.id);
+			return honours ? data.extern.deletedPeriods.filter((d) => Date.parse(d.deletedAt) > after!).map((d) => d.id) : [];
 		}
 		case '/v1/lesson': {
 			const start = date('start', true);
@@ -716,6 +926,49 @@ function externApi(path: string, query: URLSearchParams, data: UntisDataset): un
 	return null;
 }
 
+/** Adds, changes or removes one record of a dataset, stamped with `now` (see the header). */
+function editRecords(data: UntisDataset, kind: RecordKind, now: string, edit: { add?: Rec; id?: string | number; patch?: Rec; remove?: boolean }): Rec {
+	if (kind === 'periods') {
+		const periods = data.extern.periods;
+		if (edit.add) {
+			const period = { status: 'REGULAR', classes: [], teachers: [], rooms: [], subjects: [], students: [], ...edit.add, lastModified: now };
+			periods.push(period);
+			periods.sort((a, b) => String(a.date).localeCompare(String(b.date)) || String(a.startTime).localeCompare(String(b.startTime)));
+			return period;
+		}
+		const at = periods.findIndex((p) => p.id === edit.id);
+		if (at < 0) throw new Error(`no period ${String(edit.id)} in this dataset`);
+		if (edit.remove) {
+			const [gone] = periods.splice(at, 1);
+			data.extern.deletedPeriods.push({ id: gone.id as number, deletedAt: now });
+			return gone;
+		}
+		return Object.assign(periods[at], edit.patch, { lastModified: now });
+	}
+	const list = data[kind];
+	let result: Rec;
+	if (edit.add) {
+		if (typeof edit.add.sourcedId !== 'string' || list.some((r) => r.sourcedId === edit.add!.sourcedId)) throw new Error(`a new ${kind} record needs a sourcedId of its own`);
+		result = { status: 'active', ...edit.add, dateLastModified: now };
+		list.push(result);
+		const removed = data.removed?.[kind];
+		if (removed) data.removed![kind] = removed.filter((r) => r.sourcedId !== result.sourcedId);
+	} else {
+		const at = list.findIndex((r) => r.sourcedId === edit.id);
+		if (at < 0) throw new Error(`no ${kind} record '${String(edit.id)}' in this dataset`);
+		if (edit.remove) {
+			const [gone] = list.splice(at, 1);
+			result = { ...gone, status: 'tobedeleted', dateLastModified: now };
+			data.removed = data.removed ?? {};
+			(data.removed[kind] = data.removed[kind] ?? []).push(result);
+		} else {
+			result = Object.assign(list[at], edit.patch, { dateLastModified: now });
+		}
+	}
+	if (kind === 'students' || kind === 'teachers') data.users = [...data.students, ...data.teachers];
+	return result;
+}
+
 /** `accepts` decides the token grant: a clientId → password map, or a function. */
 export async function startUntisApiMock(
 	accepts: Record<string, string> | ((clientId: string, password: string) => boolean) = { 'client-1': 'pw-1' },
@@ -726,8 +979,21 @@ export async function startUntisApiMock(
 	const firstTokenOf = new Map<string, string>();
 	const tokenTenant = new Map<string, string>();
 	let limitedHits = 0;
-	const mock = { expiresIn: 180, maxPageSize: 1000, dataset: UNTIS_DATASET } as UntisApiMock;
+	const mock = { expiresIn: 180, maxPageSize: 1000, dataset: UNTIS_DATASET, honoursModifiedSince: true, recordCalls: true, now: () => new Date().toISOString() } as UntisApiMock;
 	let externRequests = 0;
+	// The school's life: per-tenant passwords, revocations, datasets, and the token generation a token belongs to.
+	const passwords = new Map<string, string>();
+	const revokedTenants = new Set<string>();
+	const datasets = new Map<string, UntisDataset>();
+	const generation = new Map<string, number>();
+	const tokenGeneration = new Map<string, number>();
+	const counters = new Map<string, { token: number; data: number }>();
+	const count = (tenant: string, what: 'token' | 'data') => {
+		const entry = counters.get(tenant) ?? { token: 0, data: 0 };
+		entry[what]++;
+		counters.set(tenant, entry);
+	};
+	const endTokens = (tenant: string) => generation.set(tenant, (generation.get(tenant) ?? 0) + 1);
 
 	const handler = (host: MockCall['host']) => (req: IncomingMessage, res: ServerResponse) => {
 		let body = '';
@@ -735,7 +1001,7 @@ export async function startUntisApiMock(
 		req.on('end', () => {
 			const url = new URL(req.url ?? '/', 'http://mock');
 			const call: MockCall = { host, method: req.method ?? '', path: url.pathname, query: Object.fromEntries(url.searchParams), authorization: req.headers.authorization, body };
-			calls.push(call);
+			if (mock.recordCalls) calls.push(call);
 			const json = (status: number, value: unknown, headers: Record<string, string> = {}) =>
 				res.writeHead(status, { 'Content-Type': 'application/json', ...headers }).end(JSON.stringify(value));
 			if (host === 'school') return json(404, { error: 'this is a school host, not the API host' });
@@ -743,20 +1009,30 @@ export async function startUntisApiMock(
 			const token = /^\/WebUntis\/api\/sso\/v3\/([^/]+)\/token$/.exec(url.pathname);
 			if (token) {
 				const tenant = decodeURIComponent(token[1]);
-				const [user, password] = Buffer.from((req.headers.authorization ?? '').replace(/^Basic /, ''), 'base64').toString().split(':');
+				count(tenant, 'token');
+				const basic = Buffer.from((req.headers.authorization ?? '').replace(/^Basic /, ''), 'base64').toString();
+				const colon = basic.indexOf(':');
+				const [user, password] = colon < 0 ? [basic, undefined] : [basic.slice(0, colon), basic.slice(colon + 1)];
 				if (req.method !== 'POST' || body !== 'grant_type=client_credentials') return json(400, { error: 'invalid_request' });
-				if (!valid(user, password)) return json(401, { error: 'invalid_client' });
+				if (revokedTenants.has(tenant)) return json(401, { error: 'invalid_client' });
+				const own = passwords.get(tenant);
+				if (own !== undefined ? !user || password !== own : !valid(user, password ?? '')) return json(401, { error: 'invalid_client' });
 				const n = (issued.get(tenant) ?? 0) + 1;
 				issued.set(tenant, n);
 				const accessToken = `tok-${tenant}-${n}`;
 				if (!firstTokenOf.has(tenant)) firstTokenOf.set(tenant, accessToken);
 				tokenTenant.set(accessToken, tenant);
+				tokenGeneration.set(accessToken, generation.get(tenant) ?? 0);
 				return json(200, { access_token: accessToken, token_type: 'Bearer', expires_in: mock.expiresIn });
 			}
 
 			const bearer = (req.headers.authorization ?? '').replace(/^Bearer /, '');
 			const tenant = tokenTenant.get(bearer);
+			count(tenant ?? '?', 'data');
 			if (!tenant) return json(401, { error: 'invalid_token' });
+			// A token issued before a revocation or a new password has ended.
+			if (tokenGeneration.get(bearer) !== (generation.get(tenant) ?? 0)) return json(401, { error: 'invalid_token' });
+			const data = datasets.get(tenant) ?? mock.dataset;
 			if (tenant === 'revoked' && bearer === firstTokenOf.get(tenant)) return json(401, { error: 'invalid_token' });
 			// A token revoked in the middle of a collection: the first token works until offset 10.
 			if (tenant === 'revoked-mid' && bearer === firstTokenOf.get(tenant) && Number(url.searchParams.get('offset') ?? 0) >= 10) return json(401, { error: 'invalid_token' });
@@ -764,7 +1040,8 @@ export async function startUntisApiMock(
 				if (tenant === 'no-oneroster') return json(403, imsx('failure', `tenant '${tenant}' may not read OneRoster: the PAM permission "OneRoster read" is missing`, 'forbidden'));
 				if (req.method !== 'GET') return json(405, imsx('unsupported', `${req.method} ${url.pathname}: OneRoster is read-only, GET only`, 'unsupported'), { Allow: 'GET' });
 				try {
-					const answer = oneRoster(url.pathname, url.searchParams, mock.maxPageSize, mock.dataset);
+					const view = modifiedSinceView(data, url.searchParams, mock.honoursModifiedSince);
+					const answer = oneRoster(url.pathname, view.query, mock.maxPageSize, view.data);
 					if (answer) return json(200, answer.body, answer.headers);
 				} catch (error) {
 					if (error instanceof HttpError) return json(error.status, error.body, error.headers);
@@ -781,7 +1058,7 @@ export async function startUntisApiMock(
 				if (url.pathname === `${EXTERN}/v3/boom`) return fail(500, 'INTERNAL_SERVER_ERROR', 'an unexpected error occurred');
 				if (req.method !== 'GET') return fail(405, 'METHOD_NOT_ALLOWED', `${req.method} is not allowed on ${url.pathname}`);
 				try {
-					const answer = externApi(url.pathname, url.searchParams, mock.dataset);
+					const answer = externApi(url.pathname, url.searchParams, data, mock.honoursModifiedSince);
 					return answer === null ? fail(404, 'NOT_FOUND', `no extern endpoint ${url.pathname}`) : json(200, answer);
 				} catch (error) {
 					if (error instanceof ValidationFailure) return json(400, { errorCode: 'VALIDATION_ERROR', ...ids, validationErrors: error.errors });
@@ -820,6 +1097,12 @@ export async function startUntisApiMock(
 		});
 	};
 
+	// Changes go to a tenant's own dataset only: never to UNTIS_DATASET, which every mock shares.
+	const own = (tenant: string) => {
+		const dataset = datasets.get(tenant);
+		if (!dataset) throw new Error(`tenant '${tenant}' has no dataset of its own: mock.setTenantDataset('${tenant}', makeSchoolDataset()) first`);
+		return dataset;
+	};
 	const api: Server = createServer(handler('api'));
 	const school: Server = createServer(handler('school'));
 	await Promise.all([api, school].map((server) => new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))));
@@ -830,6 +1113,25 @@ export async function startUntisApiMock(
 		calls,
 		tokenCalls: () => calls.filter((c) => c.path.endsWith('/token')),
 		dataCalls: () => calls.filter((c) => !c.path.endsWith('/token')),
+		setTenantPassword: (tenant: string, password: string) => {
+			if (passwords.has(tenant) && passwords.get(tenant) !== password) endTokens(tenant);
+			passwords.set(tenant, password);
+			revokedTenants.delete(tenant);
+		},
+		revoke: (tenant: string) => {
+			revokedTenants.add(tenant);
+			endTokens(tenant);
+		},
+		setTenantDataset: (tenant: string, dataset: UntisDataset) => void datasets.set(tenant, dataset),
+		datasetOf: (tenant: string) => datasets.get(tenant) ?? mock.dataset,
+		addRecord: (tenant: string, kind: RecordKind, record: Rec) => editRecords(own(tenant), kind, mock.now(), { add: record }),
+		changeRecord: (tenant: string, kind: RecordKind, id: string | number, patch: Rec) => editRecords(own(tenant), kind, mock.now(), { id, patch }),
+		removeRecord: (tenant: string, kind: RecordKind, id: string | number) => editRecords(own(tenant), kind, mock.now(), { id, remove: true }),
+		callsByTenant: () => Object.fromEntries([...counters].map(([tenant, entry]) => [tenant, { ...entry }])),
+		resetCounters: () => {
+			counters.clear();
+			calls.length = 0;
+		},
 		close: async () => {
 			for (const server of [api, school]) {
 				server.closeAllConnections();

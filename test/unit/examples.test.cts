@@ -32,12 +32,14 @@ const verifiesSignature = (node: Node) =>
 	node.type === 'n8n-nodes-untis-platform.untisPlatform' && node.parameters.operation === 'verifySignature';
 
 describe('the shipped examples', () => {
-	it('are all found (the setup and preflight, the eleven numbered ones and the tenants-table setup)', () => {
+	it('are all found (the setup and preflight, twelve numbered ones, the PostgreSQL sync, the tenants-table and the sync-tables setups)', () => {
 		expect(examples.map(([file]) => file)).toEqual([
 			'0-preflight.workflow.json',
 			'1-onboarding.workflow.json',
 			'10-school-assistant.workflow.json',
 			'11-mcp-server.workflow.json',
+			'12-sync-postgres.workflow.json',
+			'12-sync.workflow.json',
 			'2-deactivation.workflow.json',
 			'3-manual-entry.workflow.json',
 			'4-use-credentials.workflow.json',
@@ -46,6 +48,7 @@ describe('the shipped examples', () => {
 			'7-failure-alert.workflow.json',
 			'8-calendar.workflow.json',
 			'9-refusal-report.workflow.json',
+			'create-sync-tables.workflow.json',
 			'create-tenants-table.workflow.json',
 		]);
 	});
@@ -161,4 +164,61 @@ describe('the shipped examples', () => {
 		expect(nextNodes(workflow, table)).toEqual([respond]);
 		expect(respond.parameters).toMatchObject({ operation: 'respondWithCalendar', startField: 'start', endField: 'end' });
 	});
+
+	// Issue 37: the sync tables are one list in three places, and every write is keyed by tenant.
+	describe('the sync (12-sync, create-sync-tables, example 2 Option A)', () => {
+		const byFile = (file: string) => examples.find(([name]) => name === file)![1];
+		const sync = byFile('12-sync.workflow.json');
+		const named = (workflow: Workflow, name: string) => workflow.nodes.find((node) => node.name === name)!;
+		const listIn = (workflow: Workflow, name: string) => {
+			const value = (named(workflow, name).parameters.assignments as { assignments: Array<{ value: string }> }).assignments[0].value;
+			return JSON.parse(value.replace(/^=\{\{\s*/, '').replace(/\s*\}\}$/, '')) as string[];
+		};
+		const TABLES = ['untis_orgs', 'untis_academic_sessions', 'untis_classes', 'untis_teachers', 'untis_students', 'untis_enrollments', 'untis_periods'];
+
+		it('create-sync-tables creates the seven record tables and untis_sync_state; example 2 Option A erases all eight', () => {
+			expect(listIn(byFile('create-sync-tables.workflow.json'), 'The sync tables')).toEqual(TABLES);
+			expect(listIn(byFile('2-deactivation.workflow.json'), 'Sync tables (Option A)')).toEqual([...TABLES, 'untis_sync_state']);
+			const sweeps = (named(sync, 'Collect changes').parameters.assignments as { assignments: Array<{ name: string; value: string }> }).assignments.find((a) => a.name === 'sweeps')!.value;
+			expect(sweeps.replace(/\s/g, '')).toContain(JSON.stringify(TABLES));
+			for (const table of TABLES) expect(JSON.stringify(named(sync, 'Collect changes').parameters)).toContain(`'${table}'`);
+		});
+
+		it('reads only active tenants, and every write and delete of a sync table is keyed by the run\'s tenant', () => {
+			expect(named(sync, 'Read active tenants').parameters.filters).toEqual({ conditions: [{ keyName: 'status', condition: 'eq', keyValue: 'active' }] });
+			const writes = sync.nodes.filter((node) => node.type === 'n8n-nodes-base.dataTable' && node.parameters.operation !== 'get');
+			expect(writes.map((node) => node.name).sort()).toEqual(['Advance sync state', 'Remove row', 'Sweep what was not seen', 'Upsert row']);
+			for (const node of writes) {
+				const [first] = (node.parameters.filters as { conditions: Array<{ keyName: string; condition: string; keyValue: string }> }).conditions;
+				expect(first).toEqual({ keyName: 'tenantId', condition: 'eq', keyValue: "={{ $('Plan').first().json.tenantId }}" });
+			}
+			// The API calls go only to active tenants, and the tenant's status is checked by the node too.
+			for (const node of sync.nodes.filter((n) => n.type === 'n8n-nodes-untis-platform.untisPlatform')) expect(node.parameters.tenantStatus).toBe('={{ $json.status }}');
+			expect(nextNodes(sync, named(sync, 'Plan')).map((node) => node.name)).toEqual(['Active?']);
+		});
+
+		it('12-sync-postgres: one statement per tenant run, its parameters the run\'s tenant first; the erase keyed by the tenant', () => {
+			const postgres = byFile('12-sync-postgres.workflow.json');
+			const queries = postgres.nodes.filter((node) => node.type === 'n8n-nodes-base.postgres');
+			expect(queries.map((node) => node.name).sort()).toEqual(["Erase the tenant's rows", 'Read sync state', 'Write changes']);
+			const write = named(postgres, 'Write changes').parameters as { query: string; options: { queryReplacement: string } };
+			expect(write.options.queryReplacement.startsWith("={{ [$('Plan').first().json.tenantId,")).toBe(true);
+			for (const statement of write.query.match(/(DELETE FROM|INSERT INTO) \w+[^;]*?(WHERE|SELECT)[^;]*?tenant/g) ?? []) expect(statement).toMatch(/tenant/);
+			expect(write.query).toContain('ON CONFLICT (tenant_id, kind, sourced_id) DO UPDATE');
+			expect((named(postgres, "Erase the tenant's rows").parameters as { query: string }).query.match(/WHERE tenant_id = \$1/g)).toHaveLength(2);
+			expect(nextNodes(postgres, named(postgres, 'Collect changes')).map((node) => node.name)).toEqual(['Write changes']);
+		});
+
+		it('writes only after every read, and advances the sync state last', () => {
+			const afterActive = nextNodes(sync, named(sync, 'Active?')).map((node) => node.name);
+			// n8n's execution order v1 runs the branches top to bottom: Collect changes is the lowest.
+			const lowest = sync.nodes.filter((node) => afterActive.includes(node.name)).sort((a, b) => (b as unknown as { position: number[] }).position[1] - (a as unknown as { position: number[] }).position[1])[0];
+			expect(lowest.name).toBe('Collect changes');
+			const afterCollect = nextNodes(sync, named(sync, 'Collect changes')).map((node) => node.name);
+			expect(afterCollect).toEqual(['Split removals', 'Split upserts', 'Split sweeps', 'Advance sync state']);
+			const y = (name: string) => (named(sync, name) as unknown as { position: number[] }).position[1];
+			expect(afterCollect.map(y)).toEqual([...afterCollect.map(y)].sort((a, b) => a - b));
+		});
+	});
 });
+

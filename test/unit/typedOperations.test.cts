@@ -225,3 +225,38 @@ describe('the extern operations: the request each builds, and the extern error s
 		await expect(run([tenant('no-extern')], params('lesson', 'getMany', { start: '2026-09-01', end: '2026-09-30' }))).rejects.toThrow(/forbidden \(HTTP 403\): the app needs the permission for this API in PAM \(Untis: FORBIDDEN.*requestId req-/);
 	});
 });
+
+describe('Options → Modified Since (an incremental sync without filter syntax)', () => {
+	it("on every OneRoster Get Many: dateLastModified>'<UTC>' in the filter, after the user's one condition with AND; only records changed since", async () => {
+		const getMany = Object.entries(ONEROSTER_ENDPOINTS).flatMap(([resource, operations]) =>
+			Object.entries(operations).filter(([, endpoint]) => !endpoint.single).map(([operation]) => `${resource}.${operation}`),
+		);
+		const properties = node.description.properties;
+		for (const name of getMany) {
+			const [resource, operation] = name.split('.');
+			const options = properties.find((p) => p.name === 'options' && p.displayOptions?.show?.resource?.includes(resource) && p.displayOptions?.show?.operation?.includes(operation));
+			expect(options?.options?.find((o) => o.name === 'modifiedSince')).toMatchObject({ displayName: 'Modified Since', type: 'dateTime' });
+		}
+		const out = await run([tenant('t-1')], params('student', 'getMany', { returnAll: true, filter: { condition: [{ field: 'familyName', operator: 'contains', value: 'er' }] }, filterJoin: 'OR', options: { modifiedSince: '2026-11-20T08:30:00+01:00' } }));
+		expect(dataCalls()[0].query.filter).toBe("familyName~'er' AND dateLastModified>'2026-11-20T07:30:00.000Z'");
+		expect(out.length).toBeGreaterThan(0);
+		expect(out.every((item) => String(item.json.dateLastModified) > '2026-11-20T07:30:00.000Z' && /er/i.test(String(item.json.familyName)))).toBe(true);
+	});
+
+	it('with two Filter conditions, or a time that is none, refused before any request, saying what to fix', async () => {
+		const two = { condition: [{ field: 'role', operator: 'equals', value: 'student' }, { field: 'familyName', operator: 'contains', value: 'er' }] };
+		await expect(run([tenant('t-1')], params('user', 'getMany', { returnAll: true, filter: two, options: { modifiedSince: '2026-11-20T00:00:00Z' } }))).rejects.toThrow(/Modified Since adds a condition to the filter, and OneRoster allows at most two/);
+		await expect(run([tenant('t-1')], params('enrollment', 'getMany', { returnAll: true, options: { modifiedSince: 'last night' } }))).rejects.toThrow(/Modified Since 'last night' is not a date and time/);
+		expect(mock.calls).toEqual([]);
+	});
+
+	it('on Timetable Get and Deleted Periods: dateLastModifiedAfter, as ISO 8601 UTC', async () => {
+		await run([tenant('t-1')], params('timetable', 'get', { start: '2026-12-07', end: '2026-12-11', options: { modifiedSince: '2026-12-01T00:00:00Z' } }));
+		await run([tenant('t-1')], params('timetable', 'getDeletedPeriods', { options: { modifiedSince: '2026-12-01T00:00:00Z' } }));
+		expect(dataCalls().map((c) => c.query.dateLastModifiedAfter)).toEqual(['2026-12-01T00:00:00.000Z', '2026-12-01T00:00:00.000Z']);
+		mock.calls.length = 0;
+		await expect(run([tenant('t-1')], params('timetable', 'get', { start: '2026-12-07', end: '2026-12-11', dateLastModifiedAfter: '2026-12-02T00:00:00Z', options: { modifiedSince: '2026-12-01T00:00:00Z' } }))).rejects.toThrow(/give two different times: clear one of them/);
+		await expect(run([tenant('t-1')], params('timetable', 'getDeletedPeriods', { options: { modifiedSince: 'soon' } }))).rejects.toThrow(/Modified Since 'soon' is not a date and time/);
+		expect(mock.calls).toEqual([]);
+	});
+});

@@ -535,3 +535,181 @@ describe('extern: errors', () => {
 		expect(answer.status).toBe(401);
 	});
 });
+
+describe("a school's whole life (the sync): credentials, datasets and changes per tenant, both server behaviours, counters", () => {
+	// eslint-disable-next-line @typescript-eslint/no-require-imports
+	const { makeSchoolDataset } = require('../helpers/untisApiMock.cts') as typeof import('../helpers/untisApiMock.cjs');
+	let life: UntisApiMock;
+	let clock = '2026-12-06T10:00:00.000Z';
+	beforeEach(async () => {
+		life = await startUntisApiMock({ 'client-1': 'pw-1' });
+		life.now = () => clock;
+		clock = '2026-12-06T10:00:00.000Z';
+	});
+	afterEach(() => life.close());
+
+	const grant = async (tenant: string, password: string, clientId = 'client-1') => {
+		const answer = await fetch(`${life.apiBase}/WebUntis/api/sso/v3/${tenant}/token`, {
+			method: 'POST',
+			headers: { Authorization: `Basic ${Buffer.from(`${clientId}:${password}`).toString('base64')}`, 'Content-Type': 'application/x-www-form-urlencoded' },
+			body: 'grant_type=client_credentials',
+		});
+		return { status: answer.status, body: (await answer.json()) as { access_token?: string; error?: string } };
+	};
+	const read = async (bearer: string, path: string, query: Record<string, string | number> = {}) => {
+		const qs = new URLSearchParams(Object.entries(query).map(([k, v]): [string, string] => [k, String(v)])).toString();
+		const answer = await fetch(`${life.apiBase}${path}${qs ? `?${qs}` : ''}`, { headers: { Authorization: `Bearer ${bearer}` } });
+		return { status: answer.status, headers: answer.headers, body: (await answer.json()) as Answer['body'] };
+	};
+	const tokenOf = async (tenant: string, password = 'pw-1') => (await grant(tenant, password)).body.access_token!;
+
+	it('makeSchoolDataset: the size asked, consistent links, the same ids for the same seed and none shared across seeds', () => {
+		const a = makeSchoolDataset({ seed: 1, schools: 2, usersPerSchool: 100, teachersPerSchool: 10, classesPerSchool: 4, classesPerStudent: 2 });
+		expect([a.schools.length, a.users.length, a.teachers.length, a.students.length, a.classes.length, a.academicSessions.length]).toEqual([2, 200, 20, 180, 8, 1]);
+		expect(a.enrollments).toHaveLength(8 + 180 * 2);
+		const userIds = new Set(a.users.map((u) => u.sourcedId));
+		const classIds = new Set(a.classes.map((c) => c.sourcedId));
+		for (const e of a.enrollments) {
+			expect(userIds.has((e.user as { sourcedId: string }).sourcedId)).toBe(true);
+			expect(classIds.has((e.class as { sourcedId: string }).sourcedId)).toBe(true);
+		}
+		expect(new Set([...a.users, ...a.classes, ...a.enrollments, ...a.schools].map((r) => r.sourcedId)).size).toBe(200 + 8 + 368 + 2);
+		expect(a.extern.periods).toHaveLength(5 * 6 * 2);
+		expect(makeSchoolDataset({ seed: 1, schools: 2, usersPerSchool: 100, teachersPerSchool: 10, classesPerSchool: 4 }).users.map((u) => u.sourcedId)).toEqual(a.users.map((u) => u.sourcedId));
+		const b = makeSchoolDataset({ seed: 2 });
+		expect(b.users.some((u) => userIds.has(u.sourcedId))).toBe(false);
+		expect(() => makeSchoolDataset({ usersPerSchool: 5, teachersPerSchool: 5 })).toThrow(/needs a teacher, a class and a student/);
+	});
+
+	it('setTenantPassword: that password only (401 invalid_client otherwise); a new one also ends the tokens issued before; revoke: 401 on the token and the data', async () => {
+		life.setTenantPassword('school-a', 'first');
+		expect((await grant('school-a', 'pw-1')).body).toEqual({ error: 'invalid_client' });
+		expect((await grant('school-a', 'first', '')).status).toBe(401);
+		const old = await tokenOf('school-a', 'first');
+		expect((await read(old, `${OR}/schools`)).status).toBe(200);
+		// Other tenants keep `accepts`.
+		expect((await grant('school-b', 'pw-1')).status).toBe(200);
+		expect((await grant('school-b', 'first')).status).toBe(401);
+		life.setTenantPassword('school-a', 'first'); // the same password: nothing ends
+		expect((await read(old, `${OR}/schools`)).status).toBe(200);
+		life.setTenantPassword('school-a', 'second'); // RESET
+		expect((await grant('school-a', 'first')).status).toBe(401);
+		expect((await read(old, `${OR}/schools`)).body).toEqual({ error: 'invalid_token' });
+		const fresh = await tokenOf('school-a', 'second');
+		expect((await read(fresh, `${OR}/schools`)).status).toBe(200);
+		life.revoke('school-a');
+		expect((await grant('school-a', 'second')).body).toEqual({ error: 'invalid_client' });
+		expect((await read(fresh, `${OR}/schools`)).status).toBe(401);
+		life.setTenantPassword('school-a', 'third'); // REACTIVATED: fresh credentials lift the revocation
+		expect((await grant('school-a', 'third')).status).toBe(200);
+		// A password with a colon is the part after the first colon.
+		life.setTenantPassword('school-c', 'p:w');
+		expect((await grant('school-c', 'p:w')).status).toBe(200);
+	});
+
+	it('a dataset per tenant: each tenant reads its own; /orgs and /classes answer the dataset\'s own with X-Total-Count; tenants without keep the shared one', async () => {
+		life.setTenantDataset('school-a', makeSchoolDataset({ seed: 1, usersPerSchool: 30 }));
+		life.setTenantDataset('school-b', makeSchoolDataset({ seed: 2, usersPerSchool: 40 }));
+		const [a, b, other] = await Promise.all(['school-a', 'school-b', 't-1'].map((tenant) => tokenOf(tenant)));
+		expect((await read(a, `${OR}/users`)).body.users).toHaveLength(30);
+		expect((await read(b, `${OR}/users`)).body.users).toHaveLength(40);
+		expect((await read(other, `${OR}/users`)).body.users).toHaveLength(d.users.length);
+		const orgs = await read(a, `${OR}/orgs`);
+		expect(orgs.body.orgs.map((o: { name: string }) => o.name)).toEqual(['School 1-1']);
+		expect(orgs.headers.get('x-total-count')).toBe('1');
+		const classes = await read(b, `${OR}/classes`, { limit: 2 });
+		expect(ids(classes.body.classes)).toEqual(ids(life.datasetOf('school-b').classes.slice(0, 2)));
+		expect(classes.headers.get('x-total-count')).toBe('5');
+		expect(life.datasetOf('t-1')).toBe(UNTIS_DATASET);
+		expect((await read(a, `${EXT}/v3/timetable`, { start: '2026-12-07', end: '2026-12-11' })).body.timetableData.periods).toHaveLength(30);
+	});
+
+	it('changes are stamped with mock.now(); changing a tenant without its own dataset is refused (the shared one stays as it is)', async () => {
+		life.setTenantDataset('school-a', makeSchoolDataset({ usersPerSchool: 20 }));
+		const student = life.datasetOf('school-a').students[0];
+		clock = '2026-12-06T11:00:00.000Z';
+		expect(life.changeRecord('school-a', 'students', student.sourcedId as string, { familyName: 'Neu' })).toMatchObject({ familyName: 'Neu', dateLastModified: '2026-12-06T11:00:00.000Z' });
+		const added = life.addRecord('school-a', 'teachers', { sourcedId: 'teacher-new', role: 'teacher', familyName: 'Neu', orgs: [] });
+		expect(added).toMatchObject({ status: 'active', dateLastModified: '2026-12-06T11:00:00.000Z' });
+		expect(life.datasetOf('school-a').users.map((u) => u.sourcedId)).toContain('teacher-new');
+		expect(() => life.addRecord('school-a', 'teachers', { sourcedId: 'teacher-new' })).toThrow(/needs a sourcedId of its own/);
+		expect(() => life.changeRecord('school-a', 'classes', 'nope', {})).toThrow(/no classes record 'nope'/);
+		expect(() => life.removeRecord('t-1', 'students', d.students[0].sourcedId as string)).toThrow(/has no dataset of its own: mock.setTenantDataset/);
+		expect(d.users).toHaveLength(60);
+	});
+
+	const changedSince = (since: string) => ({ filter: `dateLastModified>'${since}'` });
+	async function changeSome() {
+		life.setTenantDataset('school-a', makeSchoolDataset({ usersPerSchool: 20, dateLastModified: '2026-11-01T06:00:00.000Z' }));
+		const data = life.datasetOf('school-a');
+		clock = '2026-12-06T10:00:00.500Z';
+		const changed = life.changeRecord('school-a', 'students', data.students[0].sourcedId as string, { givenName: 'Changed' });
+		const removed = life.removeRecord('school-a', 'students', data.students[1].sourcedId as string);
+		const added = life.addRecord('school-a', 'students', { sourcedId: 'student-new', role: 'student', givenName: 'New', orgs: data.students[0].orgs });
+		return { data, changed, removed, added, token: await tokenOf('school-a') };
+	}
+
+	it('honoursModifiedSince (default): dateLastModified > is honoured as an instant, removed records come back as tobedeleted, but only to such a filter', async () => {
+		expect(life.honoursModifiedSince).toBe(true);
+		const { changed, removed, added, token } = await changeSome();
+		// 10:00:00Z is before 10:00:00.500Z (as text, '.5Z' would sort before 'Z').
+		const since = await read(token, `${OR}/students`, changedSince('2026-12-06T10:00:00Z'));
+		expect(since.body.users.map((u: { sourcedId: string; status: string }) => [u.sourcedId, u.status])).toEqual([
+			[changed.sourcedId, 'active'], ['student-new', 'active'], [removed.sourcedId, 'tobedeleted'],
+		]);
+		expect(since.body.users[2].dateLastModified).toBe('2026-12-06T10:00:00.500Z');
+		expect(added.sourcedId).toBe('student-new');
+		expect((await read(token, `${OR}/students`, changedSince('2026-12-06T10:00:01Z'))).body.users).toEqual([]);
+		expect((await read(token, `${OR}/users`, { filter: `role='student' AND dateLastModified>='2026-12-06T10:00:00.500Z'` })).body.users).toHaveLength(3);
+		// A full read lists no removed record.
+		const full = (await read(token, `${OR}/students`)).body.users.map((u: { sourcedId: string }) => u.sourcedId);
+		expect(full).toHaveLength(15);
+		expect(full).not.toContain(removed.sourcedId);
+	});
+
+	it('not honouring it: the dateLastModified predicate is dropped (the other still applies), removed records simply vanish', async () => {
+		life.honoursModifiedSince = false;
+		const { removed, token } = await changeSome();
+		const since = (await read(token, `${OR}/students`, changedSince('2026-12-06T10:00:00Z'))).body.users.map((u: { sourcedId: string }) => u.sourcedId);
+		expect(since).toHaveLength(15);
+		expect(since).not.toContain(removed.sourcedId);
+		expect((await read(token, `${OR}/users`, { filter: `dateLastModified>'2026-12-06T10:00:00Z' AND givenName='New'` })).body.users.map((u: { sourcedId: string }) => u.sourcedId)).toEqual(['student-new']);
+		expect((await read(token, `${OR}/users`, { filter: `dateLastModified>'2026-12-06T10:00:00Z' AND nope='x'` })).status).toBe(400);
+	});
+
+	it('Timetable: changed and removed periods; dateLastModifiedAfter and deleted-periods honoured, or ignored', async () => {
+		life.setTenantDataset('school-a', makeSchoolDataset({ usersPerSchool: 20 }));
+		const periods = life.datasetOf('school-a').extern.periods;
+		const [first, second] = [periods[0].id as number, periods[1].id as number];
+		life.changeRecord('school-a', 'periods', first, { status: 'CANCELLED' });
+		life.removeRecord('school-a', 'periods', second);
+		expect(() => life.removeRecord('school-a', 'periods', second)).toThrow(/no period/);
+		const token = await tokenOf('school-a');
+		const week = { start: '2026-12-07', end: '2026-12-11' };
+		const after = { dateLastModifiedAfter: '2026-12-06T09:00:00Z' };
+		expect((await read(token, `${EXT}/v3/timetable`, { ...week, ...after })).body.timetableData.periods.map((p: { id: number; status: string }) => [p.id, p.status])).toEqual([[first, 'CANCELLED']]);
+		expect((await read(token, `${EXT}/v3/timetable/deleted-periods`, after)).body).toEqual([second]);
+		life.honoursModifiedSince = false;
+		expect((await read(token, `${EXT}/v3/timetable`, { ...week, ...after })).body.timetableData.periods).toHaveLength(29);
+		expect((await read(token, `${EXT}/v3/timetable/deleted-periods`, after)).body).toEqual([]);
+	});
+
+	it('counts token and data calls per tenant (refused ones too; an unknown token under ?), resets them; recordCalls false keeps no list', async () => {
+		life.setTenantPassword('school-a', 'pw-a');
+		await grant('school-a', 'wrong');
+		const a = await tokenOf('school-a', 'pw-a');
+		const b = await tokenOf('school-b');
+		await read(a, `${OR}/orgs`);
+		await read(a, `${OR}/schools`);
+		await read(b, `${OR}/orgs`);
+		await read('made-up', `${OR}/orgs`);
+		expect(life.callsByTenant()).toEqual({ 'school-a': { token: 2, data: 2 }, 'school-b': { token: 1, data: 1 }, '?': { token: 0, data: 1 } });
+		life.resetCounters();
+		expect(life.callsByTenant()).toEqual({});
+		expect(life.calls).toEqual([]);
+		life.recordCalls = false;
+		await read(a, `${OR}/orgs`);
+		expect(life.calls).toEqual([]);
+		expect(life.callsByTenant()).toEqual({ 'school-a': { token: 0, data: 1 } });
+	});
+});

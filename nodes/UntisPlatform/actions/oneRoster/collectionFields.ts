@@ -1,11 +1,12 @@
 import type { IDataObject, IDisplayOptions, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { maxPagesOption, optionsCollection, timeoutOption } from '../requestOptions';
+import { modifiedSinceInstant, withModifiedSince } from '../../core/api/modifiedSince';
 import { FILTER_OPERATORS, type CollectionQuery, type FilterJoin, type FilterPredicate } from '../../core/api/oneRosterFilter';
 
 /**
  * The fields of a typed Get Many: Return All or Limit, Filter (at most two predicates, one AND or
- * OR), Sort with Order, Fields, and the paging options. Shared by OneRoster's collections.
+ * OR), Sort with Order, Fields, Modified Since, and the paging options. Shared by OneRoster's collections.
  */
 export function collectionFields(show: { show: NonNullable<IDisplayOptions['show']> }): INodeProperties[] {
 	return [
@@ -81,6 +82,7 @@ export function collectionFields(show: { show: NonNullable<IDisplayOptions['show
 		optionsCollection(show, [
 			{ displayName: 'Fields', name: 'fields', type: 'string', default: '', placeholder: 'sourcedId,givenName,familyName', description: 'Only these fields of each record, comma-separated (Untis does not say whether it honours fields)' },
 			maxPagesOption('of a collection'),
+			modifiedSinceOption,
 			{
 				displayName: 'Order',
 				name: 'orderBy',
@@ -99,6 +101,16 @@ export function collectionFields(show: { show: NonNullable<IDisplayOptions['show
 	];
 }
 
+/** Options → Modified Since: the predicate dateLastModified>'<time>' added to the filter for you. */
+const modifiedSinceOption: INodeProperties = {
+	displayName: 'Modified Since',
+	name: 'modifiedSince',
+	type: 'dateTime',
+	default: '',
+	description:
+		"Only records changed after this time, for an incremental sync: store when your last sync started and pass it here (UTC when no zone is given). Adds dateLastModified > time to the filter with AND, so at most one Filter condition can go with it. Untis does not say whether it honours this filter or lists removed records as status tobedeleted: run a full sync now and then",
+};
+
 const OPERATORS: Record<string, string> = {
 	contains: '~',
 	equals: '=',
@@ -113,9 +125,14 @@ const OPERATORS: Record<string, string> = {
 export function collectionQueryOf(context: IExecuteFunctions, index: number): CollectionQuery {
 	const filter = context.getNodeParameter('filter', index, {}) as { condition?: Array<Partial<FilterPredicate>> };
 	const options = context.getNodeParameter('options', index, {}) as IDataObject;
+	const { filters, join } = withModifiedSince(
+		(filter.condition ?? []).map((c) => ({ field: String(c.field ?? ''), operator: OPERATORS[String(c.operator ?? 'equals')] ?? String(c.operator), value: String(c.value ?? '') })),
+		context.getNodeParameter('filterJoin', index, 'AND') as FilterJoin,
+		modifiedSinceInstant(options.modifiedSince),
+	);
 	return {
-		filters: (filter.condition ?? []).map((c) => ({ field: String(c.field ?? ''), operator: OPERATORS[String(c.operator ?? 'equals')] ?? String(c.operator), value: String(c.value ?? '') })),
-		join: context.getNodeParameter('filterJoin', index, 'AND') as FilterJoin,
+		filters,
+		join,
 		sort: String(options.sort ?? ''),
 		orderBy: options.orderBy === 'desc' ? 'desc' : 'asc',
 		fields: String(options.fields ?? ''),

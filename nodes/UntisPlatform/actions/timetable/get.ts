@@ -5,7 +5,7 @@ import { forResourceOperation, optionOf, type Operation } from '../operation';
 import { maxPagesOption } from '../requestOptions';
 import type { SealerOf } from '../sealerOf';
 import { asItem, dateField, externContext, externOptions } from '../extern/externCall';
-import { modifiedAfterField, modifiedAfterQuery, resourceFilterField, resourceFilterQuery } from './timetableFields';
+import { modifiedAfterField, modifiedAfterQuery, modifiedSinceOption, resourceFilterField, resourceFilterQuery } from './timetableFields';
 
 /**
  * Timetable v3 (documented by Untis): the periods of a range within one school year. Its paging
@@ -58,6 +58,7 @@ export const get: Operation = {
 		},
 		externOptions('timetable', 'get', [
 			maxPagesOption('of periods'),
+			modifiedSinceOption,
 			{
 				displayName: 'Page Size',
 				name: 'pageSize',

@@ -5,7 +5,7 @@ import { recordsOf } from '../../core/api/paging';
 import { optionOf, type Operation } from '../operation';
 import type { SealerOf } from '../sealerOf';
 import { asItem, externContext, externOptions } from '../extern/externCall';
-import { modifiedAfterField, modifiedAfterQuery } from './timetableFields';
+import { modifiedAfterField, modifiedAfterQuery, modifiedSinceOption } from './timetableFields';
 
 /** The periods deleted since a time (documented by Untis): with Get's Modified After, an incremental sync. */
 async function execute(context: IExecuteFunctions, index: number, _item: unknown, sealer: SealerOf): Promise<IDataObject | IDataObject[]> {
@@ -18,6 +18,6 @@ async function execute(context: IExecuteFunctions, index: number, _item: unknown
 
 export const getDeletedPeriods: Operation = {
 	option: optionOf(EXTERN_OPERATIONS.timetable.getDeletedPeriods, 'getDeletedPeriods'),
-	fields: [modifiedAfterField('getDeletedPeriods', true), externOptions('timetable', 'getDeletedPeriods')],
+	fields: [modifiedAfterField('getDeletedPeriods', true), externOptions('timetable', 'getDeletedPeriods', [modifiedSinceOption])],
 	execute,
 };

@@ -1,6 +1,7 @@
-import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { isoDate, TIMETABLE_FILTERS } from '../../core/api/extern';
+import { timetableModifiedAfter } from '../../core/api/modifiedSince';
 import { QueryError } from '../../core/api/oneRosterFilter';
 import { forResourceOperation } from '../operation';
 
@@ -48,24 +49,32 @@ export function resourceFilterQuery(context: IExecuteFunctions, index: number): 
 	return query;
 }
 
+/** Deleted Periods needs the time (required): in this field or in the option Modified Since, checked when it runs. */
 export function modifiedAfterField(operation: string, required: boolean): INodeProperties {
 	return {
 		displayName: 'Modified After',
 		name: 'dateLastModifiedAfter',
 		type: 'string',
 		default: '',
-		required,
 		placeholder: '2026-09-01T00:00:00Z',
-		description: 'Only what changed after this time (UTC, ISO 8601; dateLastModifiedAfter): for incremental sync, store the time of the last sync and pass it here',
+		description: `Only what changed after this time (UTC, ISO 8601; dateLastModifiedAfter): for incremental sync, store the time of the last sync and pass it here${required ? '. Required here or as the option Modified Since' : ''}`,
 		displayOptions: forResourceOperation('timetable', operation),
 	};
 }
 
+/** Options → Modified Since, as on OneRoster's Get Many: the same as Modified After, for a sync built from both APIs. */
+export const modifiedSinceOption: INodeProperties = {
+	displayName: 'Modified Since',
+	name: 'modifiedSince',
+	type: 'dateTime',
+	default: '',
+	description: 'Only what changed after this time (dateLastModifiedAfter, UTC when no zone is given), as Modified After: set one of the two; for incremental sync, store when your last sync started and pass it here',
+};
+
 export function modifiedAfterQuery(context: IExecuteFunctions, index: number, required: boolean): Record<string, string> {
 	const value = String(context.getNodeParameter('dateLastModifiedAfter', index, '') ?? '').trim();
-	if (value === '') {
-		if (required) throw new QueryError('Modified After is empty: enter the time of your last sync (UTC)');
-		return {};
-	}
-	return { dateLastModifiedAfter: isoDate(value, 'Modified After') };
+	const options = context.getNodeParameter('options', index, {}) as IDataObject;
+	const query = timetableModifiedAfter(value === '' ? undefined : isoDate(value, 'Modified After'), options.modifiedSince);
+	if (required && query.dateLastModifiedAfter === undefined) throw new QueryError('Modified After is empty: enter the time of your last sync (UTC), here or in the option Modified Since');
+	return query;
 }
