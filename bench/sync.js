@@ -3,7 +3,7 @@
  * The sync benchmark (issue 37), on a real n8n 2.41.1 on loopback, against the API stand-in
  * (test/helpers/untisApiMock.cts) serving a dataset per tenant with pages capped at 100:
  *   node bench/sync.js [--schools 50] [--users 1000] [--cap 100] [--changed 0.01]
- *                      [--variants package,http1000,http100] [--out bench/results/sync-<size>.json]
+ *                      [--variants package,http1000,http100] [--store table|none] [--out bench/results/sync-<size>.json]
  * Each tenant is one school: `users` users (6 % teachers), a class per 25 users, two classes per
  * student, their enrollments, one school year. Per variant, in the same n8n, one after the other:
  * a full sync of every tenant, then (after 1 % of every kind is changed at the stand-in) an
@@ -39,7 +39,12 @@ const USERS = arg('users', 1000);
 const CAP = arg('cap', 100);
 const CHANGED = arg('changed', 0.01);
 const VARIANTS = arg('variants', 'package,http1000,http100').split(',').filter(Boolean);
-const OUT = arg('out', path.join(ROOT, 'bench', 'results', `sync-${SCHOOLS}x${USERS}.json`));
+// --store none: fetch and map every record, but instead of the Data Table upsert one request per
+// tenant hands the keys (sourcedId|dateLastModified) to the bench, which counts lost and stale as
+// for a table. For the full workload, whose upserts take hours here (BENCHMARKS.md section 4).
+const STORE = arg('store', 'table');
+const SIZE = `${SCHOOLS}x${USERS}${STORE === 'none' ? '-fetch' : ''}`;
+const OUT = arg('out', path.join(ROOT, 'bench', 'results', `sync-${SIZE}.json`));
 const RUN_TIMEOUT_MS = arg('timeout', 60) * 60 * 1000;
 
 /** The stand-in is TypeScript: transpiled in memory with the repository's typescript. */
@@ -83,7 +88,7 @@ for (const kind of ${JSON.stringify(KINDS.map((k) => k.name))}) {
 return rows.length ? rows : [{ json: { none: true } }];`;
 
 /** Webhook → tenants → one tenant at a time: fetch every kind, map to rows, upsert, next. */
-function syncWorkflow(variant, table, fetchNodes, prefix, tenants) {
+function syncWorkflow(variant, table, fetchNodes, prefix, tenants, sinkUrl) {
 	nodeN = 0;
 	const hook = node(prefix, 'Webhook', 'n8n-nodes-base.webhook', 2, { httpMethod: 'POST', path: `bench-sync-${variant}`, responseMode: 'onReceived', options: {} }, { webhookId: `${prefix}-0000-4000-8000-0000000be000` });
 	const list = node(prefix, 'Tenants', 'n8n-nodes-base.code', 2, { jsCode: `const since = $('Webhook').first().json.body.since || '';\nreturn ${JSON.stringify(tenants)}.map((t) => ({ json: { ...t, since } }));` });
@@ -97,7 +102,10 @@ function syncWorkflow(variant, table, fetchNodes, prefix, tenants) {
 		},
 		options: {},
 	});
-	const upsert = node(prefix, 'Upsert', 'n8n-nodes-base.dataTable', 1.1, {
+	const upsert = STORE === 'none' ? node(prefix, 'Upsert', 'n8n-nodes-base.httpRequest', 4.2, {
+		method: 'POST', url: `${sinkUrl}/${variant}`, sendBody: true, contentType: 'raw', rawContentType: 'application/json',
+		body: "={{ JSON.stringify({ tenantId: " + current('tenantId') + ", keys: $input.all().filter((i) => i.json.sourcedId).map((i) => i.json.sourcedId + '|' + i.json.dateLastModified) }) }}", options: {},
+	}, { executeOnce: true }) : node(prefix, 'Upsert', 'n8n-nodes-base.dataTable', 1.1, {
 		resource: 'row', operation: 'upsert', dataTableId: { __rl: true, mode: 'name', value: table }, matchType: 'allConditions',
 		filters: { conditions: [{ keyName: 'tenantId', condition: 'eq', keyValue: '={{ $json.tenantId }}' }, { keyName: 'sourcedId', condition: 'eq', keyValue: '={{ $json.sourcedId }}' }] },
 		columns: { mappingMode: 'autoMapInputData', value: {}, matchingColumns: [], schema: [] }, options: {},
@@ -110,13 +118,14 @@ function syncWorkflow(variant, table, fetchNodes, prefix, tenants) {
 		Webhook: { main: [[{ node: 'Tenants', type: 'main', index: 0 }]] },
 		Tenants: { main: [[{ node: LOOP, type: 'main', index: 0 }]] },
 		[LOOP]: { main: [[{ node: 'Done', type: 'main', index: 0 }], [{ node: fetches[0].name, type: 'main', index: 0 }]] },
-		Rows: { main: [[{ node: 'No rows?', type: 'main', index: 0 }]] },
-		'No rows?': { main: [[{ node: 'Next tenant', type: 'main', index: 0 }], [{ node: 'Upsert', type: 'main', index: 0 }]] },
+		// --store none needs no branch: the hand-over skips the 'none' item.
+		Rows: { main: [[{ node: STORE === 'none' ? 'Upsert' : 'No rows?', type: 'main', index: 0 }]] },
+		...(STORE === 'none' ? {} : { 'No rows?': { main: [[{ node: 'Next tenant', type: 'main', index: 0 }], [{ node: 'Upsert', type: 'main', index: 0 }]] } }),
 		Upsert: { main: [[{ node: 'Next tenant', type: 'main', index: 0 }]] },
 		'Next tenant': { main: [[{ node: LOOP, type: 'main', index: 0 }]] },
 	};
 	fetches.forEach((f, i) => (connections[f.name] = { main: [[{ node: fetches[i + 1]?.name ?? 'Rows', type: 'main', index: 0 }]] }));
-	return { id: `benchSync${variant}`.slice(0, 20).padEnd(16, '0'), name: `Bench: sync (${variant})`, nodes: [...chain, ...fetches, rows, any, upsert, next, done], connections, settings: { executionOrder: 'v1' } };
+	return { id: `benchSync${variant}`.slice(0, 20).padEnd(16, '0'), name: `Bench: sync (${variant})`, nodes: [...chain, ...fetches, rows, ...(STORE === 'none' ? [] : [any]), upsert, next, done], connections, settings: { executionOrder: 'v1' } };
 }
 
 const credentialRef = { id: 'benchSyncCred0001', name: 'Untis (sync bench)' };
@@ -211,7 +220,21 @@ async function main() {
 	};
 	const crypto = require('node:crypto');
 	const { publicKey } = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
-	const workflows = VARIANTS.map((v) => ({ v, wf: syncWorkflow(v, defs[v].table, defs[v].nodes, defs[v].prefix, tenants) }));
+	// The sink of --store none: the keys each variant's run handed over, per tenant (the last run wins).
+	const sunk = {};
+	const sink = require('node:http').createServer((req, res) => {
+		let body = '';
+		req.on('data', (c) => (body += c));
+		req.on('end', () => {
+			const { tenantId, keys } = JSON.parse(body);
+			const v = req.url.slice(1);
+			(sunk[v] = sunk[v] ?? new Map()).set(tenantId, keys);
+			res.writeHead(200, { 'Content-Type': 'application/json' }).end('{}');
+		});
+	});
+	await new Promise((r) => sink.listen(0, '127.0.0.1', r));
+	const sinkUrl = `http://127.0.0.1:${sink.address().port}`;
+	const workflows = VARIANTS.map((v) => ({ v, wf: syncWorkflow(v, defs[v].table, defs[v].nodes, defs[v].prefix, tenants, sinkUrl) }));
 	const setup = tableSetup(VARIANTS.map((v) => defs[v].table));
 	const t0 = Date.now();
 	const n8n = await startN8n({
@@ -227,6 +250,7 @@ async function main() {
 		await n8n.runInEditor(setup, { timeoutMs: 120000 });
 		const tableId = (name) => query(n8n.dbPath, 'SELECT id FROM data_table WHERE name = ?', [name])[0].id;
 
+		const kept = Object.fromEntries(VARIANTS.map((v) => [v, new Map()]));
 		async function run(v, phase, since) {
 			const { wf } = workflows.find((w) => w.v === v);
 			api.resetCounters();
@@ -243,12 +267,21 @@ async function main() {
 			clearInterval(sampler);
 			const benchMs = Date.now() - started;
 			const wallMs = Date.parse(execution.stoppedAt) - Date.parse(execution.startedAt);
-			const error = execution.status === 'success' ? undefined : n8n.executionRecord(execution.id).error?.message;
+			const record = n8n.executionRecord(execution.id);
+			const error = execution.status === 'success' ? undefined : record.error?.message;
+			// Where the time went: each node's executionTime summed over its runs (fetch, rows, upsert ...).
+			const nodeSeconds = {};
+			for (const [name, runs] of Object.entries(record.data?.resultData?.runData ?? {})) nodeSeconds[name] = Math.round(runs.reduce((t, r) => t + (r.executionTime ?? 0), 0) / 100) / 10;
 			const counters = api.callsByTenant();
 			const calls = Object.values(counters).reduce((acc, c) => ({ token: acc.token + c.token, data: acc.data + c.data }), { token: 0, data: 0 });
 			// Stored vs expected: every record of every tenant, by (tenantId, sourcedId), and its dateLastModified.
 			const stored = new Map();
-			for (const row of query(n8n.dbPath, `SELECT tenantId, sourcedId, dateLastModified FROM data_table_user_${tableId(defs[v].table)}`)) stored.set(`${row.tenantId}\u0000${row.sourcedId}`, row.dateLastModified);
+			if (STORE === 'none') {
+				// As a table would hold them: what this run handed over on top of what earlier runs did.
+				for (const [tenantId, keys] of sunk[v] ?? []) for (const key of keys) { const bar = key.lastIndexOf('|'); kept[v].set(`${tenantId}\u0000${key.slice(0, bar)}`, key.slice(bar + 1)); }
+				sunk[v] = new Map();
+				for (const [k, at] of kept[v]) stored.set(k, at);
+			} else for (const row of query(n8n.dbPath, `SELECT tenantId, sourcedId, dateLastModified FROM data_table_user_${tableId(defs[v].table)}`)) stored.set(`${row.tenantId}\u0000${row.sourcedId}`, row.dateLastModified);
 			let expected = 0;
 			let lost = 0;
 			let stale = 0;
@@ -262,7 +295,7 @@ async function main() {
 					}
 				}
 			}
-			const result = { variant: v, label: defs[v].label, phase, status: execution.status, error, wallSeconds: wallMs / 1000, benchSeconds: benchMs / 1000, calls, expected, stored: stored.size, lost, stale, peakRssMiB: { main: Math.round(peak.main / 1048576), group: Math.round(peak.group / 1048576) } };
+			const result = { variant: v, label: defs[v].label, phase, status: execution.status, error, wallSeconds: wallMs / 1000, benchSeconds: benchMs / 1000, calls, expected, stored: stored.size, lost, stale, nodeSeconds, peakRssMiB: { main: Math.round(peak.main / 1048576), group: Math.round(peak.group / 1048576) } };
 			console.log(JSON.stringify(result));
 			results.push(result);
 			return started;
@@ -295,13 +328,14 @@ async function main() {
 		console.log(`changed ${changes} records (${((100 * changes) / expectedCount()).toFixed(2)} %)`);
 		for (const v of VARIANTS) await run(v, 'incremental', starts[v]);
 	} finally {
-		const log = path.join(ROOT, 'bench', 'results', `sync-${SCHOOLS}x${USERS}-n8n.log`);
+		const log = path.join(ROOT, 'bench', 'results', `sync-${SIZE}-n8n.log`);
 		fs.mkdirSync(path.dirname(log), { recursive: true });
 		fs.writeFileSync(log, n8n.logText().split('\n').slice(-400).join('\n'));
 		await n8n.stop();
 		await api.close();
+		sink.close();
 	}
-	const report = { date: new Date().toISOString(), machine: `${os.cpus().length} x ${os.cpus()[0]?.model ?? '?'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.platform()} ${os.release()}`, node: process.version, n8n: n8n.version, schools: SCHOOLS, users: USERS, cap: CAP, changed: CHANGED, results };
+	const report = { date: new Date().toISOString(), machine: `${os.cpus().length} x ${os.cpus()[0]?.model ?? '?'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.platform()} ${os.release()}`, node: process.version, n8n: n8n.version, schools: SCHOOLS, users: USERS, cap: CAP, changed: CHANGED, store: STORE, results };
 	fs.mkdirSync(path.dirname(OUT), { recursive: true });
 	fs.writeFileSync(OUT, `${JSON.stringify(report, null, 2)}\n`);
 	console.log(`written ${path.relative(ROOT, OUT)}`);

@@ -61,12 +61,6 @@ describe('Modified Since: the time', () => {
 		})();
 		expect(error.length).toBeLessThan(200);
 	});
-
-	it('checks a long input in linear time', () => {
-		const started = process.hrtime.bigint();
-		for (let i = 0; i < 1000; i++) expect(() => modifiedSinceInstant(`2026-12-06T10:00:00${'0'.repeat(10000)}`)).toThrow();
-		expect(Number(process.hrtime.bigint() - started) / 1e6).toBeLessThan(2000);
-	});
 });
 
 describe("Modified Since on OneRoster's Get Many: a predicate in the filter", () => {
