@@ -1,6 +1,7 @@
 import { Workflow, type INodeParameters, type INodeType, type INodeTypes, type INodeProperties } from 'n8n-workflow';
 
 // The built nodes, exactly as n8n loads them from dist/.
+import { UntisPlatformData } from '../../dist/nodes/UntisPlatform/UntisPlatformData.node';
 import { UntisPlatform } from '../../dist/nodes/UntisPlatform/UntisPlatform.node';
 import { UntisPlatformTrigger } from '../../dist/nodes/UntisPlatform/UntisPlatformTrigger.node';
 import { operationSubtitle, resources } from '../../dist/nodes/UntisPlatform/actions/resources';
@@ -37,6 +38,13 @@ describe('canvas subtitles name the options as the editor lists them', () => {
 
 	it("the companion's subtitle is a literal (n8n's scanner wants one) equal to the one built from the catalogue", () => {
 		expect(companion.description.subtitle).toBe(operationSubtitle);
+	});
+
+	it('Untis Platform Data: the same subtitle, every read by its resource and display name', () => {
+		const data = new UntisPlatformData();
+		expect(data.description.subtitle).toBe(operationSubtitle);
+		expect(subtitleOf(data, { resource: 'class', operation: 'getMany' })).toBe('Class: Get Many');
+		expect(subtitleOf(data, { resource: 'timetable', operation: 'get' })).toBe('Timetable (Extern): Get');
 	});
 
 	it('the companion: every operation by its display name, with its resource outside Platform', () => {
