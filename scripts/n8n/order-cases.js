@@ -86,11 +86,12 @@ function orderCases({ onboarding, deactivation, privateKey, send, waitFor, lastE
 	const label = (mail) => {
 		const to = mail.to.join(',');
 		if (to !== 'operations@example.com') return `${to} | ${mail.subject}`;
-		if (/ deactivated \(tenant /.test(mail.subject)) return `${to} | alert deactivated`;
-		if (/ deleted \(tenant /.test(mail.subject)) return `${to} | alert deleted`;
-		if (/ reactivated \(tenant /.test(mail.subject)) return `${to} | notice reactivated`;
-		if (/ reset its credentials \(tenant /.test(mail.subject)) return `${to} | notice reset`;
-		if (/ activated \(tenant /.test(mail.subject)) return `${to} | notice created`;
+		// Subjects name the school: "<name> (Untis tenant <id>) <what>" or "School with Untis tenant <id> <what>".
+		if (/ deactivated$/.test(mail.subject)) return `${to} | alert deactivated`;
+		if (/ deleted$/.test(mail.subject)) return `${to} | alert deleted`;
+		if (/ reactivated$/.test(mail.subject)) return `${to} | notice reactivated`;
+		if (/ reset its credentials$/.test(mail.subject)) return `${to} | notice reset`;
+		if (/ activated$/.test(mail.subject)) return `${to} | notice created`;
 		return `${to} | ${mail.subject}`;
 	};
 	const mailsOf = (tenant, from) => mails().slice(from).filter((m) => m.raw.includes(`${tenant}`)).map(label);

@@ -101,8 +101,8 @@ describe("n8n 2.41.1's 3.0 migration report with the package installed", () => {
 		expect(n8n.registeredWebhooks().some((w) => w.workflowId === onboarding.id)).toBe(true);
 		expect(reports.unset.report.targetVersion).toBe('v3');
 		expect(reports.unset.report.currentVersion).toBe('2.41.1');
-		// The setup and preflight, the nine numbered examples and the tenants-table setup.
-		expect(files).toHaveLength(11);
+		// The setup and preflight, twelve numbered examples, the PostgreSQL sync and the two table setups.
+		expect(files).toHaveLength(16);
 		expect(reports.unset.totalWorkflows).toBe(files.length);
 	});
 

@@ -223,7 +223,7 @@ describe('2 deactivation', () => {
 		// The alert says what was done, from the row read before the deletion.
 		const [alert, ...moreMails] = mail.messages.slice(mailsBefore);
 		expect(moreMails).toEqual([]);
-		expect(alert.subject).toBe('School school@entenhausen.com deleted (tenant w-3)');
+		expect(alert.subject).toBe('School with Untis tenant w-3 deleted');
 		expect(alert.text).toContain('status before: active');
 		expect(alert.text).toContain("What was done: its data was erased; tenantId, status and the event it follows are kept (Option A).");
 		const again = await deliver(deactivationA, 'deletion', 'w-3', first.body);
