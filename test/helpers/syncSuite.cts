@@ -65,7 +65,10 @@ export function describeSync(store: 'dataTable' | 'postgres') {
 	deactivationA.nodes.find((n: { name: string }) => n.name === 'Settings').parameters.assignments.assignments[0].value = true;
 	if (store === 'postgres') eraseThroughPostgres(deactivationA);
 	// Example 1 starts the sync workflow of this store (after an import the vendor picks it there).
-	onboarding.nodes.find((n: { name: string }) => n.name === 'Start the first sync').parameters.workflowId.value = sync.id;
+	// Shipped disabled (n8n refuses to publish a call to an unpublished workflow): the vendor picks 12 and enables it.
+	const startFirstSync = onboarding.nodes.find((n: { name: string }) => n.name === 'Start the first sync');
+	startFirstSync.parameters.workflowId.value = sync.id;
+	startFirstSync.disabled = false;
 
 	const TABLES = ['untis_orgs', 'untis_academic_sessions', 'untis_classes', 'untis_teachers', 'untis_students', 'untis_enrollments', 'untis_periods'];
 	type Row = Record<string, string | null>;

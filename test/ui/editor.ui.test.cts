@@ -198,8 +198,9 @@ describe(`the editor experience in n8n ${N8N_VERSION} (headless Chromium)`, () =
 			for (const alias of ['webuntis', 'school', 'webhook']) {
 				expect({ alias, found: await search(alias) }).toEqual({ alias, found: expect.arrayContaining(['Untis Platform']) });
 			}
-			// The grouped trigger and node, the manual-entry form's and the calendar's own triggers, and the data node for agents.
-			expect(await search('Untis')).toEqual(['Untis Platform', 'Untis Platform Calendar Trigger', 'Untis Platform Data', 'Untis Platform Manual Entry Trigger']);
+			// This is the first-step panel ("What triggers this workflow?"): the grouped trigger and node, the
+			// manual-entry form's and the calendar's own triggers. Untis Platform Data has no trigger, so it is not here.
+			expect(await search('Untis')).toEqual(['Untis Platform', 'Untis Platform Calendar Trigger', 'Untis Platform Manual Entry Trigger']);
 			const item = creatorItems().first();
 			expect(await item.innerText()).toContain(
 				'Starts the workflow when a school activates or deactivates your Untis Platform (WebUntis) app',
