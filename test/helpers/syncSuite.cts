@@ -33,7 +33,7 @@ const POSTGRES_CREDENTIAL = { id: 'untisPostgresCred1', name: 'Postgres (school 
  * Execute Workflow node that calls 12-sync-postgres with {tenantId, action: 'erase'} (awaited).
  */
 function eraseThroughPostgres(workflow: { nodes: Array<Record<string, any>>; connections: Record<string, any> }) {
-	const gone = ['Sync tables (Option A)', 'One item per sync table', "Delete the school's synced rows", 'Synced rows erased'];
+	const gone = ['Sync tables (Option A)', 'Data tables of this project', 'Sync tables that exist', 'Any sync table?', 'One item per sync table', "Delete the school's synced rows", 'Synced rows erased'];
 	const first = workflow.nodes.find((n) => n.name === gone[0])!;
 	workflow.nodes = workflow.nodes.filter((n) => !gone.includes(n.name));
 	for (const name of gone) delete workflow.connections[name];
@@ -332,6 +332,10 @@ export function describeSync(store: 'dataTable' | 'postgres') {
 			await deliver(deactivationA, 'deactivation', A);
 			for (const [name] of KINDS) expect({ name, rows: table(name, A).length }).toEqual({ name, rows: 0 });
 			expect(syncState(A)).toEqual([]);
+			// The tenant row stays as the marker of the order (docs/sync.md): no credential, address or name.
+			const [tenants] = query(n8n.dbPath, "SELECT id FROM data_table WHERE name = 'untis_tenants'");
+			const marker = query(n8n.dbPath, `SELECT * FROM data_table_user_${tenants.id} WHERE tenantId = ?`, [A]);
+			expect(marker).toEqual([expect.objectContaining({ tenantId: A, status: 'deactivated', clientId: '', secret: '', password: '', host: '', activatorEmail: '', activatorUsername: '', schoolEmail: '', country: '', region: '' })]);
 			// The other school's rows are untouched.
 			expect(stored(B)).toEqual(expected(B));
 		});
