@@ -327,9 +327,9 @@ export function describeSync(store: 'dataTable' | 'postgres') {
 		});
 
 		/**
-		 * A 5xx past the retries. The node retries a 503 three times (backing off 1, 2, 4 s without
-		 * Retry-After), a 500 not at all (apiTransport.ts); the example's reads retry once more
-		 * (Retry On Fail, 2 tries). Then the tenant's run fails before anything is written.
+		 * A 5xx past the retries. The node retries a 503 three times (waiting as Retry-After says, else
+		 * 1, 2, 4 s), a 500 not at all (apiTransport.ts); the example's reads retry once more (Retry On
+		 * Fail, 2 tries). Then the tenant's run fails before anything is written.
 		 */
 		const lastSync = (tenant: string) => Date.parse(String(syncState(tenant)[0].lastSyncAt));
 		async function failingRun(body: Record<string, unknown>, failing: string, node: string) {
@@ -341,13 +341,14 @@ export function describeSync(store: 'dataTable' | 'postgres') {
 			expect(report.failed).toEqual([{ tenantId: failing, error: expect.any(String) }]);
 			expect(stored(failing)).toEqual(rowsBefore);
 			expect(syncState(failing)).toEqual(stateBefore);
-			// Example 7 for the tenant's failed sub-run, then the run's own notice (as for a revoked tenant).
+			// Example 7 for the tenant's failed sub-run and the run's own notice, in either order (the last tenant's alert races the notice).
 			for (let waited = 0; mail.messages.length < mailsBefore + 2 && waited < 10000; waited += 250) await new Promise((resolve) => setTimeout(resolve, 250));
-			expect(mail.messages.slice(mailsBefore).map((m) => [m.to, m.subject])).toEqual([
-				[['operations@example.com'], `Workflow failed: ${sync.name} at ${node}`],
+			const notices = mail.messages.slice(mailsBefore);
+			expect(notices.map((m) => [m.to, m.subject]).sort()).toEqual([
 				[['operations@example.com'], 'Untis sync: 1 of 2 tenants failed'],
+				[['operations@example.com'], `Workflow failed: ${sync.name} at ${node}`],
 			]);
-			expect(mail.messages[mailsBefore + 1].text).toContain(`${failing}: ${report.failed[0].error}`);
+			expect(notices.find((m) => m.subject.startsWith('Untis sync:'))!.text).toContain(`${failing}: ${report.failed[0].error}`);
 			return { report, failedAnswers: api.callsByTenant()[failing].failed };
 		}
 		/** The fault cleared: the next run (incremental) takes the tenant up, its changes land, its last sync advances. */
@@ -367,8 +368,9 @@ export function describeSync(store: 'dataTable' | 'postgres') {
 			// B's changes must wait for the next good run: a changed teacher, a removed student.
 			api.changeRecord(B, 'teachers', String(b.teachers[0].sourcedId), { familyName: 'After the outage' });
 			api.removeRecord(B, 'students', String(b.students[0].sourcedId));
-			// Pages of 4: page 1 (offset 0) answers, every later page is a 503 without Retry-After.
-			api.failTenant(B, { status: 503, path: '/students', fromOffset: 4 });
+			// Pages of 4: page 1 (offset 0) answers, every later page is a 503 with Retry-After 1 (the
+			// 1, 2, 4 s back-off without it is unit-tested; this keeps the suite 8 s shorter).
+			api.failTenant(B, { status: 503, path: '/students', fromOffset: 4, retryAfter: 1 });
 			try {
 				const { report, failedAnswers } = await failingRun({ full: true }, B, 'OneRoster: students');
 				expect(report.synced).toEqual([expect.objectContaining({ tenantId: A, mode: 'full' })]);
