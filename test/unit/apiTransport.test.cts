@@ -1,5 +1,5 @@
 import { apiBaseProblem, DEFAULT_API_BASES, describeApiBase, resolveApiBase, tenantHostBase } from '../../nodes/UntisPlatform/core/api/apiBase';
-import { apiUrl, callApi, requestToken, retryAfterSeconds, type Transport } from '../../nodes/UntisPlatform/core/api/apiTransport';
+import { apiUrl, callApi, requestToken, retryable, retryAfterSeconds, type Transport } from '../../nodes/UntisPlatform/core/api/apiTransport';
 import { readAllPages } from '../../nodes/UntisPlatform/core/api/paging';
 import { inactiveTenantProblem } from '../../nodes/UntisPlatform/core/api/tenantGuard';
 import { TokenCache } from '../../nodes/UntisPlatform/core/api/tokenCache';
@@ -176,6 +176,60 @@ describe('retries', () => {
 		);
 		expect(waits).toEqual([1000, 2000, 4000]);
 		expect(mock.dataCalls()).toHaveLength(4);
+	});
+
+	describe("a gateway's 502 or 504: sent again only when the request changes nothing", () => {
+		/** The data endpoint answers `status` `failures` times, then 200; the token grant goes to the mock. */
+		function flaky(status: number, failures: number, tokenFailures = 0) {
+			const sent: string[] = [];
+			let data = 0;
+			let grants = 0;
+			const send: Transport['send'] = async (request) => {
+				sent.push(`${request.method} ${new URL(request.url).pathname}`);
+				if (request.url.includes('/token')) return grants++ < tokenFailures ? { statusCode: status, headers: {}, body: 'Bad Gateway' } : fetchLikeN8n(request);
+				return data++ < failures ? { statusCode: status, headers: {}, body: '<html>Gateway Time-out</html>' } : { statusCode: 200, headers: {}, body: '{"ok":true}' };
+			};
+			return { t: transport({ send }), sent };
+		}
+
+		it.each([502, 504])('a GET answered %i twice is sent again (1, 2 s) and succeeds', async (status) => {
+			const { t, sent } = flaky(status, 2);
+			expect((await callApi(t, access(), { method: 'GET', path: '/rest/echo' })).body).toEqual({ ok: true });
+			expect(waits).toEqual([1000, 2000]);
+			expect(sent.filter((line) => line.startsWith('GET'))).toHaveLength(3);
+		});
+
+		it.each([502, 504])('a GET answered %i past the retries names the status and the retries', async (status) => {
+			const { t } = flaky(status, 99);
+			await expect(callApi(t, access(), { method: 'GET', path: '/rest/echo' })).rejects.toThrow(
+				new RegExp(`GET /rest/echo for tenant 't-1' failed with HTTP ${status}: the platform had an error \\(still after 3 retries\\), retry later$`),
+			);
+			expect(waits).toEqual([1000, 2000, 4000]);
+		});
+
+		it.each(['POST', 'PUT', 'PATCH', 'DELETE'])('a %s answered 504 is not sent again (the gateway may have passed it on): one attempt, an error without "retries"', async (method) => {
+			const { t, sent } = flaky(504, 1);
+			const error = await callApi(t, access(), { method, path: '/rest/echo', body: { a: 1 } }).catch((e: Error) => e);
+			expect(String(error)).toMatch(new RegExp(`${method} /rest/echo for tenant 't-1' failed with HTTP 504: the platform had an error, retry later$`));
+			expect(sent.filter((line) => line === `${method} /rest/echo`)).toHaveLength(1);
+			expect(waits).toEqual([]);
+		});
+
+		it('the token grant (a POST that changes nothing) answered 502 is sent again', async () => {
+			const { t, sent } = flaky(502, 0, 1);
+			expect((await callApi(t, access(), { method: 'GET', path: '/rest/echo' })).body).toEqual({ ok: true });
+			expect(sent.filter((line) => line.startsWith('POST'))).toHaveLength(2);
+			expect(waits).toEqual([1000]);
+		});
+
+		it('the rule: 429 and 503 always; 502 and 504 for reads only; 500 and others never', () => {
+			expect([429, 503].map((status) => retryable(status, 'POST'))).toEqual([true, true]);
+			expect([502, 504].map((status) => [retryable(status, 'get'), retryable(status, 'HEAD'), retryable(status, 'POST'), retryable(status, 'POST', true)])).toEqual([
+				[true, true, false, true],
+				[true, true, false, true],
+			]);
+			expect([500, 501, 505, 400, 404].map((status) => retryable(status, 'GET'))).toEqual([false, false, false, false, false]);
+		});
 	});
 
 	it('Retry-After as an HTTP date', () => {

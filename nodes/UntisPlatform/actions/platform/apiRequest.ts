@@ -159,7 +159,7 @@ export const apiRequest: Operation = {
 			displayOptions: show,
 			options: [
 				{ displayName: 'Max Pages', name: 'maxPages', type: 'number', typeOptions: { minValue: 1 }, default: 100, description: 'With Return All: pages read at most; a longer collection is an error rather than a silently shortened list' },
-				{ displayName: 'Max Retries', name: 'maxRetries', type: 'number', typeOptions: { minValue: 0, maxValue: 10 }, default: 3, description: 'Retries after 429 (rate limited) or 503 (unavailable), honouring Retry-After' },
+				{ displayName: 'Max Retries', name: 'maxRetries', type: 'number', typeOptions: { minValue: 0, maxValue: 10 }, default: 3, description: 'Retries after 429 (rate limited) or 503 (unavailable), honouring Retry-After, and after a gateway\'s 502 or 504 for GET (a write is never sent twice)' },
 				{ displayName: 'Max Retry Wait (Seconds)', name: 'maxRetryWait', type: 'number', typeOptions: { minValue: 0, maxValue: 300 }, default: 30, description: 'The longest Retry-After the node waits for; a longer one fails the item at once' },
 				{ displayName: 'Page Size', name: 'pageSize', type: 'number', typeOptions: { minValue: 1 }, default: 100, description: 'With Return All: records per page (limit)' },
 				{ displayName: 'Timeout (Ms)', name: 'timeout', type: 'number', default: 10000, description: "How long to wait for each of the platform's answers" },

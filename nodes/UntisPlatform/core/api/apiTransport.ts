@@ -4,7 +4,8 @@ import { TokenCache } from './tokenCache';
 
 /**
  * Authenticated calls to one tenant's Untis APIs: a cached client-credentials token, one retry
- * with a fresh token after a 401, and bounded, Retry-After-honouring retries after 429 and 503.
+ * with a fresh token after a 401, and bounded, Retry-After-honouring retries after 429 and 503
+ * (and after a gateway's 502 and 504 for reads and the token grant).
  * The HTTP call and the wait are injected (n8n's httpRequest and sleep in the node, a loopback
  * server in tests), so nothing here opens a socket or starts a timer. Errors name the tenant,
  * the status and what to check, never the password or the token.
@@ -29,7 +30,7 @@ export type Send = (request: HttpRequest) => Promise<HttpResponse>;
 export type Sleep = (milliseconds: number) => Promise<void>;
 
 export interface RetryPolicy {
-	/** Retries after 429/503, on top of the first attempt. */
+	/** Retries after 429/503 (and 502/504 for reads), on top of the first attempt. */
 	maxRetries: number;
 	/** A Retry-After longer than this is not waited for: the call fails at once. */
 	maxWaitSeconds: number;
@@ -146,11 +147,24 @@ function refuseRedirect(response: HttpResponse, request: HttpRequest): void {
 	);
 }
 
-/** One send, with the 429/503 retries. The last answer is returned whatever its status; a 3xx throws. */
+const READS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * Whether an answer is worth sending the request again. 429 and 503 say the request was not
+ * served. 502 and 504 come from a gateway that may have passed it on: only a request that changes
+ * nothing (a read, the token grant) is sent again, so a write is never done twice.
+ */
+export function retryable(status: number, method: string, changesNothing = READS.has(method.toUpperCase())): boolean {
+	if (status === 429 || status === 503) return true;
+	return (status === 502 || status === 504) && changesNothing;
+}
+
+/** One send, with the retries above. The last answer is returned whatever its status; a 3xx throws. */
 async function sendWithRetries(
 	transport: Transport,
 	request: HttpRequest,
 	label: string,
+	changesNothing?: boolean,
 ): Promise<HttpResponse> {
 	const policy = transport.retry ?? DEFAULT_RETRY;
 	for (let attempt = 0; ; attempt++) {
@@ -163,7 +177,7 @@ async function sendWithRetries(
 		}
 		if (response === undefined) throw new ApiError(`${label} failed: ${networkFailure(failure, request.timeout)}`);
 		refuseRedirect(response, request);
-		if ((response.statusCode !== 429 && response.statusCode !== 503) || attempt >= policy.maxRetries) {
+		if (!retryable(response.statusCode, request.method, changesNothing) || attempt >= policy.maxRetries) {
 			return response;
 		}
 		const asked = retryAfterSeconds(header(response.headers, 'retry-after'), transport.cache.now());
@@ -191,7 +205,7 @@ function parsedBody(body: unknown): unknown {
 	}
 }
 
-/** A fresh token through the client-credentials grant (with the 429/503 retries). */
+/** A fresh token through the client-credentials grant (with the retries; a grant changes nothing). */
 export async function requestToken(transport: Transport, access: TenantAccess): Promise<AccessToken> {
 	const grant = buildTokenRequest(access);
 	const timeout = transport.timeout ?? 10000;
@@ -202,6 +216,7 @@ export async function requestToken(transport: Transport, access: TenantAccess): 
 			transport,
 			{ method: 'POST', url: grant.url, headers: grant.headers, body: grant.body, timeout },
 			`Token request for tenant '${access.tenantId}'`,
+			true,
 		);
 	} catch (error) {
 		failure = error;
@@ -256,7 +271,7 @@ function failure(status: number, label: string, call: ApiCall, access: TenantAcc
 		return `${label} found nothing (HTTP 404): check the path (relative to the API base ${access.apiBase}) and the credential's API Base URL`;
 	}
 	if (status === 429) return `${label} was still rate-limited (HTTP 429) after ${retries} retries: retry later or send fewer requests at once`;
-	if (status >= 500) return `${label} failed with HTTP ${status}: the platform had an error${status === 503 ? ` (still after ${retries} retries)` : ''}, retry later`;
+	if (status >= 500) return `${label} failed with HTTP ${status}: the platform had an error${retryable(status, call.method) ? ` (still after ${retries} retries)` : ''}, retry later`;
 	return `${label} failed with HTTP ${status}`;
 }
 
