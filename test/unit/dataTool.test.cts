@@ -110,6 +110,16 @@ describe('the tenant comes from the workflow, never from the model', () => {
 		expect(mock.calls).toEqual([]);
 	});
 
+	it('so is a key a tenant field reads through $input (here a vendor\'s school column): every spelling of the input item', async () => {
+		for (const item of ['$input.first().json', '$input.item.json', '$item(0).$json']) {
+			mock.calls.length = 0;
+			const raw = params('org', 'getMany', { tenantId: `={{ ${item}.school }}` });
+			const out = await runAsTool(tenantRow(), params('org', 'getMany'), { school: 't-other' }, raw);
+			expect({ item, out: json(out) }).toEqual({ item, out: [{ error: expect.stringMatching(/^Refused: the tool call carries 'school'/) }] });
+			expect(mock.calls).toEqual([]);
+		}
+	});
+
 	it('without a tenant from the workflow (an MCP call with nothing before it), nothing is read', async () => {
 		const out = await runAsTool({}, params('student', 'getMany'), {});
 		expect(json(out)).toEqual([{ error: expect.stringMatching(/^Refused: no tenant\. The workflow must give the tenant's row before the agent/) }]);
@@ -314,6 +324,15 @@ describe('the pure parts', () => {
 		expect(fromAiOutside({ search: "={{ $fromAI('q') }}", tenantId: '={{ $json.tenantId }}' }, ['search'])).toEqual([]);
 		expect(fromAiOutside({ tenantId: "={{ 'x' + $FROMAI('t') }}", options: { deep: ["={{ $fromAI('o') }}"] } }, ['search'])).toEqual(['tenantId', 'options']);
 		expect(jsonKeysRead('={{ $json.tenantStatus ?? $json["status"] }}')).toEqual(['tenantStatus', 'status']);
+	});
+
+	it('every spelling of the input item that holds the model\'s arguments, and not another node\'s output', () => {
+		const spellings = ['$json', '$input.item.json', '$input.first().json', '$input.last().json', '$input.all()[0].json', '$input.all( ) [ 2 ].json', '$item(0).$json', '$input . item . json'];
+		for (const item of spellings) {
+			expect({ item, keys: jsonKeysRead(`={{ ${item}.school ?? ${item}['tenant id'] }}`) }).toEqual({ item, keys: ['school', 'tenant id'] });
+		}
+		// Another node's output, a variable, and the whole item hold no model argument by name.
+		expect(jsonKeysRead("={{ $('School tenant row').item.json.tenantId + $('Row').first().json.clientId + $vars.x + JSON.stringify($json) }}")).toEqual([]);
 	});
 
 	it('the cap: default 50, at most 500, never below 1', () => {

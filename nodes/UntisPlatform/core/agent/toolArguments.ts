@@ -21,11 +21,20 @@ export function fromAiOutside(parameters: Record<string, unknown>, allowed: read
 		.map(([name]) => name);
 }
 
-/** The item fields an expression reads: `$json.x`, `$json["x"]`, `$json['x']`. */
+/**
+ * The input item in each spelling n8n offers: `$json`, `$input.item.json`, `$input.first().json`,
+ * `$input.last().json`, `$input.all()[n].json`, `$item(n).$json`. All of them hold the model's
+ * arguments when the AI Agent runs the node. `$('Node')` reads another node's output: not these.
+ */
+const INPUT_ITEM = String.raw`(?:\$json|\$input\s*\.\s*(?:item|first\(\s*\)|last\(\s*\)|all\(\s*\)\s*\[\s*\d+\s*\])\s*\.\s*json|\$item\(\s*\d+\s*\)\s*\.\s*\$json)`;
+const KEY = String.raw`(?:\s*\.\s*([A-Za-z_$][\w$]*)|\s*\[\s*(['"])([^'"\]]{1,100})\2\s*\])`;
+const INPUT_KEY = new RegExp(INPUT_ITEM + KEY, 'g');
+
+/** The input item's fields an expression reads, e.g. `$json.x`, `$json["x"]`, `$input.first().json.x`. */
 export function jsonKeysRead(raw: unknown): string[] {
 	if (typeof raw !== 'string') return [];
 	const keys = new Set<string>();
-	for (const match of raw.matchAll(/\$json(?:\.([A-Za-z_$][\w$]*)|\[\s*(['"])([^'"\]]{1,100})\2\s*\])/g)) keys.add(match[1] ?? match[3]);
+	for (const match of raw.matchAll(INPUT_KEY)) keys.add(match[1] ?? match[3]);
 	return [...keys];
 }
 
