@@ -27,7 +27,7 @@ const { filesContaining } = require('../helpers/userFolderSearch.cts') as typeof
  * another tenant, a raw path, a token, a password, 10,000 records.
  */
 const ROOT = join(__dirname, '../..');
-const example = (file: string) => JSON.parse(readFileSync(join(ROOT, 'examples', file), 'utf8'));
+const { readExample: example } = require('../../scripts/n8n/examples');
 type Node = { name: string; type: string; webhookId?: string; parameters: Record<string, any>; credentials?: Record<string, { id: string; name: string }> };
 type Workflow = { id: string; name: string; nodes: Node[]; connections: Record<string, unknown>; settings?: Record<string, unknown> };
 const node = (workflow: Workflow, name: string) => workflow.nodes.find((n) => n.name === name)!;

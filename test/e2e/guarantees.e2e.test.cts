@@ -21,7 +21,7 @@ const sim = require('../../tools/untis-platform-sim/sim.js');
  */
 const ROOT = join(__dirname, '../..');
 const REPORT = join(ROOT, '.ci-results', 'reports', 'guarantees.json');
-const example = (file: string) => JSON.parse(readFileSync(join(ROOT, 'examples', file), 'utf8'));
+const { readExample: example } = require('../../scripts/n8n/examples');
 type Workflow = { id: string; name: string; nodes: Array<{ id: string; name: string; webhookId?: string; parameters: Record<string, unknown> }> };
 
 type Acknowledge = 'immediately' | 'afterWorkflowSucceeds' | 'confirmDelivery';

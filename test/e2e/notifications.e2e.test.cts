@@ -17,7 +17,7 @@ const sim = require('../../tools/untis-platform-sim/sim.js');
  * Error Workflow of a broken copy of example 2. No message carries a secret, password or token.
  */
 const ROOT = join(__dirname, '../..');
-const example = (file: string) => JSON.parse(readFileSync(join(ROOT, 'examples', file), 'utf8'));
+const { readExample: example } = require('../../scripts/n8n/examples');
 const setup = example('create-tenants-table.workflow.json');
 const onboarding = example('1-onboarding.workflow.json');
 const deactivation = example('2-deactivation.workflow.json');

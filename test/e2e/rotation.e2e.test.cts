@@ -22,7 +22,7 @@ const sim = require('../../tools/untis-platform-sim/sim.js');
  * another tenant does not open, and no plain secret is in n8n's database or log.
  */
 const ROOT = join(__dirname, '../..');
-const example = (file: string) => JSON.parse(readFileSync(join(ROOT, 'examples', file), 'utf8'));
+const { readExample: example } = require('../../scripts/n8n/examples');
 const setup = example('create-tenants-table.workflow.json');
 const onboarding = example('1-onboarding.workflow.json');
 const ENSURE_ROW = onboarding.nodes.find((n: { name: string }) => n.name === 'Ensure tenant row');

@@ -26,7 +26,7 @@ const { filesContaining } = require('../helpers/userFolderSearch.cts') as typeof
  * is not the schools' host (its webhook behind Header Auth), and Verify Signature behind n8n's own Webhook node.
  */
 const ROOT = join(__dirname, '../..');
-const example = (file: string) => JSON.parse(readFileSync(join(ROOT, 'examples', file), 'utf8'));
+const { readExample: example } = require('../../scripts/n8n/examples');
 const setup = example('create-tenants-table.workflow.json');
 // Example 2's Option A erases the school's rows in the sync tables that exist (issue 37): here none
 // does (a vendor without the sync), only a vendor's table whose name contains a sync table's name,

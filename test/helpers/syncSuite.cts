@@ -49,7 +49,7 @@ function eraseThroughPostgres(workflow: { nodes: Array<Record<string, any>>; con
 
 export function describeSync(store: 'dataTable' | 'postgres') {
 	const ROOT = join(__dirname, '../..');
-	const example = (file: string) => JSON.parse(readFileSync(join(ROOT, 'examples', file), 'utf8'));
+	const { readExample: example } = require('../../scripts/n8n/examples');
 	const setup = example('create-tenants-table.workflow.json');
 	const syncSetup = example('create-sync-tables.workflow.json');
 	const onboarding = example('1-onboarding.workflow.json');

@@ -25,7 +25,7 @@ const { describeOrderCases } = require('../helpers/orderSuite.cts') as typeof im
  * Postgres (n8n's execution_entity/execution_data) is the proof of what ran.
  */
 const ROOT = join(__dirname, '../..');
-const example = (file: string) => JSON.parse(readFileSync(join(ROOT, 'examples', file), 'utf8'));
+const { readExample: example } = require('../../scripts/n8n/examples');
 const setup = example('create-tenants-table.workflow.json');
 const onboarding = example('1-onboarding.workflow.json');
 // The load figures in docs/queue-mode.md are for the webhook process answering at once: the

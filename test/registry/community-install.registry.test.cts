@@ -27,7 +27,7 @@ const NAME: string = PACKAGE.name;
 const FIRST: string = PACKAGE.version;
 const [major, minor, patch] = FIRST.split(/[.-]/).map(Number);
 const SECOND = `${major}.${minor}.${patch + 1}-test.1`;
-const example = (file: string) => JSON.parse(readFileSync(join(ROOT, 'examples', file), 'utf8'));
+const { readExample: example } = require('../../scripts/n8n/examples');
 const setup = example('create-tenants-table.workflow.json');
 const onboarding = example('1-onboarding.workflow.json');
 const OWNER = { email: 'owner@example.com', firstName: 'Test', lastName: 'Owner', password: 'Untis-e2e-Owner-1' };

@@ -390,7 +390,7 @@ describe(`the editor experience in n8n ${N8N_VERSION} (headless Chromium)`, () =
 describe('the manual-entry form in Chromium: cross-site posts refused, its own submit accepted', () => {
 	const FORM_WEBHOOK_ID = 'f3d00000-0000-4000-8000-0000000f0003';
 	const formLogin = { username: 'form-admin', password: 'ui-form-login-password-2026' };
-	const example = (file: string) => JSON.parse(readFileSync(join(ROOT, 'examples', file), 'utf8'));
+	const { readExample: example } = require('../../scripts/n8n/examples');
 	const formUrl = () => n8n.webhookUrl(`${FORM_WEBHOOK_ID}/form`);
 	let workflowId = '';
 	let browser: Browser;
@@ -536,7 +536,7 @@ describe("the README's quick start in the editor: preflight, import, publish, a 
 	const { startMailSink } = require('../../scripts/n8n/mail-sink');
 	/* eslint-enable @typescript-eslint/no-require-imports */
 	const ARTIFACTS = join(ROOT, 'test-artifacts/quickstart');
-	const example = (file: string) => JSON.parse(readFileSync(join(ROOT, 'examples', file), 'utf8'));
+	const { readExample: example } = require('../../scripts/n8n/examples');
 	let mail: { messages: Array<{ to: string[]; subject: string; text: string }>; credential: unknown; waitFor(count: number, o?: { timeoutMs?: number }): Promise<unknown>; close(): Promise<void> };
 	const ids: Record<string, string> = {};
 	let started = 0;
