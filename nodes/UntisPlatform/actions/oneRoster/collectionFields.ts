@@ -119,7 +119,7 @@ const outputOption: INodeProperties = {
 	name: 'output',
 	type: 'options',
 	options: [
-		{ name: OUTPUTS.pages, value: 'pages', description: 'Each page the server answered as one item: page (from 1), count, and its records in records. Fewer items for the next node: faster for a sync that maps every record in a Code node' },
+		{ name: OUTPUTS.pages, value: 'pages', description: 'Each page the server answered as one item: page (from 1), count, and its records in records; fewer items, so faster for a sync that maps every record in a Code node' },
 		{ name: OUTPUTS.records, value: 'records', description: 'Each record as an item' },
 	],
 	default: 'records',
