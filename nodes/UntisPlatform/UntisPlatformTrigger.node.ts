@@ -9,7 +9,7 @@ import {
 	type IWebhookResponseData,
 } from 'n8n-workflow';
 
-import { CredentialCache, type CachedCredential } from './core/webhook/credentialCache';
+import { CredentialCache } from './core/webhook/credentialCache';
 import type { DeliveryIds } from './core/webhook/deliveryIds';
 import type { CredentialData } from './core/webhook/credentialCheck';
 import {
@@ -19,28 +19,20 @@ import {
 	type SecretsMode,
 	type SecretsPolicy,
 } from './core/webhook/delivery';
-import {
-	DEFAULT_ALGORITHM,
-	isDefaultAlgorithm,
-	verifySignature,
-	type AlgorithmName,
-	type SignedRequest,
-	type Verified,
-} from './core/webhook/signature';
+import type { Verified } from './core/webhook/signature';
 import {
 	CREDENTIALS_EVENT_TYPES,
 	DEACTIVATION_EVENT_TYPES,
 	V1_EVENT_TYPE,
 } from './core/webhook/events';
-import { bodyReadRejection } from './core/webhook/bodyRead';
 import { testEventAnswer } from './core/webhook/confirmation';
-import { dependsOnKeys, Rejection } from './core/webhook/rejections';
+import { Rejection } from './core/webhook/rejections';
 import { deriveTriggerCredential, type TriggerCredential } from './core/webhook/triggerCredential';
 import type { Sealer } from './core/sealing/sealing';
 import { ACK_AFTER_WORKFLOW, ACK_CONFIRM_DELIVERY, ACK_IMMEDIATELY, acknowledgeResponseFields } from './shared/acknowledge';
 import { untisPlatformApiTest } from './shared/credentialTest';
-import { answer, cacheKeyOf, credentialOf, misconfigured as misconfiguredAs, reject as rejectAs } from './shared/signedWebhook';
-import { additionalAlgorithmsOption, algorithmsFrom, includePayloadOption } from './shared/verificationOptions';
+import { answer, cacheKeyOf, credentialOf, misconfigured as misconfiguredAs, receiveSigned, reject as rejectAs, type SignedWebhook } from './shared/signedWebhook';
+import { additionalAlgorithmsOption, includePayloadOption } from './shared/verificationOptions';
 
 const ALL_EVENTS = [
 	...CREDENTIALS_EVENT_TYPES,
@@ -60,20 +52,6 @@ interface TriggerSettings extends Pick<ReceiveOptions, 'secrets' | 'deliveryIds'
  * verification failure (at most once a second), and on every activation.
  */
 const credentials = new CredentialCache<TriggerCredential, CredentialData>(deriveTriggerCredential);
-
-async function cachedCredential(
-	context: IWebhookFunctions,
-	key: string | undefined,
-): Promise<CachedCredential<TriggerCredential>> {
-	if (key === undefined) {
-		try {
-			return { fingerprint: '', value: deriveTriggerCredential(await credentialOf(context)), readAt: 0 };
-		} catch (error) {
-			return { fingerprint: '', error: error as Error, readAt: 0 };
-		}
-	}
-	return credentials.fresh(key) ?? credentials.read(key, () => credentialOf(context));
-}
 
 // The Secrets policies, built once (per sealer) instead of per request; nothing mutates them.
 const PLAIN: SecretsPolicy = { mode: 'plain' };
@@ -120,53 +98,7 @@ function settingsFrom(context: IWebhookFunctions, derived: TriggerCredential): T
 	}
 }
 
-/** What verification needs from the credential, or why it cannot be used (answered 500, before any verification). */
-function usableCredential(
-	context: IWebhookFunctions,
-	credential: CachedCredential<TriggerCredential>,
-): TriggerCredential | Error {
-	if (credential.error) return credential.error;
-	const derived = credential.value as TriggerCredential;
-	try {
-		return credentialProblem(derived, () => context.getNodeParameter('secrets', 'seal')) ?? derived;
-	} catch (error) {
-		return error as Error;
-	}
-}
-
-/**
- * The algorithms to accept. Verification reads no parameter for the SHA256withRSA that Untis
- * sends: only another Algorithm header needs the Additional Algorithms option.
- */
-function verificationAlgorithms(
-	context: IWebhookFunctions,
-	algorithmHeader: string | string[] | undefined,
-): readonly AlgorithmName[] | Error {
-	if (isDefaultAlgorithm(algorithmHeader)) return DEFAULT_ONLY;
-	try {
-		return algorithmsFrom(context.getNodeParameter('options', {}) as IDataObject);
-	} catch (error) {
-		return error as Error;
-	}
-}
-
-const DEFAULT_ONLY: readonly AlgorithmName[] = [DEFAULT_ALGORITHM];
-const NO_BODY = Buffer.alloc(0);
-
-// Bugs, not bad requests, are what these two throw: n8n reports them as the node's error.
-function verify(
-	context: IWebhookFunctions,
-	request: SignedRequest,
-	derived: TriggerCredential,
-	algorithms: readonly AlgorithmName[],
-): Verified | Rejection {
-	try {
-		return verifySignature(request, derived.keys, algorithms);
-	} catch (error) {
-		throw new NodeOperationError(context.getNode(), error as Error);
-	}
-}
-
+// A bug, not a bad request, is what this throws: n8n reports it as the node's error.
 function deliver(context: IWebhookFunctions, body: Buffer, verified: Verified, settings: TriggerSettings): Delivery | Rejection {
 	try {
 		return deliveryOf(body, verified, settings);
@@ -175,10 +107,18 @@ function deliver(context: IWebhookFunctions, body: Buffer, verified: Verified, s
 	}
 }
 
-// The answers are shared with the Calendar Trigger (shared/signedWebhook.ts), named for this node.
+// Receiving and verifying is shared with the Calendar Trigger (shared/signedWebhook.ts), named for this node.
 const LABEL = 'Untis Platform Trigger';
 const misconfigured = (context: IWebhookFunctions, error: Error) => misconfiguredAs(context, LABEL, error);
 const reject = (context: IWebhookFunctions, rejection: Rejection) => rejectAs(context, LABEL, rejection);
+const signedWebhook: SignedWebhook<TriggerCredential> = {
+	label: LABEL,
+	cache: credentials,
+	derive: deriveTriggerCredential,
+	keysOf: (derived) => derived.keys,
+	// The Secrets parameter is read only when the sealer is unusable (see credentialProblem).
+	problemOf: (context, derived) => credentialProblem(derived, () => context.getNodeParameter('secrets', 'seal')),
+};
 
 export class UntisPlatformTrigger implements INodeType {
 	description: INodeTypeDescription & { webhookIsExpressionFree: true } = {
@@ -397,51 +337,14 @@ export class UntisPlatformTrigger implements INodeType {
 	};
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-		const req = this.getRequestObject();
-		if (!req.rawBody) {
-			// Whatever happens while reading an unverified body is answered here, never thrown.
-			let unread: Rejection | undefined;
-			try {
-				await req.readRawBody();
-			} catch (error) {
-				unread = bodyReadRejection(error);
-			}
-			if (unread) return reject(this, unread);
-		}
-
-		const key = cacheKeyOf(this);
-		const credential = await cachedCredential(this, key);
-		let derived = usableCredential(this, credential);
-		if (derived instanceof Error) return misconfigured(this, derived);
-		const request: SignedRequest = {
-			body: req.rawBody ?? NO_BODY,
-			authorization: req.headers.authorization,
-			algorithm: req.headers.algorithm,
-		};
-		const algorithms = verificationAlgorithms(this, request.algorithm);
-		if (algorithms instanceof Error) return misconfigured(this, algorithms);
-		let verified = verify(this, request, derived, algorithms);
-		if (
-			verified instanceof Rejection &&
-			key !== undefined &&
-			dependsOnKeys(verified) &&
-			credentials.mayReread(key, credential)
-		) {
-			// A key added since the credential was cached must verify at once: read it again
-			// (at most once a second, so a flood of forged requests cannot make n8n read it more).
-			const newer = await credentials.reread(key, () => credentialOf(this), credential);
-			if (newer) {
-				derived = usableCredential(this, newer);
-				if (derived instanceof Error) return misconfigured(this, derived);
-				verified = verify(this, request, derived, algorithms);
-			}
-		}
-		if (verified instanceof Rejection) return reject(this, verified);
+		const signed = await receiveSigned(this, signedWebhook);
+		if (!('verified' in signed)) return signed;
+		const { body, verified, derived } = signed;
 
 		// The parameters are read only for a verified request: a forged one costs no parameter read.
 		const settings = settingsFrom(this, derived);
 		if (settings instanceof Error) return misconfigured(this, settings);
-		const delivery = deliver(this, request.body, verified, settings);
+		const delivery = deliver(this, body, verified, settings);
 		if (delivery instanceof Rejection) return reject(this, delivery);
 
 		if (!settings.events.includes(delivery.filterKey)) {

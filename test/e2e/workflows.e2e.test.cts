@@ -28,8 +28,20 @@ const { filesContaining } = require('../helpers/userFolderSearch.cts') as typeof
 const ROOT = join(__dirname, '../..');
 const example = (file: string) => JSON.parse(readFileSync(join(ROOT, 'examples', file), 'utf8'));
 const setup = example('create-tenants-table.workflow.json');
-// Example 2's Option A also erases the school's rows in the sync tables (issue 37): they exist.
-const syncSetup = example('create-sync-tables.workflow.json');
+// Example 2's Option A erases the school's rows in the sync tables that exist (issue 37): here none
+// does (a vendor without the sync), only a vendor's table whose name contains a sync table's name,
+// which n8n's by-name lookup would match (LIKE '%untis_students%'), holding a row of the school.
+const decoy = {
+	id: 'untisDecoyTable001',
+	name: 'Test: a vendor table named like a sync table',
+	nodes: [
+		{ id: 'd0000000-0000-4000-8000-000000000001', name: 'Run once', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+		{ id: 'd0000000-0000-4000-8000-000000000002', name: 'Create', type: 'n8n-nodes-base.dataTable', typeVersion: 1.1, position: [200, 0], parameters: { resource: 'table', operation: 'create', tableName: 'untis_students_archive', columns: { column: [{ name: 'tenantId', type: 'string' }, { name: 'note', type: 'string' }] }, options: { createIfNotExists: true } } },
+		{ id: 'd0000000-0000-4000-8000-000000000003', name: 'Insert', type: 'n8n-nodes-base.dataTable', typeVersion: 1.1, position: [400, 0], parameters: { resource: 'row', operation: 'insert', dataTableId: { __rl: true, mode: 'name', value: 'untis_students_archive' }, columns: { mappingMode: 'defineBelow', value: { tenantId: 'w-3', note: "the vendor's own" }, matchingColumns: [], schema: [{ id: 'tenantId', displayName: 'tenantId', required: false, defaultMatch: false, display: true, type: 'string', canBeUsedToMatch: true }, { id: 'note', displayName: 'note', required: false, defaultMatch: false, display: true, type: 'string', canBeUsedToMatch: true }] }, options: {} } },
+	],
+	connections: { 'Run once': { main: [[{ node: 'Create', type: 'main', index: 0 }]] }, Create: { main: [[{ node: 'Insert', type: 'main', index: 0 }]] } },
+	settings: { executionOrder: 'v1' },
+};
 const onboarding = example('1-onboarding.workflow.json');
 const deactivation = example('2-deactivation.workflow.json');
 const manual = example('3-manual-entry.workflow.json');
@@ -133,13 +145,13 @@ beforeAll(async () => {
 			{ ...use.nodes.find((n: { name: string }) => n.name === 'Or call this webhook').credentials.httpHeaderAuth, type: 'httpHeaderAuth', data: syncHeader },
 			mail.credential,
 		],
-		workflows: [setup, syncSetup, onboarding, deactivation, deactivationA, manual, manualUnreachable, manualWeakLogin, manualBadKey, use, behindWebhook],
+		workflows: [setup, decoy, onboarding, deactivation, deactivationA, manual, manualUnreachable, manualWeakLogin, manualBadKey, use, behindWebhook],
 		// The tenants-table example is imported, never published: it is run once, as from the editor.
 		activate: [onboarding, deactivation, deactivationA, manual, manualUnreachable, manualWeakLogin, manualBadKey, use, behindWebhook].map((w) => w.id),
 	});
 	// The shipped example, run as a vendor does: Execute workflow in the editor (n8n's REST API).
 	await n8n.runInEditor(setup);
-	await n8n.runInEditor(syncSetup);
+	await n8n.runInEditor(decoy);
 }, 15 * 60 * 1000);
 
 afterAll(async () => {
@@ -212,7 +224,7 @@ describe('2 deactivation', () => {
 		expect(open(row, 'password')).toBe(payload.password);
 	});
 
-	it("Option A (the switch set to delete): the school's data is erased, only the tenant id, status and the event it follows are kept; replaying raises no error", async () => {
+	it("Option A (the switch set to delete) without the sync tables: the school's data is erased, only the tenant id, status and the event it follows are kept, no other table is touched; replaying raises no error", async () => {
 		await deliver(onboarding, 'created', 'w-3');
 		expect(rows('w-3')).toHaveLength(1);
 		const mailsBefore = mail.messages.length;
@@ -226,6 +238,10 @@ describe('2 deactivation', () => {
 		expect(alert.subject).toBe('School with Untis tenant w-3 deleted');
 		expect(alert.text).toContain('status before: active');
 		expect(alert.text).toContain("What was done: its data was erased; tenantId, status and the event it follows are kept (Option A).");
+		// No sync table exists here: nothing else was erased, the vendor's table named like one included.
+		expect((n8n.executionJson(first.execution.id)['Sync tables that exist'][0][0] as { tables: unknown[] }).tables).toEqual([]);
+		const [archive] = query(n8n.dbPath, "SELECT id FROM data_table WHERE name = 'untis_students_archive'");
+		expect(query(n8n.dbPath, `SELECT tenantId, note FROM data_table_user_${archive.id}`)).toEqual([{ tenantId: 'w-3', note: "the vendor's own" }]);
 		const again = await deliver(deactivationA, 'deletion', 'w-3', first.body);
 		expect(again.execution.status).toBe('success');
 		expect(rows('w-3')).toEqual([expect.objectContaining(erased)]);

@@ -20,7 +20,8 @@ const { filesContaining } = require('./userFolderSearch.cts') as typeof import('
  * Issue 37 on a real n8n 2.41.1: a school's data over its whole life, with the examples as shipped
  * (create-sync-tables, 12-sync, example 1 starting the first sync, example 2 Option A erasing and
  * Option B keeping) against the API stand-in: a dataset per tenant that changes between runs, pages
- * capped at 10 records, per-tenant passwords, both server behaviours, call counters per tenant.
+ * capped at 4 records, per-tenant passwords, both server behaviours, call counters per tenant,
+ * per-tenant server faults (5xx).
  * The two schools share their sourcedIds (the same dataset seed): a row of one is never the other's.
  * test/e2e/sync.e2e.test.cts runs it on n8n's Data Tables, test/e2e/sync-postgres.e2e.test.cts on a
  * real PostgreSQL (Debian's, started as the queue suite does) with 12-sync-postgres and its SQL.
@@ -33,7 +34,7 @@ const POSTGRES_CREDENTIAL = { id: 'untisPostgresCred1', name: 'Postgres (school 
  * Execute Workflow node that calls 12-sync-postgres with {tenantId, action: 'erase'} (awaited).
  */
 function eraseThroughPostgres(workflow: { nodes: Array<Record<string, any>>; connections: Record<string, any> }) {
-	const gone = ['Sync tables (Option A)', 'One item per sync table', "Delete the school's synced rows", 'Synced rows erased'];
+	const gone = ['Sync tables (Option A)', 'Data tables of this project', 'Sync tables that exist', 'Any sync table?', 'One item per sync table', "Delete the school's synced rows", 'Synced rows erased'];
 	const first = workflow.nodes.find((n) => n.name === gone[0])!;
 	workflow.nodes = workflow.nodes.filter((n) => !gone.includes(n.name));
 	for (const name of gone) delete workflow.connections[name];
@@ -324,6 +325,80 @@ export function describeSync(store: 'dataTable' | 'postgres') {
 			// Option B takes it out of the runs.
 			await deliver(deactivation, 'deactivation', 'no-extern');
 		});
+
+		/**
+		 * A 5xx past the retries. The node retries a 503 three times (waiting as Retry-After says, else
+		 * 1, 2, 4 s), a 500 not at all (apiTransport.ts); the example's reads retry once more (Retry On
+		 * Fail, 2 tries). Then the tenant's run fails before anything is written.
+		 */
+		const lastSync = (tenant: string) => Date.parse(String(syncState(tenant)[0].lastSyncAt));
+		async function failingRun(body: Record<string, unknown>, failing: string, node: string) {
+			const rowsBefore = stored(failing);
+			const stateBefore = syncState(failing);
+			const mailsBefore = mail.messages.length;
+			api.resetCounters();
+			const report = await runSync(body);
+			expect(report.failed).toEqual([{ tenantId: failing, error: expect.any(String) }]);
+			expect(stored(failing)).toEqual(rowsBefore);
+			expect(syncState(failing)).toEqual(stateBefore);
+			// Example 7 for the tenant's failed sub-run and the run's own notice, in either order (the last tenant's alert races the notice).
+			for (let waited = 0; mail.messages.length < mailsBefore + 2 && waited < 10000; waited += 250) await new Promise((resolve) => setTimeout(resolve, 250));
+			const notices = mail.messages.slice(mailsBefore);
+			expect(notices.map((m) => [m.to, m.subject]).sort()).toEqual([
+				[['operations@example.com'], 'Untis sync: 1 of 2 tenants failed'],
+				[['operations@example.com'], `Workflow failed: ${sync.name} at ${node}`],
+			]);
+			expect(notices.find((m) => m.subject.startsWith('Untis sync:'))!.text).toContain(`${failing}: ${report.failed[0].error}`);
+			return { report, failedAnswers: api.callsByTenant()[failing].failed };
+		}
+		/** The fault cleared: the next run (incremental) takes the tenant up, its changes land, its last sync advances. */
+		async function recovers(tenant: string) {
+			const before = lastSync(tenant);
+			const report = await runSync();
+			expect(report.failed).toEqual([]);
+			expect(report.synced.find((s) => s.tenantId === tenant)).toMatchObject({ mode: 'incremental' });
+			expect(stored(tenant)).toEqual(expected(tenant));
+			expect(lastSync(tenant)).toBeGreaterThan(before);
+		}
+
+		it("5xx past the retries in a full run (503 from the second page of its students on): the other school syncs, the sweep deletes none of its rows, nothing of it is written, its last sync stays; 8 tries in all; once the API is back the next run syncs it", async () => {
+			const a = api.datasetOf(A);
+			const b = api.datasetOf(B);
+			api.changeRecord(A, 'teachers', String(a.teachers[0].sourcedId), { familyName: "During B's outage" });
+			// B's changes must wait for the next good run: a changed teacher, a removed student.
+			api.changeRecord(B, 'teachers', String(b.teachers[0].sourcedId), { familyName: 'After the outage' });
+			api.removeRecord(B, 'students', String(b.students[0].sourcedId));
+			// Pages of 4: page 1 (offset 0) answers, every later page is a 503 with Retry-After 1 (the
+			// 1, 2, 4 s back-off without it is unit-tested; this keeps the suite 8 s shorter).
+			api.failTenant(B, { status: 503, path: '/students', fromOffset: 4, retryAfter: 1 });
+			try {
+				const { report, failedAnswers } = await failingRun({ full: true }, B, 'OneRoster: students');
+				expect(report.synced).toEqual([expect.objectContaining({ tenantId: A, mode: 'full' })]);
+				expect(report.failed[0].error).toMatch(/HTTP 503.*after 3 retries/);
+				expect(stored(A)).toEqual(expected(A));
+				// Bounded: 2 tries of the node, each the first answer and 3 retries.
+				expect(failedAnswers).toBe(2 * (1 + 3));
+			} finally {
+				api.clearFailure(B);
+			}
+			await recovers(B);
+		});
+
+		it('5xx past the retries in an incremental run (500 on its deleted periods): the same, with 2 tries in all (a 500 is not retried by the node, only by Retry On Fail)', async () => {
+			const b = api.datasetOf(B);
+			api.changeRecord(B, 'classes', String(b.classes[0].sourcedId), { title: 'After the 500' });
+			api.removeRecord(B, 'periods', Number(b.extern.periods[0].id));
+			api.failTenant(B, { status: 500, path: '/v3/timetable/deleted-periods' });
+			try {
+				const { report, failedAnswers } = await failingRun({}, B, 'Timetable: deleted periods');
+				expect(report.synced).toEqual([expect.objectContaining({ tenantId: A, mode: 'incremental' })]);
+				expect(report.failed[0].error).toMatch(/HTTP 500/);
+				expect(failedAnswers).toBe(2);
+			} finally {
+				api.clearFailure(B);
+			}
+			await recovers(B);
+		});
 	});
 
 	describe('deactivation, reactivation, reset', () => {
@@ -332,6 +407,10 @@ export function describeSync(store: 'dataTable' | 'postgres') {
 			await deliver(deactivationA, 'deactivation', A);
 			for (const [name] of KINDS) expect({ name, rows: table(name, A).length }).toEqual({ name, rows: 0 });
 			expect(syncState(A)).toEqual([]);
+			// The tenant row stays as the marker of the order (docs/sync.md): no credential, address or name.
+			const [tenants] = query(n8n.dbPath, "SELECT id FROM data_table WHERE name = 'untis_tenants'");
+			const marker = query(n8n.dbPath, `SELECT * FROM data_table_user_${tenants.id} WHERE tenantId = ?`, [A]);
+			expect(marker).toEqual([expect.objectContaining({ tenantId: A, status: 'deactivated', clientId: '', secret: '', password: '', host: '', activatorEmail: '', activatorUsername: '', schoolEmail: '', country: '', region: '' })]);
 			// The other school's rows are untouched.
 			expect(stored(B)).toEqual(expected(B));
 		});

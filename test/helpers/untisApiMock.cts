@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
@@ -143,9 +143,16 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
  *   records simply vanish; Timetable: dateLastModifiedAfter ignored (every period of the range) and
  *   deleted-periods answers []. Untis documents neither for OneRoster (docs/untis-api.md).
  * - Pages: `mock.maxPageSize` caps every collection page (the sync's benchmark: 100).
- * - Counters: `mock.callsByTenant()` → {tenant: {token: n, data: n}}: token requests by the path's
- *   tenant (refused ones too), data requests by the bearer token's tenant (a token the stand-in never
- *   issued counts under '?'); `mock.resetCounters()` zeroes them (and empties `mock.calls`).
+ * - Server faults per tenant (a 5xx past the client's retries): `mock.failTenant(tenant, {status,
+ *   times, path, fromOffset, retryAfter})`: the tenant's requests (token and data; only those whose
+ *   path contains `path`, e.g. '/students' or '/v3/timetable'; only pages with offset >= `fromOffset`)
+ *   are answered `status` (default 503, text/plain, with Retry-After `retryAfter` seconds if given),
+ *   before anything else is checked; after `times` such answers (default Infinity) the fault ends by
+ *   itself. A new failTenant replaces the tenant's fault; `mock.clearFailure(tenant)` ends it.
+ * - Counters: `mock.callsByTenant()` → {tenant: {token: n, data: n, failed: n}}: token requests by
+ *   the path's tenant (refused ones too), data requests by the bearer token's tenant (a token the
+ *   stand-in never issued counts under '?'), failed: those of them a fault answered;
+ *   `mock.resetCounters()` zeroes them (and empties `mock.calls`).
  *   `mock.recordCalls = false` keeps the counters but not `mock.calls` (long benchmarks).
  */
 export interface MockCall {
@@ -183,9 +190,26 @@ export interface UntisApiMock {
 	addRecord(tenant: string, kind: RecordKind, record: Rec): Rec;
 	changeRecord(tenant: string, kind: RecordKind, id: string | number, patch: Rec): Rec;
 	removeRecord(tenant: string, kind: RecordKind, id: string | number): Rec;
-	callsByTenant(): Record<string, { token: number; data: number }>;
+	/** From now on the tenant's matching requests are answered with a server error (see the header). */
+	failTenant(tenant: string, fault?: TenantFault): void;
+	clearFailure(tenant: string): void;
+	callsByTenant(): Record<string, { token: number; data: number; failed: number }>;
 	resetCounters(): void;
 	close(): Promise<void>;
+}
+
+/** A server fault of one tenant: which of its requests get which 5xx, how often. */
+export interface TenantFault {
+	/** Default 503. */
+	status?: number;
+	/** Answers that fail before the fault ends by itself; default Infinity. */
+	times?: number;
+	/** Only requests whose path contains this, e.g. '/students'; default every request. */
+	path?: string;
+	/** Only pages at this offset or later (a collection failing mid-way); default every page. */
+	fromOffset?: number;
+	/** A Retry-After header (seconds); default none. */
+	retryAfter?: number;
 }
 
 /** What the change helpers edit: OneRoster's collections (by sourcedId) and the Timetable's periods (by id). */
@@ -987,13 +1011,25 @@ export async function startUntisApiMock(
 	const datasets = new Map<string, UntisDataset>();
 	const generation = new Map<string, number>();
 	const tokenGeneration = new Map<string, number>();
-	const counters = new Map<string, { token: number; data: number }>();
-	const count = (tenant: string, what: 'token' | 'data') => {
-		const entry = counters.get(tenant) ?? { token: 0, data: 0 };
+	const counters = new Map<string, { token: number; data: number; failed: number }>();
+	const count = (tenant: string, what: 'token' | 'data' | 'failed') => {
+		const entry = counters.get(tenant) ?? { token: 0, data: 0, failed: 0 };
 		entry[what]++;
 		counters.set(tenant, entry);
 	};
 	const endTokens = (tenant: string) => generation.set(tenant, (generation.get(tenant) ?? 0) + 1);
+	const faults = new Map<string, Required<Omit<TenantFault, 'retryAfter'>> & { retryAfter?: number }>();
+	/** Answers the request with the tenant's fault, if one applies: true when it did. */
+	const faulted = (tenant: string, url: URL, res: ServerResponse) => {
+		const fault = faults.get(tenant);
+		if (!fault || !url.pathname.includes(fault.path) || Number(url.searchParams.get('offset') ?? 0) < fault.fromOffset) return false;
+		if (--fault.times <= 0) faults.delete(tenant);
+		count(tenant, 'failed');
+		const headers: Record<string, string> = { 'Content-Type': 'text/plain' };
+		if (fault.retryAfter !== undefined) headers['Retry-After'] = String(fault.retryAfter);
+		res.writeHead(fault.status, headers).end(`${fault.status} ${STATUS_CODES[fault.status] ?? 'Server Error'}`);
+		return true;
+	};
 
 	const handler = (host: MockCall['host']) => (req: IncomingMessage, res: ServerResponse) => {
 		let body = '';
@@ -1010,6 +1046,7 @@ export async function startUntisApiMock(
 			if (token) {
 				const tenant = decodeURIComponent(token[1]);
 				count(tenant, 'token');
+				if (faulted(tenant, url, res)) return;
 				const basic = Buffer.from((req.headers.authorization ?? '').replace(/^Basic /, ''), 'base64').toString();
 				const colon = basic.indexOf(':');
 				const [user, password] = colon < 0 ? [basic, undefined] : [basic.slice(0, colon), basic.slice(colon + 1)];
@@ -1030,6 +1067,7 @@ export async function startUntisApiMock(
 			const tenant = tokenTenant.get(bearer);
 			count(tenant ?? '?', 'data');
 			if (!tenant) return json(401, { error: 'invalid_token' });
+			if (faulted(tenant, url, res)) return;
 			// A token issued before a revocation or a new password has ended.
 			if (tokenGeneration.get(bearer) !== (generation.get(tenant) ?? 0)) return json(401, { error: 'invalid_token' });
 			const data = datasets.get(tenant) ?? mock.dataset;
@@ -1127,6 +1165,12 @@ export async function startUntisApiMock(
 		addRecord: (tenant: string, kind: RecordKind, record: Rec) => editRecords(own(tenant), kind, mock.now(), { add: record }),
 		changeRecord: (tenant: string, kind: RecordKind, id: string | number, patch: Rec) => editRecords(own(tenant), kind, mock.now(), { id, patch }),
 		removeRecord: (tenant: string, kind: RecordKind, id: string | number) => editRecords(own(tenant), kind, mock.now(), { id, remove: true }),
+		failTenant: (tenant: string, { status = 503, times = Infinity, path = '', fromOffset = 0, retryAfter }: TenantFault = {}) => {
+			if (status < 500 || status > 599) throw new Error(`a server fault is a 5xx, not ${status}`);
+			if (!(times >= 1)) throw new Error('a fault fails at least one answer');
+			faults.set(tenant, { status, times, path, fromOffset, retryAfter });
+		},
+		clearFailure: (tenant: string) => void faults.delete(tenant),
 		callsByTenant: () => Object.fromEntries([...counters].map(([tenant, entry]) => [tenant, { ...entry }])),
 		resetCounters: () => {
 			counters.clear();

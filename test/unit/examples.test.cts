@@ -132,7 +132,7 @@ describe('the shipped examples', () => {
 	// Issue 36: every example that writes the tenant row writes it only through the conditional
 	// update (one UPDATE ... WHERE on the event the row follows) after the ledger check.
 	it.each(examples.filter(([file]) => /^[123]-/.test(file)))('%s: writes untis_tenants only by the conditional update, after the ledger', (_file, workflow) => {
-		const writes = workflow.nodes.filter((node) => node.type === 'n8n-nodes-base.dataTable' && (node.parameters.dataTableId as { value: string }).value === 'untis_tenants' && node.parameters.operation !== 'get');
+		const writes = workflow.nodes.filter((node) => node.type === 'n8n-nodes-base.dataTable' && (node.parameters.dataTableId as { value: string } | undefined)?.value === 'untis_tenants' && node.parameters.operation !== 'get');
 		for (const node of writes) {
 			if (node.parameters.operation === 'upsert') {
 				// Only "Ensure tenant row": it writes nothing but the tenantId.
@@ -182,6 +182,16 @@ describe('the shipped examples', () => {
 			const sweeps = (named(sync, 'Collect changes').parameters.assignments as { assignments: Array<{ name: string; value: string }> }).assignments.find((a) => a.name === 'sweeps')!.value;
 			expect(sweeps.replace(/\s/g, '')).toContain(JSON.stringify(TABLES));
 			for (const table of TABLES) expect(JSON.stringify(named(sync, 'Collect changes').parameters)).toContain(`'${table}'`);
+		});
+
+		it("example 2 Option A deletes only in the listed tables that exist, each by its id (n8n's by-name lookup matches a part of a name)", () => {
+			const deactivation = byFile('2-deactivation.workflow.json');
+			expect(nextNodes(deactivation, named(deactivation, 'Sync tables (Option A)')).map((node) => node.name)).toEqual(['Data tables of this project']);
+			expect(named(deactivation, 'Data tables of this project').parameters).toMatchObject({ resource: 'table', operation: 'list', returnAll: true });
+			expect(JSON.stringify(named(deactivation, 'Sync tables that exist').parameters)).toContain("$('Sync tables (Option A)').first().json.table.includes(table.name)");
+			expect(named(deactivation, "Delete the school's synced rows").parameters.dataTableId).toEqual({ __rl: true, mode: 'id', value: '={{ $json.id }}' });
+			// No sync table: straight on to Record delivery.
+			expect(deactivation.connections['Any sync table?'].main!.map((branch) => branch.map((c) => c.node))).toEqual([['One item per sync table'], ['Record delivery']]);
 		});
 
 		it('reads only active tenants, and every write and delete of a sync table is keyed by the run\'s tenant', () => {

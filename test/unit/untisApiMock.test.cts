@@ -703,13 +703,39 @@ describe("a school's whole life (the sync): credentials, datasets and changes pe
 		await read(a, `${OR}/schools`);
 		await read(b, `${OR}/orgs`);
 		await read('made-up', `${OR}/orgs`);
-		expect(life.callsByTenant()).toEqual({ 'school-a': { token: 2, data: 2 }, 'school-b': { token: 1, data: 1 }, '?': { token: 0, data: 1 } });
+		expect(life.callsByTenant()).toEqual({ 'school-a': { token: 2, data: 2, failed: 0 }, 'school-b': { token: 1, data: 1, failed: 0 }, '?': { token: 0, data: 1, failed: 0 } });
 		life.resetCounters();
 		expect(life.callsByTenant()).toEqual({});
 		expect(life.calls).toEqual([]);
 		life.recordCalls = false;
 		await read(a, `${OR}/orgs`);
 		expect(life.calls).toEqual([]);
-		expect(life.callsByTenant()).toEqual({ 'school-a': { token: 0, data: 1 } });
+		expect(life.callsByTenant()).toEqual({ 'school-a': { token: 0, data: 1, failed: 0 } });
+	});
+
+	it('failTenant: that tenant\'s matching requests get the 5xx (counted as failed), from an offset on, n times or until cleared; the others are served', async () => {
+		life.setTenantDataset('school-a', makeSchoolDataset({ seed: 3, usersPerSchool: 20, classesPerSchool: 3 }));
+		const a = await tokenOf('school-a');
+		const b = await tokenOf('school-b');
+		life.resetCounters();
+		life.failTenant('school-a', { path: '/students', fromOffset: 4, retryAfter: 0 });
+		expect((await read(a, `${OR}/students`, { limit: 4 })).status).toBe(200);
+		const down = await fetch(`${life.apiBase}${OR}/students?limit=4&offset=4`, { headers: { Authorization: `Bearer ${a}` } });
+		expect([down.status, down.headers.get('retry-after'), await down.text()]).toEqual([503, '0', '503 Service Unavailable']);
+		expect((await read(a, `${OR}/teachers`, { limit: 4, offset: 4 })).status).toBe(200);
+		expect((await read(b, `${OR}/students`, { limit: 4, offset: 4 })).status).toBe(200);
+		expect(life.callsByTenant()).toEqual({ 'school-a': { token: 0, data: 3, failed: 1 }, 'school-b': { token: 0, data: 1, failed: 0 } });
+		life.clearFailure('school-a');
+		expect((await read(a, `${OR}/students`, { limit: 4, offset: 4 })).status).toBe(200);
+
+		// Every request, the token's too; twice, then served again; no Retry-After unless asked.
+		life.failTenant('school-a', { status: 500, times: 2 });
+		const refused = await fetch(`${life.apiBase}/WebUntis/api/sso/v3/school-a/token`, { method: 'POST', body: 'grant_type=client_credentials' });
+		expect([refused.status, await refused.text()]).toEqual([500, '500 Internal Server Error']);
+		const again = await fetch(`${life.apiBase}${OR}/orgs`, { headers: { Authorization: `Bearer ${a}` } });
+		expect([again.status, again.headers.get('retry-after')]).toEqual([500, null]);
+		expect((await read(a, `${OR}/orgs`)).status).toBe(200);
+		expect(life.callsByTenant()['school-a'].failed).toBe(3);
+		expect(() => life.failTenant('school-a', { status: 404 })).toThrow(/5xx/);
 	});
 });

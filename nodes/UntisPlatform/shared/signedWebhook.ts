@@ -23,10 +23,9 @@ import { algorithmsFrom } from './verificationOptions';
 import { logRefusal } from './refusalLog';
 
 /**
- * The n8n side of receiving a signed platform request, for the Calendar Trigger (the lifecycle
- * trigger shares the answers below and keeps its own copy of the receiving steps, unchanged to
- * spare concurrent work a merge): the raw body, the credential's keys from a per-workflow cache, the allow-list, and one re-read
- * of a changed credential when a signature fails. Nothing here reads the body's fields.
+ * The n8n side of receiving a signed platform request, for both triggers: the raw body, the
+ * credential's keys from a per-workflow cache, the allow-list, and one re-read of a changed
+ * credential when a signature fails. Nothing here reads the body's fields.
  */
 // Returns n8n's promise as is: an async wrapper would add a promise to every request.
 export const credentialOf = (context: IWebhookFunctions | IHookFunctions) =>
@@ -52,6 +51,8 @@ export interface SignedWebhook<T> {
 	cache: CredentialCache<T, CredentialData>;
 	derive: (credential: CredentialData) => T;
 	keysOf: (derived: T) => readonly VerificationKey[];
+	/** Why the credential cannot serve this node (answered 500 before any verification), or undefined. */
+	problemOf?: (context: IWebhookFunctions, derived: T) => Error | undefined;
 }
 
 export interface SignedBody<T> {
@@ -72,6 +73,17 @@ async function cachedCredential<T>(context: IWebhookFunctions, setup: SignedWebh
 		}
 	}
 	return setup.cache.fresh(key) ?? setup.cache.read(key, () => credentialOf(context));
+}
+
+/** What verification needs from the credential, or why it cannot be used. */
+function usable<T>(context: IWebhookFunctions, setup: SignedWebhook<T>, credential: CachedCredential<T>): T | Error {
+	if (credential.error) return credential.error;
+	const derived = credential.value as T;
+	try {
+		return setup.problemOf?.(context, derived) ?? derived;
+	} catch (error) {
+		return error as Error;
+	}
 }
 
 function verify<T>(context: IWebhookFunctions, setup: SignedWebhook<T>, request: SignedRequest, derived: T, algorithms: readonly AlgorithmName[]): Verified | Rejection {
@@ -101,8 +113,8 @@ export async function receiveSigned<T>(context: IWebhookFunctions, setup: Signed
 	}
 	const key = cacheKeyOf(context);
 	const credential = await cachedCredential(context, setup, key);
-	if (credential.error) return misconfigured(context, setup.label, credential.error);
-	let derived = credential.value as T;
+	let derived = usable(context, setup, credential);
+	if (derived instanceof Error) return misconfigured(context, setup.label, derived);
 	const request: SignedRequest = { body: req.rawBody ?? NO_BODY, authorization: req.headers.authorization, algorithm: req.headers.algorithm };
 	let algorithms = DEFAULT_ONLY;
 	if (!isDefaultAlgorithm(request.algorithm)) {
@@ -118,8 +130,8 @@ export async function receiveSigned<T>(context: IWebhookFunctions, setup: Signed
 		// A key added since the credential was cached verifies at once (at most one read a second).
 		const newer = await setup.cache.reread(key, () => credentialOf(context), credential);
 		if (newer) {
-			if (newer.error) return misconfigured(context, setup.label, newer.error);
-			derived = newer.value as T;
+			derived = usable(context, setup, newer);
+			if (derived instanceof Error) return misconfigured(context, setup.label, derived);
 			verified = verify(context, setup, request, derived, algorithms);
 		}
 	}
