@@ -10,7 +10,8 @@
  * incremental sync since the full run's start. Each writes every record into its own Data Table
  * (tenantId, kind, sourcedId, status, dateLastModified, data = the record as JSON), upserting
  * on (tenantId, sourcedId); tenants run one at a time (Loop Over Items).
- * - package:  the Untis Platform node's Get Many (Return All, Page Size 100, Modified Since).
+ * - package:  the Untis Platform node's Get Many (Return All, Page Size 100, Modified Since, Output:
+ *             One Item per Page, so the Code node maps pages, as it does HTTP Request's answers).
  * - http1000: what a vendor builds without the package, configured as Untis documents paging:
  *             HTTP Request with n8n's pagination (Update a Parameter: offset = $pageCount * 1000,
  *             limit 1000, complete when a page has fewer than `limit` records), a token per tenant
@@ -131,12 +132,12 @@ function syncWorkflow(variant, table, fetchNodes, prefix, tenants, sinkUrl) {
 const credentialRef = { id: 'benchSyncCred0001', name: 'Untis (sync bench)' };
 const once = { executeOnce: true, alwaysOutputData: true };
 
-/** (a) The package: a Get Many per kind, Return All, Page Size 100, Modified Since from the run's input. */
+/** (a) The package: a Get Many per kind, Return All, Page Size 100, Modified Since from the run's input, One Item per Page. */
 const packageNodes = (prefix) =>
 	KINDS.map((kind) =>
 		node(prefix, kind.name, 'n8n-nodes-untis-platform.untisPlatform', 1.1, {
 			resource: kind.resource, operation: 'getMany', tenantId: `={{ ${current('tenantId')} }}`, clientId: `={{ ${current('clientId')} }}`, password: `={{ ${current('password')} }}`,
-			tenantStatus: 'active', apiHost: 'credential', returnAll: true, options: { pageSize: 100, modifiedSince: `={{ ${current('since')} }}` },
+			tenantStatus: 'active', apiHost: 'credential', returnAll: true, options: { pageSize: 100, modifiedSince: `={{ ${current('since')} }}`, output: 'pages' },
 		}, { ...once, credentials: { untisPlatformApi: credentialRef } }),
 	);
 
@@ -214,7 +215,7 @@ async function main() {
 	const defs = {
 		// No name contains another: n8n 2.41.1's Data Table node finds a table "by name" with
 		// LIKE '%name%' (the most recently updated match), so bench_x_100 would find bench_x_1000.
-		package: { table: 'bench_sync_a_package', nodes: packageNodes, prefix: 'b5000001', label: 'package: Get Many, Return All' },
+		package: { table: 'bench_sync_a_package', nodes: packageNodes, prefix: 'b5000001', label: 'package: Get Many, Return All, One Item per Page' },
 		http1000: { table: 'bench_sync_b_limit1000', nodes: httpNodes(api.apiBase, 1000), prefix: 'b5000002', label: 'HTTP Request pagination, limit 1000 (Untis rule)' },
 		http100: { table: 'bench_sync_c_limit100', nodes: httpNodes(api.apiBase, 100), prefix: 'b5000003', label: 'HTTP Request pagination, limit 100 (= the cap)' },
 	};

@@ -219,6 +219,15 @@ describe('the shipped examples', () => {
 			expect(nextNodes(postgres, named(postgres, 'Collect changes')).map((node) => node.name)).toEqual(['Write changes']);
 		});
 
+		it('12-sync-postgres reads one item per page (Output), and Collect changes takes the records of the pages', () => {
+			const postgres = byFile('12-sync-postgres.workflow.json');
+			const reads = postgres.nodes.filter((node) => node.type === 'n8n-nodes-untis-platform.untisPlatform' && node.parameters.operation !== 'getDeletedPeriods');
+			expect(reads.map((node) => (node.parameters.options as { output?: string }).output ?? node.parameters.output)).toEqual(Array(7).fill('pages'));
+			const collect = JSON.stringify(named(postgres, 'Collect changes').parameters);
+			expect(collect.match(/flatMap\(i => i\.json\.records\)/g)).toHaveLength(3);
+			expect(collect).not.toMatch(/\.map\(i => i\.json\)/);
+		});
+
 		it('writes only after every read, and advances the sync state last', () => {
 			const afterActive = nextNodes(sync, named(sync, 'Active?')).map((node) => node.name);
 			// n8n's execution order v1 runs the branches top to bottom: Collect changes is the lowest.

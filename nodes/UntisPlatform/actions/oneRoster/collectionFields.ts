@@ -2,11 +2,12 @@ import type { IDataObject, IDisplayOptions, IExecuteFunctions, INodeProperties }
 
 import { maxPagesOption, optionsCollection, timeoutOption } from '../requestOptions';
 import { modifiedSinceInstant, withModifiedSince } from '../../core/api/modifiedSince';
+import { OUTPUTS } from '../../core/api/pageItems';
 import { FILTER_OPERATORS, type CollectionQuery, type FilterJoin, type FilterPredicate } from '../../core/api/oneRosterFilter';
 
 /**
  * The fields of a typed Get Many: Return All or Limit, Filter (at most two predicates, one AND or
- * OR), Sort with Order, Fields, Modified Since, and the paging options. Shared by OneRoster's collections.
+ * OR), Sort with Order, Fields, Modified Since, Output, and the paging options. Shared by OneRoster's collections.
  */
 export function collectionFields(show: { show: NonNullable<IDisplayOptions['show']> }): INodeProperties[] {
 	return [
@@ -17,7 +18,7 @@ export function collectionFields(show: { show: NonNullable<IDisplayOptions['show
 			default: false,
 			description: 'Whether to return all results or only up to a given limit',
 			// How pages are followed (limit/offset, X-Total-Count, Link rel="next"): docs/untis-api.md.
-			hint: 'Every page, one item per record: no record is left out when the school has more than one page',
+			hint: 'Every page: no record is left out when the school has more than one page (one item per record, or per page with Options → Output)',
 			displayOptions: show,
 		},
 		{
@@ -94,6 +95,7 @@ export function collectionFields(show: { show: NonNullable<IDisplayOptions['show
 				default: 'asc',
 				description: 'With Sort: the order (orderBy)',
 			},
+			outputOption,
 			{ displayName: 'Page Size', name: 'pageSize', type: 'number', typeOptions: { minValue: 1 }, default: 100, description: 'Records asked for per page (limit); the server may send fewer' },
 			{ displayName: 'Sort', name: 'sort', type: 'string', default: '', placeholder: 'familyName', description: 'A field to sort by' },
 			timeoutOption(10000),
@@ -109,6 +111,19 @@ const modifiedSinceOption: INodeProperties = {
 	default: '',
 	description:
 		"Only records changed after this time, for an incremental sync: store when your last sync started and pass it here (UTC when no zone is given). Adds dateLastModified > time to the filter with AND, so at most one Filter condition can go with it. Untis does not say whether it honours this filter or lists removed records as status tobedeleted: run a full sync now and then",
+};
+
+/** Options → Output: one item per record (default), or one per page, its records in `records` (core/api/pageItems.ts). */
+const outputOption: INodeProperties = {
+	displayName: 'Output',
+	name: 'output',
+	type: 'options',
+	options: [
+		{ name: OUTPUTS.pages, value: 'pages', description: 'Each page the server answered as one item: page (from 1), count, and its records in records; fewer items, so faster for a sync that maps every record in a Code node' },
+		{ name: OUTPUTS.records, value: 'records', description: 'Each record as an item' },
+	],
+	default: 'records',
+	description: 'What the items are. The records are the same either way, in the same order; Limit still counts records.',
 };
 
 const OPERATORS: Record<string, string> = {

@@ -4,6 +4,7 @@ import { describeApiError } from '../../core/api/apiErrors';
 import { callApi, type ApiCall } from '../../core/api/apiTransport';
 import { endpointPath, ONEROSTER_ENDPOINTS, unwrapMany, unwrapOne, type OneRosterEndpoint, type OneRosterResource } from '../../core/api/oneRoster';
 import { collectionQuery } from '../../core/api/oneRosterFilter';
+import { outputOf, pageItems } from '../../core/api/pageItems';
 import { readAllPages } from '../../core/api/paging';
 import { forResourceOperation, type Operation } from '../operation';
 import { optionsCollection, timeoutOption } from '../requestOptions';
@@ -15,8 +16,8 @@ import { collectionFields, collectionQueryOf } from './collectionFields';
 
 /**
  * A typed OneRoster operation from its entry in the catalogue (core/api/oneRoster.ts): the IDs its path needs,
- * a Get that returns the object itself, or a Get Many that returns one item per record, with
- * Return All, Limit, Filter, Sort and Fields. Errors name the resource and what to fix.
+ * a Get that returns the object itself, or a Get Many that returns one item per record (or per page,
+ * Options → Output), with Return All, Limit, Filter, Sort and Fields. Errors name the resource and what to fix.
  */
 type IdName = 'id' | 'schoolId' | 'classId';
 const ID_FIELDS: Record<IdName, { name: string; displayName: string; of: string }> = {
@@ -50,6 +51,8 @@ function oneRosterOperation(resource: OneRosterResource, operation: string, endp
 		const ids = Object.fromEntries(idsOf(endpoint).map((name) => [name, String(context.getNodeParameter(ID_FIELDS[name].name, index, '') ?? '')]));
 		const path = endpointPath(endpoint, ids);
 		const options = context.getNodeParameter('options', index, {}) as IDataObject;
+		// Checked before any request: a bad Output fails the item, not after reading every page.
+		const output = endpoint.single ? 'records' : outputOf(options.output);
 		const access = await tenantAccess(context, index, sealer);
 		const transport = n8nTransport(context, { timeout: (options.timeout as number | undefined) ?? 10000 });
 		const named = idsOf(endpoint).map((name) => `'${ids[name].trim().slice(0, 80)}'`).join(' in ');
@@ -59,7 +62,7 @@ function oneRosterOperation(resource: OneRosterResource, operation: string, endp
 		if (endpoint.single) return unwrapOne((await callApi(transport, access, call)).body, endpoint.envelope) as IDataObject;
 		const query = collectionQuery(collectionQueryOf(context, index));
 		const returnAll = context.getNodeParameter('returnAll', index, false) as boolean;
-		const { records } = await readAllPages(
+		const { records, sizes } = await readAllPages(
 			async (offset, limit) => {
 				const response = await callApi(transport, access, { ...call, query: { ...query, limit, offset } });
 				// The envelope's array is the page's records, whatever else the answer holds.
@@ -72,6 +75,7 @@ function oneRosterOperation(resource: OneRosterResource, operation: string, endp
 			},
 			what,
 		);
+		if (output === 'pages') return pageItems(records, sizes) as unknown as IDataObject[];
 		return records.map((record) => (typeof record === 'object' && record !== null && !Array.isArray(record) ? (record as IDataObject) : { value: record as IDataObject['value'] }));
 	}
 

@@ -79,9 +79,9 @@ export async function readAllPeriods(
 	fetchPage: (offset: number, limit: number) => Promise<ApiResponse>,
 	options: { pageSize: number; maxPages: number },
 	label: string,
-): Promise<{ answer: Record<string, unknown>; periods: unknown[]; pages: number }> {
-	const { records: periods, pages, first } = await readAllPages(fetchPage, options, label, TIMETABLE_PERIODS);
+): Promise<{ answer: Record<string, unknown>; periods: unknown[]; pages: number; sizes: number[] }> {
+	const { records: periods, pages, sizes, first } = await readAllPages(fetchPage, options, label, TIMETABLE_PERIODS);
 	const body = (first ?? {}) as Record<string, unknown>;
 	const timetableData = { ...((body.timetableData as Record<string, unknown>) ?? {}), periods };
-	return { answer: { ...body, timetableData }, periods, pages };
+	return { answer: { ...body, timetableData }, periods, pages, sizes };
 }

@@ -100,14 +100,18 @@ export const ONE_ROSTER_COLLECTION: Collection = {
 	narrowWith: 'the query with filter',
 };
 
-/** Every record of a collection; `first` is the first page's body (its other fields kept). */
+/**
+ * Every record of a collection; `first` is the first page's body (its other fields kept), and
+ * `sizes` the records each page gave, in order (the last one cut by a Limit): One Item per Page.
+ */
 export async function readAllPages(
 	fetchPage: (offset: number, limit: number) => Promise<ApiResponse>,
 	options: PagingOptions,
 	label: string,
 	collection: Collection = ONE_ROSTER_COLLECTION,
-): Promise<{ records: unknown[]; pages: number; total?: number; first?: unknown }> {
+): Promise<{ records: unknown[]; pages: number; sizes: number[]; total?: number; first?: unknown }> {
 	const records: unknown[] = [];
+	const sizes: number[] = [];
 	let total: number | undefined;
 	let previous: string | undefined;
 	let first: unknown;
@@ -126,15 +130,17 @@ export async function readAllPages(
 		previous = fingerprint;
 		if (page === 0) first = response.body;
 		records.push(...batch);
+		sizes.push(batch.length);
 		total = totalCount(response.headers) ?? total;
 		// A header that says more remain wins over Untis's short-page rule (servers cap pages).
 		const headerSaysMore = batch.length > 0 && ((total !== undefined && records.length < total) || hasNextLink(rawHeader(response.headers, 'link')));
 		const headerSaysDone = total !== undefined && records.length >= total;
 		const done = batch.length === 0 || headerSaysDone || (!headerSaysMore && batch.length < wanted);
 		if (options.maxRecords !== undefined && records.length >= options.maxRecords) {
-			return { records: records.slice(0, options.maxRecords), pages: page + 1, total, first };
+			sizes[page] -= records.length - options.maxRecords;
+			return { records: records.slice(0, options.maxRecords), pages: page + 1, sizes, total, first };
 		}
-		if (done) return { records, pages: page + 1, total, first };
+		if (done) return { records, pages: page + 1, sizes, total, first };
 	}
 	throw new PagingError(
 		`${label}: more than ${options.maxPages} pages of ${options.pageSize} ${collection.unit}${total === undefined ? '' : ` (X-Total-Count ${total})`}; raise Max Pages or narrow ${collection.narrowWith}`,
