@@ -36,7 +36,7 @@ export class UntisPlatformApi implements ICredentialType {
 				{
 					name: 'Custom',
 					value: 'custom',
-					description: 'Only the keys pasted below (e.g. a dev key from untis-platform-sim keygen) and the API Base URL you enter',
+					description: 'Only the keys pasted below and the API Base URL you enter, e.g. for a test platform of your own',
 				},
 			],
 			default: 'production',
@@ -50,7 +50,7 @@ export class UntisPlatformApi implements ICredentialType {
 			typeOptions: { rows: 6 },
 			default: '',
 			placeholder: 'MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA...',
-			hint: 'Needed for Custom (e.g. the key that <code>untis-platform-sim keygen</code> prints); with a preset only during a key rotation',
+			hint: 'Needed for Custom; with Production or Integration only while Untis rotates its key',
 			description:
 				'Extra RSA public keys, one per block, separated by blank lines: bare base64 (as Untis publishes them) or PEM (BEGIN PUBLIC KEY / BEGIN RSA PUBLIC KEY). Required for Custom; with a preset, add the new key here during a key rotation. A published trigger applies an added key on its next request, and stops accepting a removed key within 60 seconds (on a single process at once if you deactivate and activate the workflow; in queue mode and multi-main only the 60 s bound holds).',
 		},

@@ -165,7 +165,7 @@ export class UntisPlatformTrigger implements INodeType {
 		properties: [
 			{
 				displayName:
-					'Enter the Production URL above in PAM (the Untis platform application manager) as the webhook for both credentials and deactivation. PAM needs a public HTTPS address, and any proxy in front of n8n must pass the Authorization header and the body unchanged.',
+					'Enter the Production URL above in PAM (the Untis platform application manager) as the webhook of the events this trigger handles (Options → Events): the credentials webhook for Created, Reactivated and Reset, the deactivation webhook for Deactivation and Deletion, or both if it handles all. An event it does not handle is answered 200 and starts nothing, so the platform does not send it again. PAM needs a public HTTPS address, and any proxy in front of n8n must pass the Authorization header and the body unchanged.',
 				name: 'pamNotice',
 				type: 'notice',
 				default: '',

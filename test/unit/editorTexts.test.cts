@@ -4,6 +4,7 @@ import { Workflow, type INodeParameters, type INodeType, type INodeTypes, type I
 import { UntisPlatformData } from '../../dist/nodes/UntisPlatform/UntisPlatformData.node';
 import { UntisPlatform } from '../../dist/nodes/UntisPlatform/UntisPlatform.node';
 import { UntisPlatformTrigger } from '../../dist/nodes/UntisPlatform/UntisPlatformTrigger.node';
+import { UntisPlatformApi } from '../../dist/credentials/UntisPlatformApi.credentials';
 import { operationSubtitle, resources } from '../../dist/nodes/UntisPlatform/actions/resources';
 import { createdPayload, signedRequest } from '../helpers/platform.cjs';
 import { callWebhook } from '../helpers/webhookContext.cjs';
@@ -71,6 +72,18 @@ describe('hints speak in user terms; the paging internals are in docs/untis-api.
 		const all = hints(new UntisPlatform().description.properties);
 		expect(all.filter((hint) => /^returnAll/.test(hint)).length).toBeGreaterThan(1);
 		for (const hint of all) expect(hint).not.toMatch(/X-Total-Count|rel=|Link\b|limit\/offset/);
+	});
+
+	it("the credential names no contributor tool (the repository's simulator) to a vendor", () => {
+		const texts = JSON.stringify(new UntisPlatformApi().properties);
+		expect(texts).not.toMatch(/untis-platform-sim|keygen/);
+	});
+
+	it("the trigger's PAM notice says which PAM webhook takes which events (a newcomer pasted one URL for both and lost deactivations)", () => {
+		const notice = new UntisPlatformTrigger().description.properties.find((p) => p.name === 'pamNotice')!.displayName;
+		expect(notice).toMatch(/the credentials webhook for Created, Reactivated and Reset, the deactivation webhook for Deactivation and Deletion/);
+		expect(notice).toMatch(/not handle is answered 200 and starts nothing/);
+		expect(notice).not.toMatch(/for both credentials and deactivation/);
 	});
 });
 
