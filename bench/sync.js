@@ -3,7 +3,7 @@
  * The sync benchmark (issue 37), on a real n8n 2.41.1 on loopback, against the API stand-in
  * (test/helpers/untisApiMock.cts) serving a dataset per tenant with pages capped at 100:
  *   node bench/sync.js [--schools 50] [--users 1000] [--cap 100] [--changed 0.01]
- *                      [--variants package,http1000,http100] [--store table|none] [--out bench/results/sync-<size>.json]
+ *                      [--variants package,http1000,http100] [--store table|none] [--rows record|tenant] [--out bench/results/sync-<size>.json]
  * Each tenant is one school: `users` users (6 % teachers), a class per 25 users, two classes per
  * student, their enrollments, one school year. Per variant, in the same n8n, one after the other:
  * a full sync of every tenant, then (after 1 % of every kind is changed at the stand-in) an
@@ -44,7 +44,11 @@ const VARIANTS = arg('variants', 'package,http1000,http100').split(',').filter(B
 // tenant hands the keys (sourcedId|dateLastModified) to the bench, which counts lost and stale as
 // for a table. For the full workload, whose upserts take hours here (BENCHMARKS.md section 4).
 const STORE = arg('store', 'table');
-const SIZE = `${SCHOOLS}x${USERS}${STORE === 'none' ? '-fetch' : ''}`;
+// --rows tenant (with --store none): the Code node hands on one item per tenant holding its rows,
+// the shape of a store written in one statement per tenant (12-sync-postgres); record (default):
+// one item per row, the shape a Data Table upsert needs.
+const ROWS = STORE === 'none' ? arg('rows', 'record') : 'record';
+const SIZE = `${SCHOOLS}x${USERS}${STORE === 'none' ? '-fetch' : ''}${ROWS === 'tenant' ? '-tenant' : ''}`;
 const OUT = arg('out', path.join(ROOT, 'bench', 'results', `sync-${SIZE}.json`));
 const RUN_TIMEOUT_MS = arg('timeout', 60) * 60 * 1000;
 
@@ -86,7 +90,7 @@ for (const kind of ${JSON.stringify(KINDS.map((k) => k.name))}) {
 		}
 	}
 }
-return rows.length ? rows : [{ json: { none: true } }];`;
+${ROWS === 'tenant' ? 'return [{ json: { tenantId, rows: rows.map((row) => row.json) } }];' : 'return rows.length ? rows : [{ json: { none: true } }];'}`;
 
 /** Webhook → tenants → one tenant at a time: fetch every kind, map to rows, upsert, next. */
 function syncWorkflow(variant, table, fetchNodes, prefix, tenants, sinkUrl) {
@@ -105,7 +109,7 @@ function syncWorkflow(variant, table, fetchNodes, prefix, tenants, sinkUrl) {
 	});
 	const upsert = STORE === 'none' ? node(prefix, 'Upsert', 'n8n-nodes-base.httpRequest', 4.2, {
 		method: 'POST', url: `${sinkUrl}/${variant}`, sendBody: true, contentType: 'raw', rawContentType: 'application/json',
-		body: "={{ JSON.stringify({ tenantId: " + current('tenantId') + ", keys: $input.all().filter((i) => i.json.sourcedId).map((i) => i.json.sourcedId + '|' + i.json.dateLastModified) }) }}", options: {},
+		body: "={{ JSON.stringify({ tenantId: " + current('tenantId') + ", keys: ($json.rows ? $json.rows : $input.all().map((i) => i.json)).filter((r) => r.sourcedId).map((r) => r.sourcedId + '|' + r.dateLastModified) }) }}", options: {},
 	}, { executeOnce: true }) : node(prefix, 'Upsert', 'n8n-nodes-base.dataTable', 1.1, {
 		resource: 'row', operation: 'upsert', dataTableId: { __rl: true, mode: 'name', value: table }, matchType: 'allConditions',
 		filters: { conditions: [{ keyName: 'tenantId', condition: 'eq', keyValue: '={{ $json.tenantId }}' }, { keyName: 'sourcedId', condition: 'eq', keyValue: '={{ $json.sourcedId }}' }] },
