@@ -29,6 +29,7 @@ import { testEventAnswer } from './core/webhook/confirmation';
 import { Rejection } from './core/webhook/rejections';
 import { deriveTriggerCredential, type TriggerCredential } from './core/webhook/triggerCredential';
 import type { Sealer } from './core/sealing/sealing';
+import { logRefusal } from './shared/refusalLog';
 import { ACK_AFTER_WORKFLOW, ACK_CONFIRM_DELIVERY, ACK_IMMEDIATELY, acknowledgeResponseFields } from './shared/acknowledge';
 import { untisPlatformApiTest } from './shared/credentialTest';
 import { answer, cacheKeyOf, credentialOf, misconfigured as misconfiguredAs, receiveSigned, reject as rejectAs, type SignedWebhook } from './shared/signedWebhook';
@@ -348,6 +349,15 @@ export class UntisPlatformTrigger implements INodeType {
 		if (delivery instanceof Rejection) return reject(this, delivery);
 
 		if (!settings.events.includes(delivery.filterKey)) {
+			// Answered 200, so the platform never sends it again: a genuine event this trigger drops
+			// (its URL pasted in PAM for events it does not handle) must show in the log.
+			logRefusal(
+				this,
+				LABEL,
+				'event_not_selected',
+				200,
+				`${LABEL} received a genuine ${delivery.filterKey} event that its Events option does not select: answered 200, nothing started. Paste this trigger's URL in PAM only for the events it handles.`,
+			);
 			return answer(this, 200, {
 				received: true,
 				started: false,

@@ -526,8 +526,10 @@ describe('the manual-entry form in Chromium: cross-site posts refused, its own s
  * The README's quick start, as a vendor follows it in the editor (issue 38): the credentials
  * (step 2 and 3; created here through n8n's import with the ids the examples reference, as
  * picking them in each node would), the preflight imported and executed (4), examples 7, 1 and 2
- * imported and published (5, 6), then a signed CREATED to example 1's Production URL (8): stored,
- * confirmed, its welcome at the mail sink. On the way, a test event to example 1's Test URL is
+ * imported with the vendor's addresses typed into their Settings nodes (5), 7 published, then 7
+ * picked as Error Workflow of 1 and 2 and those published (6), then a signed CREATED to example 1's
+ * Production URL (8): stored, confirmed, its welcome from the vendor's address and the notice to
+ * it at the mail sink. On the way, a test event to example 1's Test URL is
  * answered that nothing was confirmed. Screenshots of each step go to test-artifacts/quickstart/
  * (gitignored), not to docs/images.
  */
@@ -537,8 +539,9 @@ describe("the README's quick start in the editor: preflight, import, publish, a 
 	/* eslint-enable @typescript-eslint/no-require-imports */
 	const ARTIFACTS = join(ROOT, 'test-artifacts/quickstart');
 	const { readExample: example } = require('../../scripts/n8n/examples');
-	let mail: { messages: Array<{ to: string[]; subject: string; text: string }>; credential: unknown; waitFor(count: number, o?: { timeoutMs?: number }): Promise<unknown>; close(): Promise<void> };
+	let mail: { messages: Array<{ to: string[]; from: string[]; subject: string; text: string }>; credential: unknown; waitFor(count: number, o?: { timeoutMs?: number }): Promise<unknown>; close(): Promise<void> };
 	const ids: Record<string, string> = {};
+	const VENDOR = { operations: 'ops@vendor.example', from: 'Vendor App <onboarding@vendor.example>' };
 	let started = 0;
 	const qsShot = async (name: string) => {
 		await page.waitForTimeout(400);
@@ -564,6 +567,41 @@ describe("the README's quick start in the editor: preflight, import, publish, a 
 		await page.keyboard.press('Control+s');
 		await page.waitForURL(/\/workflow\/[A-Za-z0-9]+$/, { timeout: 30000 });
 		return (ids[file] = new URL(page.url()).pathname.split('/').pop()!);
+	}
+
+	/** Step 5: the vendor's addresses typed into the open workflow's Settings node, then Save. */
+	async function setAddresses(file: string): Promise<void> {
+		await page.getByTestId('canvas-node').filter({ hasText: /^Settings/ }).first().dblclick();
+		const fields = ndv().locator('input[data-test-id=parameter-input-field]');
+		await fields.first().waitFor();
+		let typed = 0;
+		for (let i = 0; i < (await fields.count()); i++) {
+			const value = await fields.nth(i).inputValue();
+			if (value === 'operations@example.com') await fields.nth(i).fill(VENDOR.operations);
+			else if (value === 'BestApp <onboarding@example.com>') await fields.nth(i).fill(VENDOR.from);
+			else continue;
+			typed++;
+		}
+		expect(typed).toBe(2);
+		await ndv().getByTestId('ndv-close-button').click();
+		await page.keyboard.press('Control+s');
+		const deadline = Date.now() + 30000;
+		while (!JSON.stringify((await rest(`/workflows/${ids[file]}`)).nodes).includes(VENDOR.operations)) {
+			if (Date.now() > deadline) throw new Error(`${file}: the addresses were not saved`);
+			await page.waitForTimeout(300);
+		}
+	}
+
+	/** Step 6: Workflow settings → Error Workflow: 7 (n8n offers only a published one). */
+	async function errorWorkflowSeven(file: string): Promise<void> {
+		await page.getByTestId('workflow-menu').click();
+		await page.getByText('Settings', { exact: true }).last().click();
+		const dialog = page.locator('.el-dialog:visible').last();
+		await dialog.locator('.el-select').nth(1).click();
+		await page.locator('.el-select-dropdown:visible li', { hasText: '7 failure alert' }).first().click();
+		await dialog.getByRole('button', { name: /^save$/i }).click();
+		await page.getByText('Workflow settings saved').first().waitFor();
+		expect((await rest(`/workflows/${ids[file]}`)).settings.errorWorkflow).toBe(ids['7-failure-alert']);
 	}
 
 	async function publish(file: string): Promise<void> {
@@ -617,12 +655,14 @@ describe("the README's quick start in the editor: preflight, import, publish, a 
 			await ndv().getByTestId('ndv-close-button').click();
 		}));
 
-	it("5 and 6. examples 7, 1 and 2 imported and published in that order; a test event to 1's Test URL says that nothing was confirmed", () =>
+	it("5 and 6. examples 7, 1 and 2 imported, their addresses set, 7 published and picked as Error Workflow of 1 and 2, those published; a test event to 1's Test URL says that nothing was confirmed", () =>
 		step('qs-import-publish', async () => {
 			// Each is published while it is open (the README's order, 7 then 1 and 2): no page load more.
 			await importExample('7-failure-alert');
+			await setAddresses('7-failure-alert');
 			await publish('7-failure-alert');
 			await importExample('1-onboarding');
+			await setAddresses('1-onboarding');
 			// The canvas names the options as the lists do (subtitles), not by their values.
 			await waitForText(page.getByTestId('canvas-node').filter({ hasText: TRIGGER }), /Secrets sealed/);
 			await waitForText(page.getByTestId('canvas-node').filter({ hasText: /^Confirm delivery\s/ }).first(), /Confirm Delivery/);
@@ -641,8 +681,11 @@ describe("the README's quick start in the editor: preflight, import, publish, a 
 			await waitForText(outputPanel(), /qs-test-event/);
 			await qsShot('5-test-event');
 			await ndv().getByTestId('ndv-close-button').click();
+			await errorWorkflowSeven('1-onboarding');
 			await publish('1-onboarding');
 			await importExample('2-deactivation');
+			await setAddresses('2-deactivation');
+			await errorWorkflowSeven('2-deactivation');
 			await publish('2-deactivation');
 			await qsShot('6-published');
 		}));
@@ -657,6 +700,10 @@ describe("the README's quick start in the editor: preflight, import, publish, a 
 			const welcome = mail.messages.find((m) => m.to.includes('admin@qs-1001.example'))!;
 			expect(welcome.subject).toBe('Willkommen bei BestApp');
 			expect(welcome.text).toMatch(/^Guten Tag Frau Admin,\n\nIhre Schule hat BestApp auf der Untis Platform aktiviert\./);
+			// The addresses typed in step 5: the welcome comes from the vendor, the notice goes to them.
+			expect(welcome.from).toContain('onboarding@vendor.example');
+			for (const deadline = Date.now() + 30000; !mail.messages.some((m) => m.subject === 'School with Untis tenant qs-1001 activated') && Date.now() < deadline; ) await page.waitForTimeout(200);
+			expect(mail.messages.filter((m) => m.subject === 'School with Untis tenant qs-1001 activated').map((m) => m.to)).toEqual([[VENDOR.operations]]);
 			// The execution as the vendor finds it: the Executions tab, the run open on the canvas.
 			await page.goto(`${n8n.baseUrl}/workflow/${ids['1-onboarding']}/executions`);
 			await waitForText(page.locator('body'), /Succe/, 30000);

@@ -238,8 +238,8 @@ describe('the Acknowledge option', () => {
 });
 
 describe('the Events option', () => {
-	it('a filtered-out delivery is acknowledged with 200 and starts nothing', async () => {
-		const { result, status, body } = await call(signedRequest(deactivationPayload()), {
+	it('a filtered-out delivery is acknowledged with 200 and starts nothing, with one warn line (the platform will not send it again)', async () => {
+		const { result, status, body, logs } = await call(signedRequest(deactivationPayload()), {
 			parameters: { options: { events: ['CREATED', 'REACTIVATED', 'RESET'] } },
 		});
 		expect(result).toEqual({ noWebhookResponse: true });
@@ -249,6 +249,9 @@ describe('the Events option', () => {
 			started: false,
 			reason: "DEACTIVATION is not selected in the trigger's Events option",
 		});
+		expect(logs).toEqual([
+			{ level: 'warn', message: expect.stringMatching(/^Untis Platform Trigger received a genuine DEACTIVATION event that its Events option does not select: answered 200, nothing started\. Paste this trigger's URL in PAM only for the events it handles\.$/) },
+		]);
 	});
 
 	it('unknown event types are matched as OTHER', async () => {
