@@ -9,7 +9,7 @@ import type { UntisApiMock } from '../helpers/untisApiMock.cjs';
 
 /* eslint-disable @typescript-eslint/no-require-imports */
 const { startN8n } = require('./harness');
-const { query } = require('../../scripts/n8n/sqlite-read');
+const { query, dataTableRows } = require('../../scripts/n8n/sqlite-read');
 const { startMailSink } = require('../../scripts/n8n/mail-sink');
 const { signIn, DEFAULT_OWNER } = require('../../scripts/n8n/editor-run');
 const sim = require('../../tools/untis-platform-sim/sim.js');
@@ -123,10 +123,7 @@ async function deliver(workflow: { id: string; nodes: Array<{ webhookId?: string
 }
 
 function rows(tenant?: string): Row[] {
-	const [table] = query(n8n.dbPath, "SELECT id FROM data_table WHERE name = 'untis_tenants'");
-	return tenant === undefined
-		? query(n8n.dbPath, `SELECT * FROM data_table_user_${table.id}`)
-		: query(n8n.dbPath, `SELECT * FROM data_table_user_${table.id} WHERE tenantId = ?`, [tenant]);
+	return dataTableRows(n8n.dbPath, 'untis_tenants', tenant);
 }
 
 beforeAll(async () => {
@@ -240,8 +237,7 @@ describe('2 deactivation', () => {
 		expect(alert.text).toContain("What was done: its data was erased; tenantId, status and the event it follows are kept (Option A).");
 		// No sync table exists here: nothing else was erased, the vendor's table named like one included.
 		expect((n8n.executionJson(first.execution.id)['Sync tables that exist'][0][0] as { tables: unknown[] }).tables).toEqual([]);
-		const [archive] = query(n8n.dbPath, "SELECT id FROM data_table WHERE name = 'untis_students_archive'");
-		expect(query(n8n.dbPath, `SELECT tenantId, note FROM data_table_user_${archive.id}`)).toEqual([{ tenantId: 'w-3', note: "the vendor's own" }]);
+		expect(dataTableRows(n8n.dbPath, 'untis_students_archive').map(({ tenantId, note }: Row) => ({ tenantId, note }))).toEqual([{ tenantId: 'w-3', note: "the vendor's own" }]);
 		const again = await deliver(deactivationA, 'deletion', 'w-3', first.body);
 		expect(again.execution.status).toBe('success');
 		expect(rows('w-3')).toEqual([expect.objectContaining(erased)]);

@@ -8,7 +8,7 @@ import type { RecordKind, UntisApiMock, UntisDataset } from './untisApiMock.cjs'
 /* eslint-disable @typescript-eslint/no-require-imports */
 const { startN8n } = require('../e2e/harness');
 const { installServices, startPostgres } = require('../../scripts/n8n/queue/services');
-const { query } = require('../../scripts/n8n/sqlite-read');
+const { dataTableRows } = require('../../scripts/n8n/sqlite-read');
 const { startMailSink } = require('../../scripts/n8n/mail-sink');
 const sim = require('../../tools/untis-platform-sim/sim.js');
 // jest's e2e module map knows only triggerSuite: load the helper by its file name (the type import is erased).
@@ -118,9 +118,7 @@ export function describeSync(store: 'dataTable' | 'postgres') {
 			if (name === 'untis_sync_state') return pg.json(`SELECT tenant_id AS "tenantId", last_sync_at::text AS "lastSyncAt", last_full_at::text AS "lastFullAt" FROM untis_sync_state${where}`);
 			return pg.json(`SELECT tenant_id AS "tenantId", sourced_id AS "sourcedId", status, date_last_modified AS "dateLastModified", data::text AS data FROM ${name}${where}`);
 		}
-		const [found] = query(n8n.dbPath, 'SELECT id FROM data_table WHERE name = ?', [name]);
-		const sql = `SELECT * FROM data_table_user_${found.id}${tenant === undefined ? '' : ' WHERE tenantId = ?'}`;
-		return query(n8n.dbPath, sql, tenant === undefined ? [] : [tenant]);
+		return dataTableRows(n8n.dbPath, name, tenant);
 	}
 
 	/** The nightly run, through its webhook: answers when every tenant is done. */
@@ -408,9 +406,8 @@ export function describeSync(store: 'dataTable' | 'postgres') {
 			for (const [name] of KINDS) expect({ name, rows: table(name, A).length }).toEqual({ name, rows: 0 });
 			expect(syncState(A)).toEqual([]);
 			// The tenant row stays as the marker of the order (docs/sync.md): no credential, address or name.
-			const [tenants] = query(n8n.dbPath, "SELECT id FROM data_table WHERE name = 'untis_tenants'");
-			const marker = query(n8n.dbPath, `SELECT * FROM data_table_user_${tenants.id} WHERE tenantId = ?`, [A]);
-			expect(marker).toEqual([expect.objectContaining({ tenantId: A, status: 'deactivated', clientId: '', secret: '', password: '', host: '', activatorEmail: '', activatorUsername: '', schoolEmail: '', country: '', region: '' })]);
+			// n8n's Data Table in both stores: read it there, not through table() (PostgreSQL for the postgres store).
+			expect(dataTableRows(n8n.dbPath, 'untis_tenants', A)).toEqual([expect.objectContaining({ tenantId: A, status: 'deactivated', clientId: '', secret: '', password: '', host: '', activatorEmail: '', activatorUsername: '', schoolEmail: '', country: '', region: '' })]);
 			// The other school's rows are untouched.
 			expect(stored(B)).toEqual(expected(B));
 		});
