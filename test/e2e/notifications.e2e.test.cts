@@ -15,6 +15,8 @@ const sim = require('../../tools/untis-platform-sim/sim.js');
  * the operations notices, the deactivation alert built from the row read before the change, no
  * second alert for a redelivery that changes nothing, and the failure alert of example 7 as the
  * Error Workflow of a broken copy of example 2. No message carries a secret, password or token.
+ * The vendor's addresses and app name are typed once, in the preflight (example 0), which saves
+ * them in untis_settings; 1, 2 and 7 read them there, and use their shipped defaults before that.
  */
 const ROOT = join(__dirname, '../..');
 const { readExample: example } = require('../../scripts/n8n/examples');
@@ -24,9 +26,13 @@ const deactivation = example('2-deactivation.workflow.json');
 const failureAlert = example('7-failure-alert.workflow.json');
 type Node = { name: string; type: string; webhookId?: string; parameters: Record<string, any> };
 const node = (workflow: { nodes: Node[] }, name: string) => workflow.nodes.find((n) => n.name === name)!;
-const setting = (workflow: { nodes: Node[] }, name: string) =>
-	node(workflow, 'Settings').parameters.assignments.assignments.find((a: { name: string }) => a.name === name).value;
-const OPERATIONS = setting(onboarding, 'operationsEmail');
+
+// What the vendor types into the preflight's Settings node, in a copy of example 0.
+const VENDOR = { operationsEmail: 'ops@vendor-app.test', fromEmail: 'Vendor App <hello@vendor-app.test>', appName: 'Vendor App' };
+const OPERATIONS = VENDOR.operationsEmail;
+const preflight = example('0-preflight.workflow.json');
+preflight.id = 'untisPreflightMail';
+for (const assignment of node(preflight, 'Settings').parameters.assignments.assignments) assignment.value = VENDOR[assignment.name as keyof typeof VENDOR];
 
 // A copy of example 2 whose table does not exist: its execution fails, and example 7 reports it.
 const broken = JSON.parse(JSON.stringify(deactivation).replace(/f2000000-/g, 'f2b00000-').replace(/"untis_tenants"/g, '"untis_missing_table"'));
@@ -85,7 +91,7 @@ beforeAll(async () => {
 			{ ...onboarding.nodes[0].credentials.untisPlatformApi, type: 'untisPlatformApi', data: { environment: 'custom', publicKeys: keys.publicKeyBase64, encryptionKey } },
 			mail.credential,
 		],
-		workflows: [setup, onboarding, deactivation, failureAlert, broken],
+		workflows: [setup, preflight, onboarding, deactivation, failureAlert, broken],
 		// The table setup is run once, as from the editor, never published; example 7 is published:
 		// n8n 2.41 runs an Error Workflow only in its published version.
 		activate: [onboarding, deactivation, failureAlert, broken].map((w) => w.id),
@@ -99,9 +105,7 @@ afterAll(async () => {
 });
 
 describe('as shipped', () => {
-	it('the operations address is set once per workflow, the same in 1, 2 and 7; every mail node uses the shipped SMTP credential and no attribution', () => {
-		expect(OPERATIONS).toBe('operations@example.com');
-		expect([setting(deactivation, 'operationsEmail'), setting(failureAlert, 'operationsEmail')]).toEqual([OPERATIONS, OPERATIONS]);
+	it('every mail node of 1, 2 and 7 uses the shipped SMTP credential and no attribution', () => {
 		for (const workflow of [onboarding, deactivation, failureAlert]) {
 			const mailNodes = workflow.nodes.filter((n: Node) => n.type === 'n8n-nodes-base.emailSend');
 			expect(mailNodes.length).toBeGreaterThan(0);
@@ -117,6 +121,23 @@ describe('as shipped', () => {
 	});
 });
 
+describe('the settings: typed once in the preflight, read by 1, 2 and 7', () => {
+	it('before the preflight has saved them (no untis_settings table): the shipped defaults, and the execution succeeds', async () => {
+		const { execution, mails } = await deliver(onboarding, 'created', 'n-pre', { fields: school('n-pre', 'de', false) });
+		expect(execution.status).toBe('success');
+		expect(mails.map((m) => [m.to, m.from])).toEqual([[['operations@example.com'], ['onboarding@example.com']]]);
+	});
+
+	it('the preflight saves the addresses and the app name; it says so', async () => {
+		const run = await n8n.runInEditor(preflight);
+		expect(run.status).toBe('success');
+		const [[ready]] = n8n.executionJson(run.id)['Ready?'];
+		expect(ready.settings).toBe('✓ Settings saved for examples 1, 2 and 7: mails from Vendor App <hello@vendor-app.test>, notices to ops@vendor-app.test, app name Vendor App.');
+		expect(mail.messages.at(-1)!.to).toEqual([OPERATIONS]); // its test mail
+	});
+	// Every mail below (1, 2 and 7) goes to and from the addresses saved here, and names Vendor App.
+});
+
 describe('1 onboarding: a welcome in the school\'s language after Confirm Delivery, and an operations notice', () => {
 	it('CREATED with language de: a German welcome to the activator, a notice to operations', async () => {
 		const { execution, mails } = await deliver(onboarding, 'created', 'n-de', { fields: school('n-de', 'de') });
@@ -125,9 +146,9 @@ describe('1 onboarding: a welcome in the school\'s language after Confirm Delive
 		const to = byRecipient(mails);
 		expect(Object.keys(to).sort()).toEqual(['admin@n-de.example', OPERATIONS].sort());
 		const welcome = to['admin@n-de.example'];
-		expect(welcome.from).toEqual(['onboarding@example.com']);
-		expect(welcome.subject).toBe('Willkommen bei BestApp');
-		expect(welcome.text).toMatch(/^Guten Tag Admin of n-de,\n\nIhre Schule hat BestApp auf der Untis Platform aktiviert\. Die Verbindung/);
+		expect(welcome.from).toEqual(['hello@vendor-app.test']);
+		expect(welcome.subject).toBe('Willkommen bei Vendor App');
+		expect(welcome.text).toMatch(/^Guten Tag Admin of n-de,\n\nIhre Schule hat Vendor App auf der Untis Platform aktiviert\. Die Verbindung/);
 		// Nothing of the platform's internals for a school administrator: no tenant, no id.
 		expect(welcome.text.split('\n').slice(1).join('\n')).not.toMatch(/tenant|n-de/i); // after the greeting, which names the activator
 		expect(welcome.text).not.toMatch(/welcome|Hello/i);
@@ -144,8 +165,8 @@ describe('1 onboarding: a welcome in the school\'s language after Confirm Delive
 	it('CREATED with language en and a schoolName (a field the platform may add): the English welcome and the notice name the school', async () => {
 		const { mails } = await deliver(onboarding, 'created', 'n-en', { fields: { ...school('n-en', 'en'), schoolName: 'Duckburg College' } });
 		const welcome = byRecipient(mails)['admin@n-en.example'];
-		expect(welcome.subject).toBe('Welcome to BestApp');
-		expect(welcome.text).toMatch(/^Hello Admin of n-en,\n\nyour school Duckburg College has activated BestApp on the Untis Platform\. The connection/);
+		expect(welcome.subject).toBe('Welcome to Vendor App');
+		expect(welcome.text).toMatch(/^Hello Admin of n-en,\n\nyour school Duckburg College has activated Vendor App on the Untis Platform\. The connection/);
 		expect(welcome.text.split('\n').slice(1).join('\n')).not.toMatch(/tenant|n-en/i); // after the greeting, which names the activator
 		expect(byRecipient(mails)[OPERATIONS].subject).toBe('Duckburg College (Untis tenant n-en) activated');
 		expect(welcome.text).not.toMatch(/Willkommen|Guten/);
@@ -155,7 +176,7 @@ describe('1 onboarding: a welcome in the school\'s language after Confirm Delive
 	it('a language neither de nor en (fr), and none at all: English, the fallback', async () => {
 		for (const [tenant, language] of [['n-fr', 'fr'], ['n-nolang', undefined]] as const) {
 			const { mails } = await deliver(onboarding, 'created', tenant, { fields: school(tenant, language as string | undefined) });
-			expect(byRecipient(mails)[`admin@${tenant}.example`].subject).toBe('Welcome to BestApp');
+			expect(byRecipient(mails)[`admin@${tenant}.example`].subject).toBe('Welcome to Vendor App');
 		}
 	});
 
@@ -249,8 +270,8 @@ describe('2 deactivation: alerts follow state, not deliveries', () => {
 		const { mails } = await deliver(onboarding, 'reactivated', 'n-de', { fields: school('n-de', 'de') });
 		const to = byRecipient(mails);
 		expect(mails).toHaveLength(2);
-		expect(to['admin@n-de.example'].subject).toBe('Willkommen zurück bei BestApp');
-		expect(to['admin@n-de.example'].text).toContain('Ihre Schule hat BestApp auf der Untis Platform wieder aktiviert. Die Verbindung');
+		expect(to['admin@n-de.example'].subject).toBe('Willkommen zurück bei Vendor App');
+		expect(to['admin@n-de.example'].text).toContain('Ihre Schule hat Vendor App auf der Untis Platform wieder aktiviert. Die Verbindung');
 		expect(to[OPERATIONS].subject).toBe('School with Untis tenant n-de reactivated');
 	});
 
@@ -290,13 +311,16 @@ describe('7 failure alert: the Error Workflow of the lifecycle examples', () => 
 
 describe('every message', () => {
 	it('counts: each state change mailed once, no duplicate (recipient, subject)', () => {
-		// CREATED de, en, fr, no language (2 each), no activator (1), v1 (1), RESET (1), DEACTIVATION,
-		// DELETION (1 each), REACTIVATED (2), unknown tenant (1), failure (1); the two retries: none.
-		expect(mail.messages).toHaveLength(2 + 2 + 2 + 2 + 1 + 1 + 1 + 1 + 1 + 2 + 1 + 1);
+		// Before the preflight (1), its test mail (1); CREATED de, en, fr, no language (2 each), no
+		// activator (1), v1 (1), RESET (1), DEACTIVATION, DELETION (1 each), REACTIVATED (2), unknown
+		// tenant (1), failure (1); the two retries: none.
+		expect(mail.messages).toHaveLength(1 + 1 + 2 + 2 + 2 + 2 + 1 + 1 + 1 + 1 + 1 + 2 + 1 + 1);
 		const keysSeen = mail.messages.map((m) => `${m.to.join(',')} | ${m.subject}`);
 		const welcomesBack = keysSeen.filter((k) => k.startsWith('admin@n-de.example'));
 		// Two mails to n-de's administrator, different subjects: the welcome and the welcome back.
-		expect(welcomesBack).toEqual(['admin@n-de.example | Willkommen bei BestApp', 'admin@n-de.example | Willkommen zurück bei BestApp']);
+		expect(welcomesBack).toEqual(['admin@n-de.example | Willkommen bei Vendor App', 'admin@n-de.example | Willkommen zurück bei Vendor App']);
+		// After the preflight, every mail comes from the vendor's address: 1, 2 and 7 alike.
+		expect(new Set(mail.messages.slice(1).map((m) => m.from.join(',')))).toEqual(new Set(['hello@vendor-app.test']));
 		expect(new Set(keysSeen).size).toBe(keysSeen.length);
 	});
 

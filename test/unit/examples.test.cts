@@ -117,13 +117,16 @@ describe('the shipped examples', () => {
 		expect(deliveries.parameters).toMatchObject({ resource: 'table', operation: 'create', tableName: 'untis_deliveries' });
 	});
 
-	it('0-preflight starts with a Manual Trigger, has no webhook, and creates the tables exactly as create-tenants-table does', () => {
+	it('0-preflight starts with a Manual Trigger, has no webhook, creates the tables exactly as create-tenants-table does, and the table of your settings', () => {
 		const preflight = examples.find(([file]) => file === '0-preflight.workflow.json')![1];
 		const setup = examples.find(([file]) => file === 'create-tenants-table.workflow.json')![1];
 		expect(preflight.nodes[0].type).toBe('n8n-nodes-base.manualTrigger');
 		expect(preflight.nodes.filter((node) => OPEN_TO_ANYONE.includes(node.type) || /webhook|trigger/i.test(node.type.replace('manualTrigger', '')))).toEqual([]);
-		const tables = (workflow: Workflow) => workflow.nodes.filter((node) => node.type === 'n8n-nodes-base.dataTable').map((node) => node.parameters);
-		expect(tables(preflight)).toEqual(tables(setup));
+		const tables = (workflow: Workflow) => workflow.nodes.filter((node) => node.type === 'n8n-nodes-base.dataTable' && node.parameters.resource === 'table').map((node) => node.parameters);
+		const [tenants, deliveries, settings, ...more] = tables(preflight);
+		expect([tenants, deliveries]).toEqual(tables(setup));
+		expect(settings).toMatchObject({ operation: 'create', tableName: 'untis_settings', options: { createIfNotExists: true } });
+		expect(more).toEqual([]);
 		// Every check goes on after a failure, so the report lists every problem at once.
 		const checks = preflight.nodes.filter((node) => !['n8n-nodes-base.manualTrigger', 'n8n-nodes-base.set'].includes(node.type));
 		expect(checks.map((node) => (node as Node & { onError?: string }).onError)).toEqual(checks.map(() => 'continueRegularOutput'));

@@ -62,6 +62,61 @@ describe('the lifecycle examples as shipped', () => {
 	});
 });
 
+describe("the vendor's addresses and app name: typed once, in the preflight (issue 38)", () => {
+	type Assignment = { name: string; value: unknown };
+	const assignments = (node: Node) => (node.parameters.assignments as { assignments: Assignment[] }).assignments;
+	const preflight = example('0-preflight.workflow.json');
+	const typed = Object.fromEntries(assignments(preflight.nodes.find((n) => n.name === 'Settings')!).map((a) => [a.name, a.value]));
+	const ROW = {
+		resource: 'row',
+		dataTableId: { __rl: true, mode: 'name', value: 'untis_settings' },
+		filters: { conditions: [{ keyName: 'profile', condition: 'eq', keyValue: 'default' }] },
+	};
+	const READ = { ...ROW, operation: 'get', limit: 1 };
+
+	it('the preflight saves what its Settings node holds in the one row of untis_settings (upsert on profile default)', () => {
+		expect(Object.keys(typed)).toEqual(['operationsEmail', 'fromEmail', 'appName']);
+		const save = preflight.nodes.find((n) => n.name === 'Save settings')!;
+		expect(save.parameters).toMatchObject({ ...ROW, operation: 'upsert' });
+		expect((save.parameters.columns as { value: object }).value).toEqual({
+			profile: 'default',
+			operationsEmail: "={{ $('Settings').first().json.operationsEmail }}",
+			fromEmail: "={{ $('Settings').first().json.fromEmail }}",
+			appName: "={{ $('Settings').first().json.appName }}",
+		});
+	});
+
+	it.each([
+		['1-onboarding.workflow.json', ['operationsEmail', 'fromEmail', 'appName']],
+		['2-deactivation.workflow.json', ['operationsEmail', 'fromEmail']],
+		['7-failure-alert.workflow.json', ['operationsEmail', 'fromEmail']],
+	])('%s reads that row before its mails; a missing row or table falls back to the shipped values, and nothing else holds an address', (file, names) => {
+		const workflow = example(file);
+		const node = (name: string) => workflow.nodes.find((n) => n.name === name)!;
+		const read = workflow.nodes.filter((n) => n.name === 'Your settings');
+		expect(read).toHaveLength(1);
+		expect(read[0]).toMatchObject({ type: 'n8n-nodes-base.dataTable', parameters: READ, onError: 'continueRegularOutput', alwaysOutputData: true });
+		// The node right after it takes each setting as `$json.<name> || '<the preflight's shipped value>'`
+		// ($json, not $('Your settings'): n8n 2.41 gives $() nothing for a step that failed and went on).
+		const [next, ...others] = workflow.connections['Your settings'].main.flat().map((c) => node(c.node));
+		expect(others).toEqual([]);
+		const reads = strings(next.parameters).flatMap((text) => [...text.matchAll(/\$json\.(\w+) \|\| '((?:[^'\\]|\\.)*)'/g)].map(([, name, fallback]) => [name, fallback]));
+		expect(reads.map(([name]) => name).sort()).toEqual([...names].sort());
+		for (const [name, fallback] of reads) expect(fallback).toBe(typed[name]);
+		expect(JSON.stringify(workflow.nodes.map((n) => n.parameters))).not.toContain("$('Your settings')");
+		// No address typed anywhere else in the workflow: the school's and the vendor's come from expressions.
+		const literals = workflow.nodes.flatMap((n) => strings(n.parameters)).filter((s) => !s.startsWith('=') && /@/.test(s));
+		expect(literals).toEqual([]);
+		// Every mail is sent after the read: its node runs before the first Send Email on every path.
+		for (const mail of workflow.nodes.filter((n) => n.type === 'n8n-nodes-base.emailSend')) {
+			const upstream = new Set<string>();
+			const walk = (name: string) => feeders(workflow, name).forEach((from) => !upstream.has(from) && (upstream.add(from), walk(from)));
+			walk(mail.name);
+			expect({ mail: mail.name, readFirst: upstream.has('Your settings') }).toEqual({ mail: mail.name, readFirst: true });
+		}
+	});
+});
+
 describe('the mails name the school as the vendor knows it (issue 38)', () => {
 	const assignment = (file: string, node: string, name: string): string =>
 		(example(file).nodes.find((n) => n.name === node)!.parameters.assignments as { assignments: Array<{ name: string; value: string }> }).assignments.find((a) => a.name === name)!.value;
