@@ -525,11 +525,11 @@ describe('the manual-entry form in Chromium: cross-site posts refused, its own s
 /**
  * The README's quick start, as a vendor follows it in the editor (issue 38): the credentials
  * (step 2 and 3; created here through n8n's import with the ids the examples reference, as
- * picking them in each node would), the preflight imported and executed (4), examples 7, 1 and 2
- * imported with the vendor's addresses typed into their Settings nodes (5), 7 published, then 7
- * picked as Error Workflow of 1 and 2 and those published (6), then a signed CREATED to example 1's
- * Production URL (8): stored, confirmed, its welcome from the vendor's address and the notice to
- * it at the mail sink. On the way, a test event to example 1's Test URL is
+ * picking them in each node would), the preflight imported, the vendor's addresses and app name
+ * typed into its Settings node (the only place), and executed (4), examples 7, 1 and 2 imported
+ * as they are (5), 7 published, then 7 picked as Error Workflow of 1 and 2 and those published
+ * (6), then a signed CREATED to example 1's Production URL (8): stored, confirmed, its welcome
+ * from the vendor's address and naming the vendor's app, the notice to it at the mail sink. On the way, a test event to example 1's Test URL is
  * answered that nothing was confirmed. Screenshots of each step go to test-artifacts/quickstart/
  * (gitignored), not to docs/images.
  */
@@ -541,7 +541,7 @@ describe("the README's quick start in the editor: preflight, import, publish, a 
 	const { readExample: example } = require('../../scripts/n8n/examples');
 	let mail: { messages: Array<{ to: string[]; from: string[]; subject: string; text: string }>; credential: unknown; waitFor(count: number, o?: { timeoutMs?: number }): Promise<unknown>; close(): Promise<void> };
 	const ids: Record<string, string> = {};
-	const VENDOR = { operations: 'ops@vendor.example', from: 'Vendor App <onboarding@vendor.example>' };
+	const VENDOR = { operations: 'ops@vendor.example', from: 'Vendor App <onboarding@vendor.example>', app: 'Vendor App' };
 	let started = 0;
 	const qsShot = async (name: string) => {
 		await page.waitForTimeout(400);
@@ -569,7 +569,7 @@ describe("the README's quick start in the editor: preflight, import, publish, a 
 		return (ids[file] = new URL(page.url()).pathname.split('/').pop()!);
 	}
 
-	/** Step 5: the vendor's addresses typed into the open workflow's Settings node, then Save. */
+	/** Step 4: the vendor's addresses and app name typed into the preflight's Settings node, then Save. */
 	async function setAddresses(file: string): Promise<void> {
 		await page.getByTestId('canvas-node').filter({ hasText: /^Settings/ }).first().dblclick();
 		const fields = ndv().locator('input[data-test-id=parameter-input-field]');
@@ -579,10 +579,11 @@ describe("the README's quick start in the editor: preflight, import, publish, a 
 			const value = await fields.nth(i).inputValue();
 			if (value === 'operations@example.com') await fields.nth(i).fill(VENDOR.operations);
 			else if (value === 'BestApp <onboarding@example.com>') await fields.nth(i).fill(VENDOR.from);
+			else if (value === 'BestApp') await fields.nth(i).fill(VENDOR.app);
 			else continue;
 			typed++;
 		}
-		expect(typed).toBe(2);
+		expect(typed).toBe(3);
 		await ndv().getByTestId('ndv-close-button').click();
 		await page.keyboard.press('Control+s');
 		const deadline = Date.now() + 30000;
@@ -632,9 +633,10 @@ describe("the README's quick start in the editor: preflight, import, publish, a 
 		console.log(`QUICKSTART UI: ${((Date.now() - started) / 1000).toFixed(1)} s`);
 	});
 
-	it('4. the preflight, executed from the editor: tables made, credential and test mail ✓; the placeholder address and plain http ✗ with their fix', () =>
+	it("4. the preflight with the vendor's addresses, executed from the editor: tables made, settings saved, credential and test mail ✓; plain http ✗ with its fix", () =>
 		step('qs-preflight', async () => {
 			const id = await importExample('0-preflight');
+			await setAddresses('0-preflight');
 			const before = n8n.lastExecutionId();
 			await page.getByTestId('execute-workflow-button').click();
 			const [run] = await n8n.waitForExecutions({ workflowId: id, count: 1, sinceId: before });
@@ -645,24 +647,23 @@ describe("the README's quick start in the editor: preflight, import, publish, a 
 				tables: expect.stringMatching(/^✓ Tables/),
 				untisCredential: expect.stringMatching(/^✓ Untis credential/),
 				mail: expect.stringMatching(/^✓ Mail/),
-				operationsAddress: expect.stringMatching(/^✗ Operations address: operations@example\.com is a placeholder\. Fix: /),
+				operationsAddress: `✓ Operations address: ${VENDOR.operations}.`,
+				settings: `✓ Settings saved for examples 1, 2 and 7: mails from ${VENDOR.from}, notices to ${VENDOR.operations}, app name ${VENDOR.app}.`,
 				publicHttps: expect.stringMatching(/^✗ Public HTTPS: .*Fix: serve n8n over HTTPS and set WEBHOOK_URL=https:/),
 			});
-			expect(mail.messages.map((m) => m.subject)).toEqual(['Untis Platform preflight: test mail']);
+			expect(mail.messages.map((m) => [m.subject, m.to])).toEqual([['Untis Platform preflight: test mail', [VENDOR.operations]]]);
 			await page.getByTestId('canvas-node').filter({ hasText: 'Ready?' }).dblclick();
 			await waitForText(ndv(), /not ready: fix the lines that start with ✗/);
 			await qsShot('4-preflight');
 			await ndv().getByTestId('ndv-close-button').click();
 		}));
 
-	it("5 and 6. examples 7, 1 and 2 imported, their addresses set, 7 published and picked as Error Workflow of 1 and 2, those published; a test event to 1's Test URL says that nothing was confirmed", () =>
+	it("5 and 6. examples 7, 1 and 2 imported as they are, 7 published and picked as Error Workflow of 1 and 2, those published; a test event to 1's Test URL says that nothing was confirmed", () =>
 		step('qs-import-publish', async () => {
 			// Each is published while it is open (the README's order, 7 then 1 and 2): no page load more.
 			await importExample('7-failure-alert');
-			await setAddresses('7-failure-alert');
 			await publish('7-failure-alert');
 			await importExample('1-onboarding');
-			await setAddresses('1-onboarding');
 			// The canvas names the options as the lists do (subtitles), not by their values.
 			await waitForText(page.getByTestId('canvas-node').filter({ hasText: TRIGGER }), /Secrets sealed/);
 			await waitForText(page.getByTestId('canvas-node').filter({ hasText: /^Confirm delivery\s/ }).first(), /Confirm Delivery/);
@@ -684,7 +685,6 @@ describe("the README's quick start in the editor: preflight, import, publish, a 
 			await errorWorkflowSeven('1-onboarding');
 			await publish('1-onboarding');
 			await importExample('2-deactivation');
-			await setAddresses('2-deactivation');
 			await errorWorkflowSeven('2-deactivation');
 			await publish('2-deactivation');
 			await qsShot('6-published');
@@ -698,9 +698,9 @@ describe("the README's quick start in the editor: preflight, import, publish, a 
 			expect({ status: answer.status, body: JSON.parse(answer.body) }).toEqual({ status: 200, body: { received: true, confirmed: true, deliveryId: expect.stringMatching(/^[0-9a-f]{64}$/) } });
 			await mail.waitFor(3);
 			const welcome = mail.messages.find((m) => m.to.includes('admin@qs-1001.example'))!;
-			expect(welcome.subject).toBe('Willkommen bei BestApp');
-			expect(welcome.text).toMatch(/^Guten Tag Frau Admin,\n\nIhre Schule hat BestApp auf der Untis Platform aktiviert\./);
-			// The addresses typed in step 5: the welcome comes from the vendor, the notice goes to them.
+			expect(welcome.subject).toBe('Willkommen bei Vendor App');
+			expect(welcome.text).toMatch(/^Guten Tag Frau Admin,\n\nIhre Schule hat Vendor App auf der Untis Platform aktiviert\./);
+			// Typed once, in the preflight (step 4): the welcome comes from the vendor, the notice goes to them.
 			expect(welcome.from).toContain('onboarding@vendor.example');
 			for (const deadline = Date.now() + 30000; !mail.messages.some((m) => m.subject === 'School with Untis tenant qs-1001 activated') && Date.now() < deadline; ) await page.waitForTimeout(200);
 			expect(mail.messages.filter((m) => m.subject === 'School with Untis tenant qs-1001 activated').map((m) => m.to)).toEqual([[VENDOR.operations]]);
