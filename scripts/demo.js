@@ -11,7 +11,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 
 const { startN8n } = require('./n8n/n8n-instance');
-const { query: readRows } = require('./n8n/sqlite-read');
+const { dataTableRows } = require('./n8n/sqlite-read');
 const { startMailSink } = require('./n8n/mail-sink');
 const { startDemoPlatform } = require('./demo-platform');
 const sim = require('../tools/untis-platform-sim/sim.js');
@@ -182,8 +182,7 @@ async function main() {
 	for (const message of mail.messages) console.log(`      to ${message.to.join(', ').padEnd(24)} ${message.subject}`);
 
 	console.log('[8/8] The untis_tenants Data Table (secrets are sealed, never plain text)');
-	const [table] = readRows(n8n.dbPath, "SELECT id FROM data_table WHERE name = 'untis_tenants'");
-	const rows = readRows(n8n.dbPath, `SELECT tenantId, status, eventType, secret FROM data_table_user_${table.id} ORDER BY tenantId`);
+	const rows = dataTableRows(n8n.dbPath, 'untis_tenants', undefined, { orderByTenant: true });
 	for (const row of rows) {
 		const secret = row.secret ? `${String(row.secret).slice(0, 28)}...` : '';
 		console.log(`      ${String(row.tenantId).padEnd(12)} ${String(row.status).padEnd(12)} ${String(row.eventType).padEnd(12)} ${secret}`);

@@ -17,7 +17,7 @@
  *   failureWindows(sent, ok, t0)                   // runs of non-ok answers in send order, ms from t0
  */
 const crypto = require('node:crypto');
-const { query } = require('./sqlite-read');
+const { dataTableRows } = require('./sqlite-read');
 
 function authCookie(res) {
   const cookies = [].concat(res.headers['set-cookie'] || []);
@@ -95,9 +95,8 @@ function registryEnv(registryUrl) {
 }
 
 function tableRowCounts(dbPath, table = 'untis_tenants') {
-  const [entry] = query(dbPath, 'SELECT id FROM data_table WHERE name = ?', [table]);
   const counts = new Map();
-  for (const row of query(dbPath, `SELECT tenantId FROM data_table_user_${entry.id}`)) counts.set(row.tenantId, (counts.get(row.tenantId) || 0) + 1);
+  for (const row of dataTableRows(dbPath, table)) counts.set(row.tenantId, (counts.get(row.tenantId) || 0) + 1);
   return counts;
 }
 

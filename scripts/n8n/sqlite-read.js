@@ -64,12 +64,16 @@ function tableExists(dbPath, table) {
   return query(dbPath, "SELECT name FROM sqlite_master WHERE type='table' AND name=?", [table]).length > 0;
 }
 
-/** The rows of n8n's Data Table `name` (its user table), all or one tenant's (column tenantId). */
-function dataTableRows(dbPath, name, tenantId) {
+/**
+ * The rows of n8n's Data Table `name` (its user table), all or one tenant's (column tenantId);
+ * `orderByTenant`: sorted by tenantId as SQLite sorts. Throws when no Data Table has that name.
+ */
+function dataTableRows(dbPath, name, tenantId, { orderByTenant = false } = {}) {
   const [table] = query(dbPath, 'SELECT id FROM data_table WHERE name = ?', [name]);
   if (!table) throw new Error(`no Data Table named ${name}`);
-  const sql = `SELECT * FROM data_table_user_${table.id}${tenantId === undefined ? '' : ' WHERE tenantId = ?'}`;
-  return query(dbPath, sql, tenantId === undefined ? [] : [tenantId]);
+  const where = tenantId === undefined ? '' : ' WHERE tenantId = ?';
+  const order = orderByTenant ? ' ORDER BY tenantId' : '';
+  return query(dbPath, `SELECT * FROM data_table_user_${table.id}${where}${order}`, tenantId === undefined ? [] : [tenantId]);
 }
 
 module.exports = { query, dataTableRows, tableExists, backend: () => (loadNodeSqlite() ? 'node:sqlite' : 'python3') };

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 
 /* eslint-disable @typescript-eslint/no-require-imports */
 const { startN8n } = require('./harness');
-const { query } = require('../../scripts/n8n/sqlite-read');
+const { dataTableRows } = require('../../scripts/n8n/sqlite-read');
 const { acknowledged: ok, tally: count, deliverConcurrently, ledger } = require('../../scripts/n8n/delivery-ledger');
 const { onboardingVariant } = require('../../scripts/n8n/workflow-variants');
 const sim = require('../../tools/untis-platform-sim/sim.js');
@@ -75,8 +75,7 @@ const send = (url: string, d: { body: string | Buffer; headers: Record<string, s
 	sim.post(url, d.body, d.headers, { agent, timeoutMs }).catch((error: NodeJS.ErrnoException) => ({ error: error.code ? `${error.code}: ${error.message}` : error.message }));
 
 function tableRows(): Array<Record<string, string | null>> {
-	const [table] = query(n8n.dbPath, "SELECT id FROM data_table WHERE name = 'untis_tenants'");
-	return query(n8n.dbPath, `SELECT * FROM data_table_user_${table.id}`);
+	return dataTableRows(n8n.dbPath, 'untis_tenants');
 }
 // Stored = written by the example's conditional write: a row with only its tenantId (Ensure tenant row) holds no event.
 const storedTenants = () => new Set(tableRows().filter((row) => row.lastEventAt).map((row) => row.tenantId));

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 
 /* eslint-disable @typescript-eslint/no-require-imports */
 const { startN8n } = require('./harness');
-const { query } = require('../../scripts/n8n/sqlite-read');
+const { dataTableRows } = require('../../scripts/n8n/sqlite-read');
 const { startMailSink } = require('../../scripts/n8n/mail-sink');
 const { orderCases } = require('../../scripts/n8n/order-cases');
 // jest's module maps know only triggerSuite: load the helper by its file name.
@@ -66,10 +66,7 @@ beforeAll(async () => {
 		waitFor: (workflow: { id: string }, count: number, sinceId: number) => n8n.waitForExecutions({ workflowId: workflow.id, count, sinceId, timeoutMs: 120000 }),
 		lastExecutionId: () => n8n.lastExecutionId(),
 		executionJson: (id: number) => n8n.executionJson(id),
-		row: (tenant: string) => {
-			const [table] = query(n8n.dbPath, "SELECT id FROM data_table WHERE name = 'untis_tenants'");
-			return query(n8n.dbPath, `SELECT * FROM data_table_user_${table.id} WHERE tenantId = ?`, [tenant]);
-		},
+		row: (tenant: string) => dataTableRows(n8n.dbPath, 'untis_tenants', tenant),
 		mails: () => mail.messages,
 	});
 }, 15 * 60 * 1000);

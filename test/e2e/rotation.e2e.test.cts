@@ -10,7 +10,7 @@ import { sealerFor, sealedKeyId } from '../../nodes/UntisPlatform/core/sealing/s
 /* eslint-disable @typescript-eslint/no-require-imports */
 const { startN8n } = require('./harness');
 const { startMailSink } = require('../../scripts/n8n/mail-sink');
-const { query } = require('../../scripts/n8n/sqlite-read');
+const { dataTableRows } = require('../../scripts/n8n/sqlite-read');
 const sim = require('../../tools/untis-platform-sim/sim.js');
 /* eslint-enable @typescript-eslint/no-require-imports */
 
@@ -142,8 +142,7 @@ async function deliver(workflow: { id: string; nodes: Array<{ webhookId?: string
 }
 
 function rows(): Row[] {
-	const [table] = query(n8n.dbPath, "SELECT id FROM data_table WHERE name = 'untis_tenants'");
-	return query(n8n.dbPath, `SELECT * FROM data_table_user_${table.id} ORDER BY tenantId`);
+	return dataTableRows(n8n.dbPath, 'untis_tenants', undefined, { orderByTenant: true });
 }
 
 /** Replaces the credential's data, as saving it in the editor does (n8n CLI, same id). */

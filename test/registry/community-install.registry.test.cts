@@ -8,7 +8,7 @@ const { startN8n } = require('../../scripts/n8n/n8n-instance');
 const { assignWebhookIds } = require('../../scripts/n8n/webhook-ids');
 const { startVerdaccio } = require('../../scripts/n8n/verdaccio');
 const { startMailSink } = require('../../scripts/n8n/mail-sink');
-const { query } = require('../../scripts/n8n/sqlite-read');
+const { dataTableRows } = require('../../scripts/n8n/sqlite-read');
 const { restSession, registryEnv, tableRowCounts, failureWindows } = require('../../scripts/n8n/rest-session');
 const sim = require('../../tools/untis-platform-sim/sim.js');
 /* eslint-enable @typescript-eslint/no-require-imports */
@@ -75,10 +75,7 @@ async function waitForRows(tenants: string[], timeoutMs: number) {
 }
 
 function rows(tenant?: string): Array<Record<string, string | null>> {
-	const [table] = query(n8n.dbPath, "SELECT id FROM data_table WHERE name = 'untis_tenants'");
-	return tenant === undefined
-		? query(n8n.dbPath, `SELECT * FROM data_table_user_${table.id}`)
-		: query(n8n.dbPath, `SELECT * FROM data_table_user_${table.id} WHERE tenantId = ?`, [tenant]);
+	return dataTableRows(n8n.dbPath, 'untis_tenants', tenant);
 }
 
 const hookUrl = () => n8n.webhookUrl(`${workflow.nodes[0].webhookId}/webhook`);

@@ -9,7 +9,7 @@ const { startN8n } = require('../../scripts/n8n/n8n-instance');
 const { startVerdaccio } = require('../../scripts/n8n/verdaccio');
 const { buildRelease } = require('../../scripts/n8n/release-build');
 const { restSession, registryEnv } = require('../../scripts/n8n/rest-session');
-const { query } = require('../../scripts/n8n/sqlite-read');
+const { dataTableRows } = require('../../scripts/n8n/sqlite-read');
 const sim = require('../../tools/untis-platform-sim/sim.js');
 /* eslint-enable @typescript-eslint/no-require-imports */
 
@@ -59,8 +59,7 @@ const plaintexts = new Map<string, { secret: string; password: string }>();
 const oldExample = (file: string) => JSON.parse(readFileSync(join(old.dir, 'examples', file), 'utf8'));
 const hook = (w: Workflow) => n8n.webhookUrl(`${w.nodes.find((n) => n.webhookId)!.webhookId}/webhook`);
 function rows(): Array<Record<string, string>> {
-	const [table] = query(n8n.dbPath, "SELECT id FROM data_table WHERE name = 'untis_tenants'");
-	return query(n8n.dbPath, `SELECT * FROM data_table_user_${table.id} ORDER BY tenantId`);
+	return dataTableRows(n8n.dbPath, 'untis_tenants', undefined, { orderByTenant: true });
 }
 const row = (tenant: string) => rows().find((r) => r.tenantId === tenant);
 
