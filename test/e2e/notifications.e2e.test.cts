@@ -132,7 +132,7 @@ describe('the settings: typed once in the preflight, read by 1, 2 and 7', () => 
 		const run = await n8n.runInEditor(preflight);
 		expect(run.status).toBe('success');
 		const [[ready]] = n8n.executionJson(run.id)['Ready?'];
-		expect(ready.settings).toBe('✓ Settings saved for examples 1, 2 and 7: mails from Vendor App <hello@vendor-app.test>, notices to ops@vendor-app.test, app name Vendor App.');
+		expect(ready.settings).toBe('✓ Settings saved for the examples (1, 2, 7, 9, 12): mails from Vendor App <hello@vendor-app.test>, notices to ops@vendor-app.test, app name Vendor App.');
 		expect(mail.messages.at(-1)!.to).toEqual([OPERATIONS]); // its test mail
 	});
 	// Every mail below (1, 2 and 7) goes to and from the addresses saved here, and names Vendor App.

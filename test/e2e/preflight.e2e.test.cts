@@ -17,7 +17,7 @@ const { dataTableRows } = require('../../scripts/n8n/sqlite-read');
  * checks the operations address and that n8n's webhook address is public HTTPS. Each check is a
  * line, ✓ or ✗ with what to fix; `ready` only when every one passed. Here n8n listens on plain
  * http://127.0.0.1, so the HTTPS line must say what to fix. It also saves the vendor's addresses
- * and app name in the one row of untis_settings, which examples 1, 2 and 7 read
+ * and app name in the one row of untis_settings, which the examples that send mail read
  * (notifications.e2e proves they do).
  */
 const ROOT = join(__dirname, '../..');
@@ -122,7 +122,7 @@ describe('example 0: setup and preflight, run from the editor', () => {
 		expect((await n8n.runInEditor(foreignTable as unknown as Workflow)).status).toBe('success');
 		const { execution, result } = await preflight(shipped);
 		expect(execution.status).toBe('success');
-		expect(result.settings).toMatch(/^✗ Settings: not saved \(.+\)\. Fix: untis_settings needs the columns profile, operationsEmail, fromEmail and appName; rename another table of that name, then run this again\. Until then examples 1, 2 and 7 use their defaults\.$/);
+		expect(result.settings).toMatch(/^✗ Settings: not saved \(.+\)\. Fix: untis_settings needs the columns profile, operationsEmail, fromEmail and appName; rename another table of that name, then run this again\. Until then the examples use their defaults\.$/);
 		expect(result.mail).toMatch(/^✓ Mail/);
 		expect(result.ready).toBe(false);
 		expect(dataTableRows(n8n.dbPath, 'untis_settings')).toEqual([]);
@@ -137,7 +137,7 @@ describe('example 0: setup and preflight, run from the editor', () => {
 		expect(result.untisCredential).toMatch(/^✓ Untis credential: it opens, and its Encryption Key seals\./);
 		expect(result.mail).toBe('✓ Mail: a test mail went to operations@example.com: check that it arrived.');
 		expect(result.operationsAddress).toBe('✗ Operations address: operations@example.com is a placeholder. Fix: set your addresses in the Settings node here, then run this again.');
-		expect(result.settings).toBe('✓ Settings saved for examples 1, 2 and 7: mails from BestApp <onboarding@example.com>, notices to operations@example.com, app name BestApp.');
+		expect(result.settings).toBe('✓ Settings saved for the examples (1, 2, 7, 9, 12): mails from BestApp <onboarding@example.com>, notices to operations@example.com, app name BestApp.');
 		expect(settingsRows()).toEqual([{ profile: 'default', operationsEmail: 'operations@example.com', fromEmail: 'BestApp <onboarding@example.com>', appName: 'BestApp' }]);
 		expect(result.publicHttps).toBe(
 			`✗ Public HTTPS: n8n gives its webhooks the address ${n8n.baseUrl}, and PAM accepts only public https addresses. Fix: serve n8n over HTTPS and set WEBHOOK_URL=https://<your n8n>/, then restart n8n.`,
@@ -153,7 +153,7 @@ describe('example 0: setup and preflight, run from the editor', () => {
 		const { result } = await preflight(configured);
 		expect(result.tables).toMatch(/^✓ Tables/);
 		expect(result.operationsAddress).toBe('✓ Operations address: ops@vendor-school-app.test.');
-		expect(result.settings).toMatch(/^✓ Settings saved for examples 1, 2 and 7: .*notices to ops@vendor-school-app\.test,/);
+		expect(result.settings).toMatch(/^✓ Settings saved for the examples (1, 2, 7, 9, 12): .*notices to ops@vendor-school-app\.test,/);
 		// Still one row: the preflight replaces it, so 1, 2 and 7 never pick an old one.
 		expect(settingsRows()).toEqual([{ profile: 'default', operationsEmail: 'ops@vendor-school-app.test', fromEmail: 'BestApp <onboarding@example.com>', appName: 'BestApp' }]);
 		expect(mail.messages.filter((m) => m.subject === 'Untis Platform preflight: test mail').map((m) => m.to)).toEqual([['operations@example.com'], ['ops@vendor-school-app.test']]);

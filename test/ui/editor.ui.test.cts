@@ -648,7 +648,7 @@ describe("the README's quick start in the editor: preflight, import, publish, a 
 				untisCredential: expect.stringMatching(/^✓ Untis credential/),
 				mail: expect.stringMatching(/^✓ Mail/),
 				operationsAddress: `✓ Operations address: ${VENDOR.operations}.`,
-				settings: `✓ Settings saved for examples 1, 2 and 7: mails from ${VENDOR.from}, notices to ${VENDOR.operations}, app name ${VENDOR.app}.`,
+				settings: `✓ Settings saved for the examples (1, 2, 7, 9, 12): mails from ${VENDOR.from}, notices to ${VENDOR.operations}, app name ${VENDOR.app}.`,
 				publicHttps: expect.stringMatching(/^✗ Public HTTPS: .*Fix: serve n8n over HTTPS and set WEBHOOK_URL=https:/),
 			});
 			expect(mail.messages.map((m) => [m.subject, m.to])).toEqual([['Untis Platform preflight: test mail', [VENDOR.operations]]]);

@@ -90,6 +90,9 @@ describe("the vendor's addresses and app name: typed once, in the preflight (iss
 		['1-onboarding.workflow.json', ['operationsEmail', 'fromEmail', 'appName']],
 		['2-deactivation.workflow.json', ['operationsEmail', 'fromEmail']],
 		['7-failure-alert.workflow.json', ['operationsEmail', 'fromEmail']],
+		['9-refusal-report.workflow.json', ['operationsEmail', 'fromEmail']],
+		['12-sync.workflow.json', ['operationsEmail', 'fromEmail']],
+		['12-sync-postgres.workflow.json', ['operationsEmail', 'fromEmail']],
 	])('%s reads that row before its mails; a missing row or table falls back to the shipped values, and nothing else holds an address', (file, names) => {
 		const workflow = example(file);
 		const node = (name: string) => workflow.nodes.find((n) => n.name === name)!;
