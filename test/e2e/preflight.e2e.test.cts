@@ -153,8 +153,8 @@ describe('example 0: setup and preflight, run from the editor', () => {
 		const { result } = await preflight(configured);
 		expect(result.tables).toMatch(/^✓ Tables/);
 		expect(result.operationsAddress).toBe('✓ Operations address: ops@vendor-school-app.test.');
-		expect(result.settings).toMatch(/^✓ Settings saved for the examples (1, 2, 7, 9, 12): .*notices to ops@vendor-school-app\.test,/);
-		// Still one row: the preflight replaces it, so 1, 2 and 7 never pick an old one.
+		expect(result.settings).toMatch(/^✓ Settings saved for the examples \(1, 2, 7, 9, 12\): .*notices to ops@vendor-school-app\.test,/);
+		// Still one row: the preflight replaces it, so no example picks an old one.
 		expect(settingsRows()).toEqual([{ profile: 'default', operationsEmail: 'ops@vendor-school-app.test', fromEmail: 'BestApp <onboarding@example.com>', appName: 'BestApp' }]);
 		expect(mail.messages.filter((m) => m.subject === 'Untis Platform preflight: test mail').map((m) => m.to)).toEqual([['operations@example.com'], ['ops@vendor-school-app.test']]);
 		const failing = Object.entries(result).filter(([, line]) => typeof line === 'string' && line.startsWith('✗'));
