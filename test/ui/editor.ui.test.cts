@@ -525,7 +525,7 @@ describe('the manual-entry form in Chromium: cross-site posts refused, its own s
 /**
  * The README's quick start, as a vendor follows it in the editor (issue 38): the credentials
  * (step 2 and 3; created here through n8n's import with the ids the examples reference, as
- * picking them in each node would), the preflight imported, the vendor's addresses and app name
+ * picking them in each node would), the preflight imported from its URL, the vendor's addresses and app name
  * typed into its Settings node (the only place), and executed (4), examples 7, 1 and 2 imported
  * as they are (5), 7 published, then 7 picked as Error Workflow of 1 and 2 and those published
  * (6), then a signed CREATED to example 1's Production URL (8): stored, confirmed, its welcome
@@ -541,6 +541,8 @@ describe("the README's quick start in the editor: preflight, import, publish, a 
 	const { readExample: example } = require('../../scripts/n8n/examples');
 	let mail: { messages: Array<{ to: string[]; from: string[]; subject: string; text: string }>; credential: unknown; waitFor(count: number, o?: { timeoutMs?: number }): Promise<unknown>; close(): Promise<void> };
 	const ids: Record<string, string> = {};
+	let examplesServer: http.Server;
+	let examplesUrl = '';
 	const VENDOR = { operations: 'ops@vendor.example', from: 'Vendor App <onboarding@vendor.example>', app: 'Vendor App' };
 	let started = 0;
 	const qsShot = async (name: string) => {
@@ -554,16 +556,20 @@ describe("the README's quick start in the editor: preflight, import, publish, a 
 		return (await answer.json()).data;
 	}
 
-	/** Import as from a file: the editor's paste of the whole workflow, then Save. */
+	/**
+	 * Import as the README says: a new workflow, **⋯ → Import → From URL**, the example's address
+	 * (served here from examples/ on loopback, as raw.githubusercontent.com serves it), then Save.
+	 */
 	async function importExample(file: string): Promise<string> {
 		await page.goto(`${n8n.baseUrl}/workflow/new`);
 		await page.getByTestId('canvas-add-button').waitFor({ timeout: 60000 });
-		await page.evaluate(`(() => {
-			const data = new DataTransfer();
-			data.setData('text/plain', ${JSON.stringify(JSON.stringify(example(`${file}.workflow.json`)))});
-			document.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true }));
-		})()`);
+		await page.getByTestId('workflow-menu').click();
+		await page.getByText('Import', { exact: true }).hover();
+		await page.getByText(/^from url/i).first().click();
+		await page.locator('.el-message-box:visible input, [role=dialog]:visible input').last().fill(`${examplesUrl}/${file}.workflow.json`);
+		await page.getByRole('button', { name: /^import$/i }).click();
 		await page.getByTestId('canvas-node').first().waitFor();
+		expect(await page.getByTestId('canvas-node').count()).toBe(example(`${file}.workflow.json`).nodes.length);
 		await page.keyboard.press('Control+s');
 		await page.waitForURL(/\/workflow\/[A-Za-z0-9]+$/, { timeout: 30000 });
 		return (ids[file] = new URL(page.url()).pathname.split('/').pop()!);
@@ -618,6 +624,19 @@ describe("the README's quick start in the editor: preflight, import, publish, a 
 	beforeAll(async () => {
 		started = Date.now();
 		mkdirSync(ARTIFACTS, { recursive: true });
+		// The examples' raw files, as GitHub serves them: only `<name>.workflow.json` of examples/.
+		examplesServer = http.createServer((req, res) => {
+			const name = /^\/([0-9a-z-]+\.workflow\.json)$/.exec(req.url ?? '')?.[1];
+			let body: Buffer | undefined;
+			try {
+				body = name ? readFileSync(join(ROOT, 'examples', name)) : undefined;
+			} catch {
+				body = undefined;
+			}
+			res.writeHead(body ? 200 : 404, { 'content-type': 'text/plain; charset=utf-8' }).end(body ?? 'not found');
+		});
+		await new Promise<void>((resolve) => examplesServer.listen(0, '127.0.0.1', resolve));
+		examplesUrl = `http://127.0.0.1:${(examplesServer.address() as AddressInfo).port}`;
 		mail = await startMailSink();
 		const file = join(keyDir, 'quickstart-credentials.json');
 		const untis = example('1-onboarding.workflow.json').nodes[0].credentials.untisPlatformApi;
@@ -630,6 +649,7 @@ describe("the README's quick start in the editor: preflight, import, publish, a 
 
 	afterAll(async () => {
 		await mail?.close();
+		examplesServer?.close();
 		console.log(`QUICKSTART UI: ${((Date.now() - started) / 1000).toFixed(1)} s`);
 	});
 
