@@ -32,7 +32,8 @@ const VENDOR = { operationsEmail: 'ops@vendor-app.test', fromEmail: 'Vendor App 
 const OPERATIONS = VENDOR.operationsEmail;
 const preflight = example('0-preflight.workflow.json');
 preflight.id = 'untisPreflightMail';
-for (const assignment of node(preflight, 'Settings').parameters.assignments.assignments) assignment.value = VENDOR[assignment.name as keyof typeof VENDOR];
+const TYPED = { operationsEmail: VENDOR.operationsEmail, fromAddress: 'hello@vendor-app.test', appName: VENDOR.appName };
+for (const assignment of node(preflight, 'Settings').parameters.assignments.assignments) assignment.value = TYPED[assignment.name as keyof typeof TYPED];
 
 // A copy of example 2 whose table does not exist: its execution fails, and example 7 reports it.
 const broken = JSON.parse(JSON.stringify(deactivation).replace(/f2000000-/g, 'f2b00000-').replace(/"untis_tenants"/g, '"untis_missing_table"'));

@@ -36,7 +36,11 @@ function variant(id: string, change: (workflow: Workflow) => void): Workflow {
 }
 const node = (workflow: Workflow, name: string) => workflow.nodes.find((n) => n.name === name)!;
 const setOperations = (address: string) => (workflow: Workflow) => {
-	node(workflow, 'Settings').parameters.assignments.assignments.find((a: { name: string }) => a.name === 'operationsEmail').value = address;
+	const assignments = node(workflow, 'Settings').parameters.assignments.assignments;
+	const set = (name: string, value: string) => (assignments.find((a: { name: string }) => a.name === name).value = value);
+	set('operationsEmail', address);
+	set('fromAddress', 'hello@vendor-school-app.test');
+	set('appName', 'School App');
 };
 const configured = variant('untisPreflightOk01', setOperations('ops@vendor-school-app.test'));
 // The credential's Encryption Key is not 32 bytes: the Untis check fails, the rest still runs.
@@ -137,6 +141,7 @@ describe('example 0: setup and preflight, run from the editor', () => {
 		expect(result.untisCredential).toMatch(/^✓ Untis credential: it opens, and its Encryption Key seals\./);
 		expect(result.mail).toBe('✓ Mail: a test mail went to operations@example.com: check that it arrived.');
 		expect(result.operationsAddress).toBe('✗ Operations address: operations@example.com is a placeholder. Fix: set your addresses in the Settings node here, then run this again.');
+		expect(result.sender).toBe('✗ Sender: BestApp <onboarding@example.com> is a placeholder. Fix: set fromAddress and appName in the Settings node here, then run this again.');
 		expect(result.settings).toBe('✓ Settings saved for the examples (1, 2, 7, 9, 12): mails from BestApp <onboarding@example.com>, notices to operations@example.com, app name BestApp.');
 		expect(settingsRows()).toEqual([{ profile: 'default', operationsEmail: 'operations@example.com', fromEmail: 'BestApp <onboarding@example.com>', appName: 'BestApp' }]);
 		expect(result.publicHttps).toBe(
@@ -153,9 +158,10 @@ describe('example 0: setup and preflight, run from the editor', () => {
 		const { result } = await preflight(configured);
 		expect(result.tables).toMatch(/^✓ Tables/);
 		expect(result.operationsAddress).toBe('✓ Operations address: ops@vendor-school-app.test.');
+		expect(result.sender).toBe('✓ Sender: School App <hello@vendor-school-app.test>.');
 		expect(result.settings).toMatch(/^✓ Settings saved for the examples \(1, 2, 7, 9, 12\): .*notices to ops@vendor-school-app\.test,/);
 		// Still one row: the preflight replaces it, so no example picks an old one.
-		expect(settingsRows()).toEqual([{ profile: 'default', operationsEmail: 'ops@vendor-school-app.test', fromEmail: 'BestApp <onboarding@example.com>', appName: 'BestApp' }]);
+		expect(settingsRows()).toEqual([{ profile: 'default', operationsEmail: 'ops@vendor-school-app.test', fromEmail: 'School App <hello@vendor-school-app.test>', appName: 'School App' }]);
 		expect(mail.messages.filter((m) => m.subject === 'Untis Platform preflight: test mail').map((m) => m.to)).toEqual([['operations@example.com'], ['ops@vendor-school-app.test']]);
 		const failing = Object.entries(result).filter(([, line]) => typeof line === 'string' && line.startsWith('✗'));
 		expect(failing.map(([check]) => check)).toEqual(['publicHttps']);

@@ -66,7 +66,9 @@ describe("the vendor's addresses and app name: typed once, in the preflight (iss
 	type Assignment = { name: string; value: unknown };
 	const assignments = (node: Node) => (node.parameters.assignments as { assignments: Assignment[] }).assignments;
 	const preflight = example('0-preflight.workflow.json');
-	const typed = Object.fromEntries(assignments(preflight.nodes.find((n) => n.name === 'Settings')!).map((a) => [a.name, a.value]));
+	const typed = Object.fromEntries(assignments(preflight.nodes.find((n) => n.name === 'Settings')!).map((a) => [a.name, a.value])) as Record<string, string>;
+	// What the row holds as shipped: the sender is `appName <fromAddress>`.
+	const saved: Record<string, string> = { operationsEmail: typed.operationsEmail, fromEmail: `${typed.appName} <${typed.fromAddress}>`, appName: typed.appName };
 	const ROW = {
 		resource: 'row',
 		dataTableId: { __rl: true, mode: 'name', value: 'untis_settings' },
@@ -75,13 +77,13 @@ describe("the vendor's addresses and app name: typed once, in the preflight (iss
 	const READ = { ...ROW, operation: 'get', limit: 1 };
 
 	it('the preflight saves what its Settings node holds in the one row of untis_settings (upsert on profile default)', () => {
-		expect(Object.keys(typed)).toEqual(['operationsEmail', 'fromEmail', 'appName']);
+		expect(Object.keys(typed)).toEqual(['operationsEmail', 'fromAddress', 'appName']);
 		const save = preflight.nodes.find((n) => n.name === 'Save settings')!;
 		expect(save.parameters).toMatchObject({ ...ROW, operation: 'upsert' });
 		expect((save.parameters.columns as { value: object }).value).toEqual({
 			profile: 'default',
 			operationsEmail: "={{ $('Settings').first().json.operationsEmail }}",
-			fromEmail: "={{ $('Settings').first().json.fromEmail }}",
+			fromEmail: "={{ $('Settings').first().json.appName + ' <' + $('Settings').first().json.fromAddress + '>' }}",
 			appName: "={{ $('Settings').first().json.appName }}",
 		});
 	});
@@ -105,7 +107,7 @@ describe("the vendor's addresses and app name: typed once, in the preflight (iss
 		expect(others).toEqual([]);
 		const reads = strings(next.parameters).flatMap((text) => [...text.matchAll(/\$json\.(\w+) \|\| '((?:[^'\\]|\\.)*)'/g)].map(([, name, fallback]) => [name, fallback]));
 		expect(reads.map(([name]) => name).sort()).toEqual([...names].sort());
-		for (const [name, fallback] of reads) expect(fallback).toBe(typed[name]);
+		for (const [name, fallback] of reads) expect(fallback).toBe(saved[name]);
 		expect(JSON.stringify(workflow.nodes.map((n) => n.parameters))).not.toContain("$('Your settings')");
 		// No address typed anywhere else in the workflow: the school's and the vendor's come from expressions.
 		const literals = workflow.nodes.flatMap((n) => strings(n.parameters)).filter((s) => !s.startsWith('=') && /@/.test(s));
