@@ -96,7 +96,7 @@ function readSnapshot(file) {
           }
         } else if (b === 34) {
           inString = true;
-          var partStart = i + 1; // eslint-disable-line no-var
+          var partStart = i + 1;
         } else if (b === 93) {
           step += 1;
           break;
