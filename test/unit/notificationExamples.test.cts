@@ -83,9 +83,13 @@ describe("the vendor's addresses and app name: typed once, in the preflight (iss
 		expect((save.parameters.columns as { value: object }).value).toEqual({
 			profile: 'default',
 			operationsEmail: "={{ $('Settings').first().json.operationsEmail }}",
-			fromEmail: "={{ $('Settings').first().json.appName + ' <' + $('Settings').first().json.fromAddress + '>' }}",
+			fromEmail: "={{ $('Sender').first().json.fromEmail }}",
 			appName: "={{ $('Settings').first().json.appName }}",
 		});
+		// The sender, composed once: appName <fromAddress>.
+		expect(assignments(preflight.nodes.find((n) => n.name === 'Sender')!)).toEqual([
+			expect.objectContaining({ name: 'fromEmail', value: "={{ $('Settings').first().json.appName + ' <' + $('Settings').first().json.fromAddress + '>' }}" }),
+		]);
 	});
 
 	it.each([
