@@ -62,7 +62,7 @@ export class UntisPlatformApi implements ICredentialType {
 			placeholder: 'https://api.webuntis.com',
 			hint: 'Empty: https://api.webuntis.com for Production, https://api.integration.webuntis.dev for Integration. Required for Custom: the check on Save fails without it.',
 			description:
-				"Where the tenants' token endpoint (/WebUntis/api/sso/v3/{tenantId}/token) and data APIs live. The Manual Entry form's check and every API call use it, by the same rule as the Test button. Leave it empty for the environment's default; enter another address (a stand-in such as the demo's, or your own for Custom) to override it.",
+				"Where the tenants' token endpoint (/WebUntis/api/sso/v3/{tenantId}/token) and data APIs live. The Manual Entry form's check and every API call use it, by the same rule as the check on Save. Leave it empty for the environment's default; enter another address (a stand-in such as the demo's, or your own for Custom) to override it.",
 		},
 		// A symmetric key that opens every sealed school secret: it must be masked.
 		// eslint-disable-next-line @n8n/community-nodes/credential-unnecessary-password

@@ -28,12 +28,11 @@ type Node = { name: string; type: string; webhookId?: string; parameters: Record
 const node = (workflow: { nodes: Node[] }, name: string) => workflow.nodes.find((n) => n.name === name)!;
 
 // What the vendor types into the preflight's Settings node, in a copy of example 0.
-const VENDOR = { operationsEmail: 'ops@vendor-app.test', fromEmail: 'Vendor App <hello@vendor-app.test>', appName: 'Vendor App' };
+const VENDOR = { operationsEmail: 'ops@vendor-app.test', fromAddress: 'hello@vendor-app.test', appName: 'Vendor App' };
 const OPERATIONS = VENDOR.operationsEmail;
 const preflight = example('0-preflight.workflow.json');
 preflight.id = 'untisPreflightMail';
-const TYPED = { operationsEmail: VENDOR.operationsEmail, fromAddress: 'hello@vendor-app.test', appName: VENDOR.appName };
-for (const assignment of node(preflight, 'Settings').parameters.assignments.assignments) assignment.value = TYPED[assignment.name as keyof typeof TYPED];
+for (const assignment of node(preflight, 'Settings').parameters.assignments.assignments) assignment.value = VENDOR[assignment.name as keyof typeof VENDOR];
 
 // A copy of example 2 whose table does not exist: its execution fails, and example 7 reports it.
 const broken = JSON.parse(JSON.stringify(deactivation).replace(/f2000000-/g, 'f2b00000-').replace(/"untis_tenants"/g, '"untis_missing_table"'));

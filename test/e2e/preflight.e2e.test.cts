@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -9,6 +8,7 @@ const { startN8n } = require('./harness');
 const { startMailSink } = require('../../scripts/n8n/mail-sink');
 const sim = require('../../tools/untis-platform-sim/sim.js');
 const { dataTableRows } = require('../../scripts/n8n/sqlite-read');
+const { freePorts } = require('../../scripts/n8n/ports');
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 /**
@@ -35,23 +35,24 @@ function variant(id: string, change: (workflow: Workflow) => void): Workflow {
 	return copy;
 }
 const node = (workflow: Workflow, name: string) => workflow.nodes.find((n) => n.name === name)!;
-const setOperations = (address: string) => (workflow: Workflow) => {
+/** The vendor's settings typed into Settings: this operations address, a sender and an app name of theirs. */
+const setSettings = (address: string) => (workflow: Workflow) => {
 	const assignments = node(workflow, 'Settings').parameters.assignments.assignments;
 	const set = (name: string, value: string) => (assignments.find((a: { name: string }) => a.name === name).value = value);
 	set('operationsEmail', address);
 	set('fromAddress', 'hello@vendor-school-app.test');
 	set('appName', 'School App');
 };
-const configured = variant('untisPreflightOk01', setOperations('ops@vendor-school-app.test'));
+const configured = variant('untisPreflightOk01', setSettings('ops@vendor-school-app.test'));
 // The credential's Encryption Key is not 32 bytes: the Untis check fails, the rest still runs.
 const brokenKey = variant('untisPreflightKey1', (workflow) => {
-	setOperations('ops@vendor-school-app.test')(workflow);
+	setSettings('ops@vendor-school-app.test')(workflow);
 	node(workflow, 'Check Untis credential').credentials = { untisPlatformApi: { id: 'untisPreflightBadK', name: 'Untis (short key)' } };
 });
 
 // The SMTP credential points at a port where nothing listens: the test mail fails, the rest still runs.
 const brokenMail = variant('untisPreflightSmtp', (workflow) => {
-	setOperations('ops@vendor-school-app.test')(workflow);
+	setSettings('ops@vendor-school-app.test')(workflow);
 	node(workflow, 'Send test mail').credentials = { smtp: { id: 'untisPreflightSmtpX', name: 'SMTP (nothing listens)' } };
 });
 
@@ -91,17 +92,6 @@ async function preflight(workflow: Workflow) {
 	return { execution, result: result as Record<string, string | boolean> };
 }
 
-/** A loopback port that was just free: connecting to it is refused. */
-function closedPort(): Promise<number> {
-	return new Promise((resolve) => {
-		const server = createServer();
-		server.listen(0, '127.0.0.1', () => {
-			const { port } = server.address() as { port: number };
-			server.close(() => resolve(port));
-		});
-	});
-}
-
 beforeAll(async () => {
 	mail = await startMailSink();
 	n8n = await startN8n({
@@ -110,7 +100,7 @@ beforeAll(async () => {
 			{ ...node(shipped, 'Check Untis credential').credentials!.untisPlatformApi, type: 'untisPlatformApi', data: { environment: 'custom', publicKeys: keys.publicKeyBase64, encryptionKey: randomBytes(32).toString('base64') } },
 			{ id: 'untisPreflightBadK', name: 'Untis (short key)', type: 'untisPlatformApi', data: { environment: 'custom', publicKeys: keys.publicKeyBase64, encryptionKey: 'too-short' } },
 			mail.credential,
-			{ id: 'untisPreflightSmtpX', name: 'SMTP (nothing listens)', type: 'smtp', data: { user: '', password: '', host: '127.0.0.1', port: await closedPort(), secure: false, disableStartTls: true, hostName: 'localhost' } },
+			{ id: 'untisPreflightSmtpX', name: 'SMTP (nothing listens)', type: 'smtp', data: { user: '', password: '', host: '127.0.0.1', port: (await freePorts(1))[0], secure: false, disableStartTls: true, hostName: 'localhost' } },
 		],
 		workflows: [shipped, configured, brokenKey, brokenMail, foreignTable, dropForeignTable],
 	});
